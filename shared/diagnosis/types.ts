@@ -1,0 +1,116 @@
+/**
+ * The diagnosis as the window, the CLI's JSON and the support report carry it. Produced in electron/
+ * (probes + account facts) and shared/verdict/ (rules); plain data, no secrets.
+ */
+import type { ChecklistStepId, StepStatus } from '../checklist/steps';
+import type { DiscoveryProblem, MailAccount, ServerRole } from '../model/account';
+import type {
+  InternetOutcome,
+  PublicIpOutcome,
+  PublishedSettings,
+  ServerProbeResult,
+  WebmailOutcome,
+} from '../probes/outcomes';
+import type { FailureCode } from '../verdict/codes';
+import type { MailEvidence } from '../model/evidence';
+
+export type FindingSide = ServerRole | 'both' | 'account' | 'network' | 'mac';
+
+/** Values a catalog text may interpolate (host names, times, the public IP...). Never secrets. */
+export type FindingParams = Readonly<Record<string, string | number | boolean>>;
+
+export interface Finding {
+  readonly code: FailureCode;
+  readonly side: FindingSide;
+  readonly params: FindingParams;
+}
+
+export interface Verdict extends Finding {
+  readonly title: string;
+  readonly explanation: string;
+  readonly nextStep: string;
+  readonly fixedBy: 'you' | 'it-admin' | 'email-host';
+}
+
+/** A fact shown under a checklist step: plain words first, the raw detail (server reply...) second. */
+export interface EvidenceItem {
+  readonly summary: string;
+  readonly raw?: string;
+}
+
+export interface ChecklistStep {
+  readonly id: ChecklistStepId;
+  readonly status: StepStatus;
+  /** Why a step was skipped or is not applicable, in plain words. */
+  readonly reason?: string;
+  readonly evidence: readonly EvidenceItem[];
+  readonly findings: readonly FailureCode[];
+}
+
+/** Everything the live checks learnt about one account, input to the verdict rules. */
+export interface AccountProbeFacts {
+  readonly incoming: ServerProbeResult | null;
+  readonly outgoing: ServerProbeResult | null;
+  readonly published: PublishedSettings | null;
+  readonly webmail: readonly WebmailOutcome[];
+}
+
+export interface AccountDiagnosis {
+  readonly account: MailAccount;
+  readonly probes: AccountProbeFacts;
+  readonly steps: readonly ChecklistStep[];
+  /** Secondary findings, most important first; the verdict's own finding comes first. */
+  readonly findings: readonly Finding[];
+  readonly verdict: Verdict;
+  readonly timings: { readonly startedAt: string; readonly durationMs: number };
+}
+
+export interface DiagnosisRun {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly durationMs: number;
+  readonly internet: InternetOutcome;
+  readonly publicIp: PublicIpOutcome;
+  readonly discoveryProblems: readonly DiscoveryProblem[];
+  readonly accounts: readonly AccountDiagnosis[];
+  readonly options: { readonly noLogin: boolean };
+}
+
+/** Streamed while a diagnosis runs, so the window and the CLI can show live progress. */
+export type ProgressEvent =
+  | { readonly type: 'run-started'; readonly runId: string; readonly accountIds: readonly string[] }
+  | {
+      readonly type: 'step-changed';
+      readonly runId: string;
+      readonly accountId: string;
+      readonly stepId: ChecklistStepId;
+      readonly status: StepStatus;
+    }
+  | { readonly type: 'probe-finished'; readonly runId: string; readonly accountId: string; readonly probe: string; readonly durationMs: number }
+  | { readonly type: 'run-finished'; readonly runId: string; readonly run: DiagnosisRun }
+  | { readonly type: 'run-failed'; readonly runId: string; readonly error: { readonly code: string; readonly message: string } };
+
+/**
+ * Everything the verdict rules read for one account: the stored settings, the live probes, the
+ * machine, and what Mail itself recorded. shared/verdict/evaluate.ts turns this into steps,
+ * findings and the verdict.
+ */
+export interface AccountFacts {
+  readonly account: MailAccount;
+  readonly internet: InternetOutcome;
+  readonly probes: AccountProbeFacts;
+  readonly publicIp: PublicIpOutcome;
+  readonly machine: { readonly uptimeSeconds?: number };
+  readonly mailEvidence: MailEvidence | null;
+  /** The run was told not to log in (--no-login). */
+  readonly noLogin: boolean;
+  /** When `now` is, so time-based rules (24 h prompt suppression) are testable. */
+  readonly now: string;
+}
+
+export interface AccountEvaluation {
+  readonly steps: readonly ChecklistStep[];
+  readonly findings: readonly Finding[];
+  readonly verdict: Verdict;
+}

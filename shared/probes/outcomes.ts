@@ -1,0 +1,199 @@
+/**
+ * Typed outcomes of every network probe. Probes (electron/probes/) produce them, the verdict rules
+ * (shared/verdict/) and the window read them. Every outcome is plain data, JSON-serialisable, and
+ * keeps the evidence a helpdesk needs (server words, certificate names, timings) without secrets.
+ */
+import type { MailProtocol, ServerRole, TlsMode } from '../model/account';
+
+export type AddressFamily = 4 | 6;
+
+// ---------------------------------------------------------------- internet
+
+export type InternetOutcome =
+  | { readonly kind: 'online'; readonly checkedUrl: string; readonly durationMs: number }
+  /** The check URL answered, but not with the expected body: a hotel/airport login page is in the way. */
+  | {
+      readonly kind: 'captive-portal';
+      readonly checkedUrl: string;
+      readonly httpStatus: number;
+      readonly redirectedTo?: string;
+    }
+  /** Name resolution of a well-known name failed although the network seems up. */
+  | { readonly kind: 'dns-broken'; readonly errorCode: string }
+  | { readonly kind: 'no-network'; readonly errorCode: string }
+  | { readonly kind: 'skipped'; readonly reason: string };
+
+// ---------------------------------------------------------------- dns
+
+export interface ResolvedAddress {
+  readonly address: string;
+  readonly family: AddressFamily;
+}
+
+export type HostResolution =
+  | { readonly kind: 'resolved'; readonly host: string; readonly addresses: readonly ResolvedAddress[] }
+  /** NXDOMAIN: the name does not exist. */
+  | { readonly kind: 'not-found'; readonly host: string }
+  /** The name exists but has no A/AAAA record. */
+  | { readonly kind: 'no-address'; readonly host: string }
+  | { readonly kind: 'timeout'; readonly host: string }
+  | { readonly kind: 'error'; readonly host: string; readonly errorCode: string };
+
+export type SrvService = '_imaps._tcp' | '_imap._tcp' | '_pop3s._tcp' | '_pop3._tcp' | '_submissions._tcp' | '_submission._tcp';
+
+export interface SrvRecord {
+  readonly service: SrvService;
+  readonly target: string;
+  readonly port: number;
+  readonly priority: number;
+  readonly weight: number;
+}
+
+export interface PublishedServer {
+  readonly protocol: MailProtocol;
+  readonly host: string;
+  readonly port: number;
+  readonly tls: TlsMode;
+  /** autoconfig's username template, e.g. "%EMAILADDRESS%". */
+  readonly usernameTemplate?: string;
+  readonly from: 'srv' | 'autoconfig';
+}
+
+export interface AutoconfigAttempt {
+  readonly url: string;
+  readonly outcome: 'found' | 'not-found' | 'invalid' | 'unreachable';
+  readonly detail?: string;
+}
+
+/** What the email domain publishes about its own mail servers. */
+export interface PublishedSettings {
+  readonly domain: string;
+  readonly mx: readonly { readonly exchange: string; readonly priority: number }[];
+  readonly srv: readonly SrvRecord[];
+  readonly autoconfig: readonly AutoconfigAttempt[];
+  /** Incoming and outgoing servers the domain advertises (SRV and autoconfig, best first). */
+  readonly servers: readonly PublishedServer[];
+}
+
+// ---------------------------------------------------------------- tcp
+
+export type TcpOutcome =
+  | {
+      readonly kind: 'connected';
+      readonly address: string;
+      readonly family: AddressFamily;
+      readonly connectMs: number;
+    }
+  /** RST in answer to SYN: nothing listens, or a firewall REJECTs (fail2ban style). */
+  | { readonly kind: 'refused'; readonly address: string; readonly afterMs: number }
+  /** No answer before our deadline: a silent DROP (CSF style) or a dead host. */
+  | { readonly kind: 'timeout'; readonly afterMs: number }
+  | { readonly kind: 'unreachable'; readonly errorCode: string }
+  /** Connection accepted then reset. */
+  | { readonly kind: 'reset'; readonly afterMs: number }
+  | { readonly kind: 'error'; readonly errorCode: string; readonly message: string };
+
+// ---------------------------------------------------------------- tls
+
+export interface CertificateSummary {
+  readonly subjectCommonName?: string;
+  /** DNS and IP names the certificate is valid for (subjectAltName, else CN). */
+  readonly names: readonly string[];
+  readonly issuer: string;
+  readonly validFrom: string;
+  readonly validTo: string;
+  readonly selfSigned: boolean;
+  readonly fingerprintSha256: string;
+}
+
+export type CertificateProblem = 'hostname-mismatch' | 'expired' | 'not-yet-valid' | 'untrusted' | 'self-signed' | 'other';
+
+export type CertificateVerification =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly problem: CertificateProblem;
+      /** Node/OpenSSL code, e.g. ERR_TLS_CERT_ALTNAME_INVALID, CERT_HAS_EXPIRED. */
+      readonly code: string;
+    };
+
+export type TlsOutcome =
+  | {
+      readonly kind: 'established';
+      readonly mode: Exclude<TlsMode, 'none'>;
+      readonly protocol: string;
+      readonly cipher: string;
+      readonly certificate: CertificateSummary;
+      readonly verification: CertificateVerification;
+      readonly handshakeMs: number;
+    }
+  /** STARTTLS was expected but the server does not offer it. */
+  | { readonly kind: 'starttls-not-offered' }
+  /** Implicit TLS was expected but the server spoke plain text (e.g. port 587 configured as SSL). */
+  | { readonly kind: 'plaintext-on-tls-port'; readonly firstBytes: string }
+  | { readonly kind: 'handshake-failed'; readonly errorCode: string; readonly message: string }
+  | { readonly kind: 'timeout'; readonly phase: 'greeting' | 'starttls' | 'handshake'; readonly afterMs: number }
+  | { readonly kind: 'not-applicable'; readonly reason: 'tls-off' | 'no-connection' };
+
+// ---------------------------------------------------------------- login
+
+export type LoginSkipReason =
+  | 'no-login-mode'
+  | 'no-password'
+  | 'oauth-account'
+  | 'login-budget'
+  | 'connection-failed'
+  | 'certificate-invalid'
+  | 'authentication-off'
+  | 'cancelled';
+
+export type LoginOutcome =
+  | { readonly kind: 'accepted'; readonly mechanism?: string; readonly durationMs: number }
+  /** The server said no. `serverText` is its reply verbatim (credentials never appear in it). */
+  | {
+      readonly kind: 'rejected';
+      /** IMAP response code (AUTHENTICATIONFAILED, UNAVAILABLE, ...), POP3 [AUTH]/[IN-USE], SMTP 535. */
+      readonly responseCode?: string;
+      readonly serverText: string;
+      readonly durationMs: number;
+    }
+  /** The server refuses to authenticate at all here: LOGINDISABLED, no AUTH in EHLO, plaintext refused. */
+  | { readonly kind: 'unavailable'; readonly serverText: string }
+  | { readonly kind: 'skipped'; readonly reason: LoginSkipReason; readonly safeAfter?: string }
+  | { readonly kind: 'timeout'; readonly afterMs: number }
+  | { readonly kind: 'error'; readonly errorCode: string; readonly message: string };
+
+// ---------------------------------------------------------------- whole server
+
+/** Everything learnt about one configured server, in chain order. */
+export interface ServerProbeResult {
+  readonly role: ServerRole;
+  readonly protocol: MailProtocol;
+  readonly host: string;
+  readonly port: number;
+  readonly tlsMode: TlsMode;
+  readonly resolution: HostResolution;
+  readonly tcp: TcpOutcome | null;
+  readonly tls: TlsOutcome | null;
+  /** The server's greeting line, verbatim. */
+  readonly greeting?: string;
+  /** IMAP CAPABILITY / POP3 CAPA / SMTP EHLO keywords, as the server sent them. */
+  readonly capabilities: readonly string[];
+  readonly login: LoginOutcome;
+  /** SMTP only: the client address in the EHLO reply `Hello ... [ip]`: our public IP as the server sees it. */
+  readonly ehloEchoIp?: string;
+}
+
+// ---------------------------------------------------------------- web
+
+export type WebmailPageKind = 'cpanel-webmail-login' | 'cphulk-block' | 'csf-block' | 'other-page';
+
+export type WebmailOutcome =
+  | { readonly kind: 'page'; readonly url: string; readonly httpStatus: number; readonly page: WebmailPageKind }
+  | { readonly kind: 'tls-failed'; readonly url: string; readonly problem: CertificateProblem; readonly code: string }
+  | { readonly kind: 'unreachable'; readonly url: string; readonly tcp: TcpOutcome }
+  | { readonly kind: 'not-found'; readonly url: string; readonly errorCode: string };
+
+export type PublicIpOutcome =
+  | { readonly kind: 'found'; readonly ip: string; readonly from: 'smtp-ehlo' | 'opendns' }
+  | { readonly kind: 'unknown'; readonly reason: string };

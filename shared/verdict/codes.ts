@@ -1,0 +1,49 @@
+/**
+ * Every failure code Mail Doctor can report. The catalog (shared/verdict/catalog.ts) gives each one
+ * its user-facing words; docs/failure-codes.md documents them. Add a code here, in the catalog and in
+ * the docs together (a test checks all three agree).
+ */
+export const FAILURE_CODES = [
+  'OK',
+  // the Mac and the network
+  'FULL_DISK_ACCESS_NEEDED',
+  'NO_INTERNET',
+  'CAPTIVE_PORTAL',
+  'DNS_NOT_FOUND',
+  // reaching the server
+  'PORT_TIMEOUT',
+  'PORT_REFUSED',
+  'IP_BLOCKED_FIREWALL_DROP',
+  'IP_BLOCKED_REJECT',
+  'IP_BLOCKED_LOGIN_LAYER',
+  // TLS
+  'TLS_HOSTNAME_MISMATCH',
+  'TLS_CERT_EXPIRED',
+  'TLS_CERT_UNTRUSTED',
+  'TLS_MODE_PORT_MISMATCH',
+  // logins
+  'IMAP_AUTH_REJECTED',
+  'POP3_AUTH_REJECTED',
+  'SMTP_AUTH_REJECTED',
+  'LOGIN_BUDGET_EXHAUSTED',
+  'OAUTH_ACCOUNT',
+  // what Mail stored
+  'PASSWORDS_DIFFER',
+  'PASSWORD_MISSING',
+  'USERNAMES_DIFFER',
+  'USERNAME_NOT_FULL_ADDRESS',
+  'SMTP_AUTH_DISABLED',
+  'SERVER_DIFFERS_FROM_PUBLISHED',
+  // what Mail itself saw
+  'PASSWORD_PROMPT_SUPPRESSED',
+  'MAIL_SAW_AUTH_REJECTED',
+  'MAIL_SAW_CONNECT_FAILURES',
+  'ACCOUNT_NOT_SYNCING',
+  'CONNECTION_LOG_OFF',
+] as const;
+
+export type FailureCode = (typeof FAILURE_CODES)[number];
+
+export function isFailureCode(value: string): value is FailureCode {
+  return (FAILURE_CODES as readonly string[]).includes(value);
+}
