@@ -1,0 +1,81 @@
+/**
+ * Channel -> handler, shared by the Electron IPC registration and the web preview's HTTP bridge:
+ * validates the payload with the contract's schema, calls the service, and always resolves with a
+ * Result (a throwing service becomes 'internal-error'; its message stays in main's log).
+ */
+import type { ProgressEvent } from '../../shared/diagnosis/types';
+import type { IpcRequests, IpcResult, RequestChannel } from '../../shared/ipc/contract';
+import { isRequestChannel } from '../../shared/ipc/contract';
+import { describeValidationError, requestSchemas } from '../../shared/ipc/schemas';
+import type { Result } from '../../shared/result';
+import { err, ok } from '../../shared/result';
+import type { MainServices } from './mainServices';
+
+/** What a handler may do besides answering: push progress events to the window that asked. */
+export interface RequestContext {
+  readonly emitProgress: (event: ProgressEvent) => void;
+}
+
+export type ChannelHandlers = {
+  readonly [C in RequestChannel]: (payload: IpcRequests[C], context: RequestContext) => Promise<IpcResult<C>>;
+};
+
+export function createChannelHandlers(services: MainServices): ChannelHandlers {
+  return {
+    'app:getInfo': () => Promise.resolve(ok(services.appInfo())),
+    'accounts:list': () => services.accounts.list(),
+    'diagnosis:start': (request, context) => services.diagnosis.start(request, context.emitProgress),
+    'diagnosis:cancel': ({ runId }) => services.diagnosis.cancel(runId),
+    'report:get': (request) => services.report.get(request),
+    'report:copy': async (request) => {
+      const report = await services.report.get(request);
+      if (!report.ok) return report;
+      return services.clipboard.writeText(report.value.markdown);
+    },
+    'links:open': ({ linkId }) => services.links.open(linkId),
+  };
+}
+
+export type DispatchLogger = (message: string) => void;
+
+/**
+ * Runs one request that arrived as untrusted data. `log` receives the channel name and the error
+ * code only, never a payload (it may hold a typed password).
+ */
+export async function dispatchRequest(
+  handlers: ChannelHandlers,
+  channel: string,
+  payload: unknown,
+  context: RequestContext,
+  log: DispatchLogger,
+): Promise<Result<unknown>> {
+  if (!isRequestChannel(channel)) {
+    log('refused a request on an unknown channel');
+    return err('invalid-payload', 'Unknown request.');
+  }
+  return runChannel(handlers, channel, payload, context, log);
+}
+
+async function runChannel<C extends RequestChannel>(
+  handlers: ChannelHandlers,
+  channel: C,
+  payload: unknown,
+  context: RequestContext,
+  log: DispatchLogger,
+): Promise<Result<unknown>> {
+  const schema: (typeof requestSchemas)[RequestChannel] = requestSchemas[channel];
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) {
+    log(`${channel}: invalid payload`);
+    return err('invalid-payload', describeValidationError(parsed.error));
+  }
+  // TypeScript cannot correlate `handlers[channel]` with `requestSchemas[channel]` for a generic
+  // channel; the payload was just validated by that very channel's schema.
+  const handler = handlers[channel] as (payload: unknown, context: RequestContext) => Promise<IpcResult<C>>;
+  try {
+    return await handler(parsed.data, context);
+  } catch (error: unknown) {
+    log(`${channel}: handler failed (${error instanceof Error ? error.name : 'non-error thrown'})`);
+    return err('internal-error', 'Mail Doctor hit an unexpected problem. Please try again.');
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Composition root of the main-process services that do not need Electron: accounts, diagnosis,
+ * report. Both the app (electron/main.ts) and the web preview (electron/preview/server.ts) use it;
+ * main.ts adds the Electron-only parts (clipboard, links, app info).
+ *
+ * The feature modules are loaded on first use (dynamic import): the window appears before imapflow,
+ * nodemailer and sql.js are loaded, and a slow or broken module shows up as a Result for that one
+ * request, not as an app that does not start.
+ *
+ * Agreed entry points of the feature modules (other helpers own them):
+ * - electron/accounts/discoverAccounts.ts  discoverAccounts({ home, homeSource }), toAccountDiscovery(details)
+ * - electron/diagnosis/diagnoseAccounts.ts diagnoseAccounts({ home, homeSource, stateDir, request, runId,
+ *     signal, onProgress }): Promise<DiagnosisRun>   (request = DiagnosisStartRequest; a typed
+ *     password is wrapped in a Secret there and used once)
+ *     (discovery -> saved passwords -> probes -> runDiagnosis, the same pipeline the CLI runs)
+ * - electron/report/supportReport.ts       buildSupportReport(run, environment, { maskIdentities })
+ */
+import { randomUUID } from 'node:crypto';
+import type { ManagedPreferences } from '../shared/model/managedPreferences';
+import type { AppInfo } from '../shared/ipc/contract';
+import { err, ok } from '../shared/result';
+import { createDiagnosisSessions } from './ipc/diagnosisSessions';
+import type { AccountsService, ReportService } from './ipc/mainServices';
+import type { DiagnosisSessions } from './ipc/diagnosisSessions';
+import type { ManagedLinkTargets } from './links';
+
+export interface CoreServiceOptions {
+  /** The home folder whose Library is read (tests and the preview pass a fixture home). */
+  readonly homeDir: string;
+  /** 'given' when the home came from --home; 'default' for the user's own (see discoverAccounts). */
+  readonly homeSource: 'given' | 'default';
+  /** macOS version for the report ("15.3.1"); Electron knows it, plain Node does not. */
+  readonly macosVersion?: string;
+  /** Where the app keeps its own state (the login budget ledger). */
+  readonly stateDir: string;
+  readonly appInfo: AppInfo;
+  readonly log: (message: string) => void;
+}
+
+export interface CoreServices {
+  readonly accounts: AccountsService;
+  readonly diagnosis: DiagnosisSessions;
+  readonly report: ReportService;
+  /** Webmail and support targets from the managed preferences of the last account discovery. */
+  readonly managedLinkTargets: () => ManagedLinkTargets;
+}
+
+export function createCoreServices(options: CoreServiceOptions): CoreServices {
+  let managed: ManagedPreferences | null = null;
+
+  const accounts: AccountsService = {
+    async list() {
+      const { discoverAccounts, toAccountDiscovery } = await import('./accounts/discoverAccounts');
+      const details = await discoverAccounts({ home: options.homeDir, homeSource: options.homeSource });
+      managed = details.managedPreferences.preferences;
+      return ok(toAccountDiscovery(details));
+    },
+  };
+
+  const diagnosis = createDiagnosisSessions({
+    newRunId: randomUUID,
+    log: options.log,
+    diagnose: async (request, control) => {
+      const { diagnoseAccounts } = await import('./diagnosis/diagnoseAccounts');
+      return diagnoseAccounts({
+        home: options.homeDir,
+        homeSource: options.homeSource,
+        stateDir: options.stateDir,
+        request,
+        runId: control.runId,
+        signal: control.signal,
+        onProgress: control.onProgress,
+      });
+    },
+  });
+
+  const report: ReportService = {
+    async get(request) {
+      const run = diagnosis.finishedRun(request.runId);
+      if (run === undefined) return err('run-not-found', 'That check has not finished, or is too old to report on.');
+      const { buildSupportReport } = await import('./report/supportReport');
+      const report = buildSupportReport(
+        run,
+        {
+          appVersion: options.appInfo.version,
+          ...(options.macosVersion === undefined ? {} : { macosVersion: options.macosVersion }),
+          timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+          generatedAt: new Date().toISOString(),
+        },
+        { maskIdentities: request.maskIdentities },
+      );
+      return ok({ markdown: report.markdown, json: JSON.stringify(report.json, null, 2) });
+    },
+  };
+
+  return {
+    accounts,
+    diagnosis,
+    report,
+    managedLinkTargets: () => linkTargetsFrom(managed),
+  };
+}
+
+function linkTargetsFrom(preferences: ManagedPreferences | null): ManagedLinkTargets {
+  if (preferences === null) return {};
+  const supportUrl =
+    preferences.supportUrl ??
+    (preferences.supportEmail === undefined ? undefined : `mailto:${encodeURIComponent(preferences.supportEmail)}`);
+  return {
+    ...(preferences.webmailUrl === undefined ? {} : { webmailUrl: preferences.webmailUrl }),
+    ...(supportUrl === undefined ? {} : { supportUrl }),
+  };
+}

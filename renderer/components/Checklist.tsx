@@ -1,0 +1,127 @@
+/**
+ * The helpdesk's nine steps for one account, with their live state. A finished step opens (a native
+ * <details>, so keyboard and VoiceOver work without extra code) to what was found: the catalog's plain
+ * words first, the raw detail (server replies, certificate names) second, in monospace.
+ */
+import { CHECKLIST_STEPS } from '../../shared/checklist/steps';
+import type { ChecklistStepId, StepStatus } from '../../shared/checklist/steps';
+import type { ChecklistStep, Finding } from '../../shared/diagnosis/types';
+import { OWNER_LABELS, STEP_TITLES } from '../../shared/verdict/catalog';
+import type { LiveSteps } from '../state/diagnosisReducer';
+import { STEP_STATUS_LABELS, describeLocally } from './presentation';
+
+export interface ChecklistProps {
+  /** Live or final status of every step; null = never checked. */
+  readonly statuses: LiveSteps | null;
+  /** The finished steps (evidence, reasons), when the run is over. */
+  readonly steps: readonly ChecklistStep[] | null;
+  readonly findings: readonly Finding[];
+}
+
+export function Checklist({ statuses, steps, findings }: ChecklistProps) {
+  const detailsById = new Map<ChecklistStepId, ChecklistStep>((steps ?? []).map((step) => [step.id, step]));
+  return (
+    <section className="panel" aria-labelledby="checklist-heading">
+      <h2 id="checklist-heading">Checklist</h2>
+      <ol className="checklist">
+        {CHECKLIST_STEPS.map((definition) => {
+          const status: StepStatus = statuses?.[definition.id] ?? 'pending';
+          const step = detailsById.get(definition.id);
+          return (
+            <StepRow
+              key={definition.id}
+              order={definition.order}
+              id={definition.id}
+              owner={OWNER_LABELS[definition.owner]}
+              status={status}
+              step={step}
+              findings={findings.filter((finding) => step?.findings.includes(finding.code) === true)}
+            />
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
+
+function StepRow(props: {
+  readonly order: number;
+  readonly id: ChecklistStepId;
+  readonly owner: string;
+  readonly status: StepStatus;
+  readonly step: ChecklistStep | undefined;
+  readonly findings: readonly Finding[];
+}) {
+  const { step, status } = props;
+  const heading = (
+    <span className="step-line">
+      <StatusIcon status={status} />
+      <span className="step-title">
+        <span className="step-number">{props.order}.</span> {STEP_TITLES[props.id]}
+      </span>
+      <span className={`step-status step-status-${status}`}>{STEP_STATUS_LABELS[status]}</span>
+    </span>
+  );
+  const hasDetail = step !== undefined && (step.evidence.length > 0 || step.reason !== undefined || props.findings.length > 0);
+  if (!hasDetail) {
+    return (
+      <li className={`step step-${status}`} aria-busy={status === 'running' ? true : undefined}>
+        <div className="step-summary step-summary-static">{heading}</div>
+      </li>
+    );
+  }
+  // Problems open by themselves: the person should not have to hunt for the reason.
+  const openAtFirst = status === 'failed';
+  return (
+    <li className={`step step-${status}`}>
+      <details className="step-details" open={openAtFirst}>
+        <summary className="step-summary">{heading}</summary>
+        <div className="step-body">
+          {step.reason !== undefined && <p className="step-reason">{step.reason}</p>}
+          {props.findings.map((finding) => {
+            const words = describeLocally(finding);
+            return (
+              <div key={`${finding.code}:${finding.side}`} className="step-finding">
+                <p className="step-finding-title">{words.title}</p>
+                <p>{words.explanation}</p>
+              </div>
+            );
+          })}
+          {step.evidence.length > 0 && (
+            <ul className="evidence-list" aria-label={`What Mail Doctor saw: ${STEP_TITLES[props.id]}`}>
+              {step.evidence.map((item, index) => (
+                <li key={index} className="evidence">
+                  <p className="evidence-summary">{item.summary}</p>
+                  {item.raw !== undefined && (
+                    <pre className="evidence-raw">
+                      <code>{item.raw}</code>
+                    </pre>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+          <p className="step-owner">Who can act on this step: {props.owner}</p>
+        </div>
+      </details>
+    </li>
+  );
+}
+
+/** Decoration beside the status words: a glyph per state, a spinner while running. */
+function StatusIcon({ status }: { readonly status: StepStatus }) {
+  if (status === 'running') return <span className="step-icon spinner" aria-hidden="true" />;
+  const glyph: Record<Exclude<StepStatus, 'running'>, string> = {
+    pending: '○',
+    passed: '✓',
+    failed: '✕',
+    warning: '!',
+    skipped: '–',
+    'not-applicable': '–',
+  };
+  return (
+    <span className={`step-icon step-icon-${status}`} aria-hidden="true">
+      {glyph[status]}
+    </span>
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * Shown when a login was not tried because Mail Doctor tried recently: servers ban an address after a
+ * few failures, so the budget protects the person's IP. Says when it is safe to try again.
+ */
+import type { AccountDiagnosis, Finding } from '../../shared/diagnosis/types';
+import type { ServerRole } from '../../shared/model/account';
+import { describeLocally } from './presentation';
+
+/** The budget findings of an account; also built from the probes when the rules did not make it the verdict. */
+export function loginBudgetFindings(diagnosis: AccountDiagnosis): readonly Finding[] {
+  const fromRules = diagnosis.findings.filter((finding) => finding.code === 'LOGIN_BUDGET_EXHAUSTED');
+  if (fromRules.length > 0) return fromRules;
+  const found: Finding[] = [];
+  for (const role of ['incoming', 'outgoing'] as const satisfies readonly ServerRole[]) {
+    const probe = diagnosis.probes[role];
+    if (probe?.login.kind === 'skipped' && probe.login.reason === 'login-budget') {
+      found.push({
+        code: 'LOGIN_BUDGET_EXHAUSTED',
+        side: role,
+        params: { role, host: probe.host, ...(probe.login.safeAfter === undefined ? {} : { safeAfter: probe.login.safeAfter }) },
+      });
+    }
+  }
+  return found;
+}
+
+export function LoginBudgetNotice({ findings }: { readonly findings: readonly Finding[] }) {
+  const first = findings[0];
+  if (first === undefined) return null;
+  return (
+    <section className="panel notice" aria-labelledby="budget-heading">
+      <h2 id="budget-heading">{describeLocally(first).title}</h2>
+      <ul className="notice-list">
+        {findings.map((finding) => {
+          const words = describeLocally(finding);
+          const safeAfter = finding.params.safeAfter;
+          return (
+            <li key={finding.side}>
+              <p>{words.explanation}</p>
+              <p className="notice-time">
+                {typeof safeAfter === 'string' ? <time dateTime={safeAfter}>{words.nextStep}</time> : words.nextStep}
+              </p>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,160 @@
+/**
+ * The one IPC contract between the window (renderer) and the main process.
+ *
+ * - `IpcRequests` / `IpcResponses`: request/response map, one entry per channel. Request payload types
+ *   are derived from the zod schemas in ./schemas.ts, so the validator and the type cannot drift.
+ * - `IpcEvents`: main -> renderer events.
+ * - `MailDoctorApi`: what the window sees as `window.mailDoctor` (Electron preload) or the HTTP bridge
+ *   (web preview). One named verb per request, one `on...` per event returning its unsubscribe.
+ *
+ * This module is imported at runtime by the sandboxed preload, so it must stay free of runtime
+ * imports other than pure constants (no zod here: see ./schemas.ts).
+ *
+ * Adding a channel: its schema in schemas.ts, its response type in `IpcResponses`, its verb in
+ * `API_VERBS` and one line in `buildMailDoctorApi`; the compiler points at every missing piece.
+ */
+import type { z } from 'zod';
+import type { AccountDiscovery } from '../model/account';
+import type { ProgressEvent } from '../diagnosis/types';
+import type { Result } from '../result';
+import type { RequestSchemas } from './schemas';
+
+export const REQUEST_CHANNELS = [
+  'app:getInfo',
+  'accounts:list',
+  'diagnosis:start',
+  'diagnosis:cancel',
+  'report:get',
+  'report:copy',
+  'links:open',
+] as const;
+export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
+
+export const EVENT_CHANNELS = ['diagnosis:progress'] as const;
+export type EventChannel = (typeof EVENT_CHANNELS)[number];
+
+/**
+ * External places the window may ask main to open. The page only ever names one of these ids;
+ * main maps the id to the target (electron/links.ts). A URL from the page is never opened.
+ */
+export const LINK_IDS = ['full-disk-access-settings', 'mail-app', 'keychain-access', 'webmail', 'support'] as const;
+export type LinkId = (typeof LINK_IDS)[number];
+
+export interface AppInfo {
+  readonly name: string;
+  readonly version: string;
+  /** Node's platform name ('darwin', 'linux', ...). */
+  readonly platform: string;
+  readonly isPackaged: boolean;
+}
+
+export interface ReportDocuments {
+  readonly markdown: string;
+  readonly json: string;
+}
+
+export type IpcRequests = { readonly [C in RequestChannel]: z.output<RequestSchemas[C]> };
+
+export interface IpcResponses {
+  'app:getInfo': AppInfo;
+  'accounts:list': AccountDiscovery;
+  'diagnosis:start': { readonly runId: string };
+  'diagnosis:cancel': void;
+  'report:get': ReportDocuments;
+  'report:copy': void;
+  'links:open': void;
+}
+
+export interface IpcEvents {
+  'diagnosis:progress': ProgressEvent;
+}
+
+export type DiagnosisStartRequest = IpcRequests['diagnosis:start'];
+export type ManualAccountRequest = NonNullable<DiagnosisStartRequest['manual']>;
+export type ReportRequest = IpcRequests['report:get'];
+
+/**
+ * Error codes the bridge itself produces (services add their own, e.g. 'run-not-found').
+ * - sender-refused: the message did not come from the app's own top-level page.
+ * - invalid-payload: the payload failed its schema.
+ * - internal-error: a service threw; the details went to main's log, not to the window.
+ * - bridge-unavailable / bridge-refused: the preview's HTTP bridge could not be used.
+ */
+export type BridgeErrorCode =
+  | 'sender-refused'
+  | 'invalid-payload'
+  | 'internal-error'
+  | 'bridge-unavailable'
+  | 'bridge-refused';
+
+export type IpcResult<C extends RequestChannel> = Result<IpcResponses[C]>;
+
+export type Unsubscribe = () => void;
+
+/** The verbs the window calls, and the channel behind each. */
+export const API_VERBS = {
+  getAppInfo: 'app:getInfo',
+  listAccounts: 'accounts:list',
+  startDiagnosis: 'diagnosis:start',
+  cancelDiagnosis: 'diagnosis:cancel',
+  getReport: 'report:get',
+  copyReport: 'report:copy',
+  openLink: 'links:open',
+} as const satisfies Record<string, RequestChannel>;
+
+export const EVENT_SUBSCRIPTIONS = {
+  onDiagnosisProgress: 'diagnosis:progress',
+} as const satisfies Record<string, EventChannel>;
+
+type Verbs = typeof API_VERBS;
+type Subscriptions = typeof EVENT_SUBSCRIPTIONS;
+
+/** A verb takes no argument when its channel has no payload. */
+type Invoke<C extends RequestChannel> = [IpcRequests[C]] extends [undefined]
+  ? () => Promise<IpcResult<C>>
+  : (payload: IpcRequests[C]) => Promise<IpcResult<C>>;
+
+export type MailDoctorApi = { readonly [V in keyof Verbs]: Invoke<Verbs[V]> } & {
+  readonly [S in keyof Subscriptions]: (listener: (event: IpcEvents[Subscriptions[S]]) => void) => Unsubscribe;
+};
+
+/** The two things a transport (Electron IPC, the preview's HTTP bridge) must provide. */
+export interface BridgeTransport {
+  /** Sends one request; resolves with main's Result (a transport failure is also a Result). */
+  invoke(channel: RequestChannel, payload: unknown): Promise<unknown>;
+  /** Adds a listener; the returned function removes exactly that listener. */
+  subscribe(channel: EventChannel, listener: (value: unknown) => void): Unsubscribe;
+}
+
+/**
+ * Builds the window-facing API from a transport. Both bridges use this, so the preload and the
+ * preview expose the very same verbs.
+ */
+export function buildMailDoctorApi(transport: BridgeTransport): MailDoctorApi {
+  // Main (or the preview server) is the only responder on these channels and always answers with
+  // IpcResult<C>, so the one narrowing from `unknown` lives here.
+  const call =
+    <C extends RequestChannel>(channel: C) =>
+    (payload?: IpcRequests[C]): Promise<IpcResult<C>> =>
+      transport.invoke(channel, payload) as Promise<IpcResult<C>>;
+  const on =
+    <E extends EventChannel>(channel: E) =>
+    (listener: (event: IpcEvents[E]) => void): Unsubscribe =>
+      transport.subscribe(channel, (value) => {
+        listener(value as IpcEvents[E]);
+      });
+  return {
+    getAppInfo: call(API_VERBS.getAppInfo),
+    listAccounts: call(API_VERBS.listAccounts),
+    startDiagnosis: call(API_VERBS.startDiagnosis),
+    cancelDiagnosis: call(API_VERBS.cancelDiagnosis),
+    getReport: call(API_VERBS.getReport),
+    copyReport: call(API_VERBS.copyReport),
+    openLink: call(API_VERBS.openLink),
+    onDiagnosisProgress: on(EVENT_SUBSCRIPTIONS.onDiagnosisProgress),
+  };
+}
+
+export function isRequestChannel(value: string): value is RequestChannel {
+  return (REQUEST_CHANNELS as readonly string[]).includes(value);
+}

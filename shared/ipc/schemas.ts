@@ -1,0 +1,98 @@
+/**
+ * Runtime validation for every request payload of the IPC contract (./contract.ts).
+ *
+ * Kept apart from contract.ts on purpose: the sandboxed preload imports contract.ts at runtime and
+ * may only require 'electron', so zod must never end up in the preload bundle. Main (electron/ipc)
+ * and the preview server validate with these schemas; the renderer never needs them.
+ *
+ * Every string has a length limit: a payload is untrusted input even from our own page.
+ */
+import { z } from 'zod';
+import type { RequestChannel } from './contract';
+import { LINK_IDS } from './contract';
+
+/** Host names: at most 253 characters (DNS limit), no whitespace, control characters, slashes or '@'. */
+const hostSchema = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[^\s\p{Cc}/\\@]+$/u, 'not a host name');
+
+const portSchema = z.int().min(1).max(65535);
+const tlsModeSchema = z.enum(['implicit', 'starttls', 'none']);
+/** RFC 5321 caps a path at 256 octets; 320 leaves room for odd login names. */
+const usernameSchema = z.string().max(320);
+
+/** An id the main process handed out (account UUIDs, run ids). */
+const idSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'not an id');
+
+export const manualAccountSchema = z.strictObject({
+  email: z.email().max(254),
+  incoming: z.strictObject({
+    protocol: z.enum(['imap', 'pop3']),
+    host: hostSchema,
+    port: portSchema,
+    tls: tlsModeSchema,
+    username: usernameSchema,
+  }),
+  outgoing: z.strictObject({
+    protocol: z.literal('smtp'),
+    host: hostSchema,
+    port: portSchema,
+    tls: tlsModeSchema,
+    username: usernameSchema,
+    /** Mail's "Use authentication"; when absent the outgoing server is assumed to need a login. */
+    authenticationEnabled: z.boolean().optional(),
+  }),
+  /** Typed by the user for this one run; main wraps it in a Secret at once and never stores it. */
+  password: z.string().min(1).max(1024).optional(),
+});
+
+export const diagnosisStartSchema = z
+  .strictObject({
+    /** One discovered account; without it (and without `manual`) every discovered account is checked. */
+    accountId: idSchema.optional(),
+    manual: manualAccountSchema.optional(),
+    /** Check everything except the logins (no credential is sent anywhere). */
+    noLogin: z.boolean().optional(),
+  })
+  .refine((value) => value.accountId === undefined || value.manual === undefined, {
+    message: 'give either accountId or manual, not both',
+  });
+
+const reportRequestSchema = z.strictObject({
+  runId: idSchema,
+  /** Replace e-mail addresses and login names with placeholders in the report. */
+  maskIdentities: z.boolean(),
+});
+
+/** A request without a payload: the verb takes no argument and nothing may be smuggled along. */
+const noPayloadSchema = z.undefined();
+
+export const requestSchemas = {
+  'app:getInfo': noPayloadSchema,
+  'accounts:list': noPayloadSchema,
+  'diagnosis:start': diagnosisStartSchema,
+  'diagnosis:cancel': z.strictObject({ runId: idSchema }),
+  'report:get': reportRequestSchema,
+  'report:copy': reportRequestSchema,
+  'links:open': z.strictObject({ linkId: z.enum(LINK_IDS) }),
+} as const satisfies Record<RequestChannel, z.ZodType>;
+
+export type RequestSchemas = typeof requestSchemas;
+
+/**
+ * Describes why a payload was refused without echoing any of its values (a payload may hold a
+ * typed password): only the field paths and zod's issue codes.
+ */
+export function describeValidationError(error: z.ZodError): string {
+  const parts = error.issues.slice(0, 5).map((issue) => {
+    const path = issue.path.map(String).join('.') || '(payload)';
+    return `${path}: ${issue.code}`;
+  });
+  return `Invalid request: ${parts.join('; ')}`;
+}

@@ -1,0 +1,106 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+const fakes = vi.hoisted(() => ({ windows: [] as { options: unknown; webContents: unknown; loadFile: unknown }[] }));
+
+vi.mock('electron', async () => {
+  const { FakeEmitter, FakeWebContents } = await import('./fakeElectron');
+  class BrowserWindow extends FakeEmitter {
+    readonly webContents = new FakeWebContents();
+    readonly loadFile = vi.fn((_path: string) => Promise.resolve());
+    readonly show = vi.fn();
+    constructor(readonly options: unknown) {
+      super();
+      fakes.windows.push(this);
+    }
+  }
+  return { BrowserWindow };
+});
+
+import { WindowRegistry, createMainWindow } from '../../../electron/window/createMainWindow';
+import { lockDownWebContents } from '../../../electron/window/lockDown';
+import { FakeWebContents, PreventableEvent } from './fakeElectron';
+
+interface CreatedWindow {
+  options: { webPreferences: Record<string, unknown>; show: boolean };
+  webContents: FakeWebContents;
+  loadFile: ReturnType<typeof vi.fn>;
+}
+
+function lastWindow(): CreatedWindow {
+  const created = fakes.windows.at(-1);
+  if (created === undefined) throw new Error('no window was created');
+  return created as CreatedWindow;
+}
+
+const paths = { preloadPath: '/app/dist/electron/preload.cjs', indexHtmlPath: '/app/dist/renderer/index.html' };
+
+describe('the window factory', () => {
+  beforeEach(() => {
+    fakes.windows.length = 0;
+  });
+
+  it('creates a packaged window with exactly the locked-down webPreferences', () => {
+    createMainWindow({ ...paths, isPackaged: true }, new WindowRegistry());
+    expect(lastWindow().options.webPreferences).toEqual({
+      preload: '/app/dist/electron/preload.cjs',
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: false,
+      devTools: false,
+    });
+  });
+
+  it('allows DevTools only in development', () => {
+    createMainWindow({ ...paths, isPackaged: false }, new WindowRegistry());
+    expect(lastWindow().options.webPreferences.devTools).toBe(true);
+    expect(lastWindow().options.webPreferences.sandbox).toBe(true);
+  });
+
+  it('loads the renderer from the file with loadFile', () => {
+    createMainWindow({ ...paths, isPackaged: true }, new WindowRegistry());
+    expect(lastWindow().loadFile).toHaveBeenCalledWith('/app/dist/renderer/index.html');
+  });
+
+  it('denies window.open, whatever the URL', () => {
+    createMainWindow({ ...paths, isPackaged: true }, new WindowRegistry());
+    const handler = lastWindow().webContents.windowOpenHandler;
+    expect(handler).not.toBeNull();
+    expect(handler?.({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+    expect(handler?.({ url: 'file:///app/dist/renderer/index.html' })).toEqual({ action: 'deny' });
+  });
+
+  it.each(['will-navigate', 'will-redirect', 'will-attach-webview'])('prevents %s', (eventName) => {
+    createMainWindow({ ...paths, isPackaged: true }, new WindowRegistry());
+    const event = new PreventableEvent();
+    lastWindow().webContents.emit(eventName, event, 'https://attacker.example/');
+    expect(event.defaultPrevented).toBe(true);
+  });
+
+  it('registers the window as one of ours until its webContents is destroyed', () => {
+    const registry = new WindowRegistry();
+    createMainWindow({ ...paths, isPackaged: true }, registry);
+    const contents = lastWindow().webContents;
+    expect(registry.has(contents as never)).toBe(true);
+    expect(registry.has(new FakeWebContents() as never)).toBe(false);
+    contents.emit('destroyed');
+    expect(registry.has(contents as never)).toBe(false);
+  });
+
+  it('locks down any other webContents the same way', () => {
+    const contents = new FakeWebContents();
+    lockDownWebContents(contents as never);
+    expect(contents.windowOpenHandler?.({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+    const event = new PreventableEvent();
+    contents.emit('will-navigate', event, 'https://example.com/');
+    expect(event.defaultPrevented).toBe(true);
+  });
+});
