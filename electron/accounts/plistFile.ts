@@ -1,0 +1,34 @@
+import { XMLValidator } from 'fast-xml-parser';
+import { parse as parseXmlPlist } from 'plist';
+import type { Result } from '../../shared/result';
+import { err } from '../../shared/result';
+import type { ArchivedValue } from './keyedArchive';
+import { decodeArchiveObject, looksLikeBinaryPlist, parseBinaryPlist } from './keyedArchive';
+
+/**
+ * Reads a property list file that may be binary (bplist00) or XML. XML is checked for
+ * well-formedness first: the plist package's XML parser (xmldom) prints every syntax error to the
+ * console before throwing, which would put noise on the CLI's stderr for a damaged file.
+ */
+export function parsePlistFile(bytes: Uint8Array): Result<ArchivedValue, 'unreadable'> {
+  if (looksLikeBinaryPlist(bytes)) {
+    const parsed = parseBinaryPlist(bytes);
+    if (!parsed.ok) return err('unreadable', parsed.error.message);
+    const plain = decodeArchiveObject(parsed.value);
+    return plain.ok ? plain : err('unreadable', plain.error.message);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return err('unreadable', 'not a property list: neither binary nor UTF-8 XML');
+  }
+  const wellFormed = XMLValidator.validate(text);
+  if (wellFormed !== true) return err('unreadable', `not a readable property list: ${wellFormed.err.msg} (line ${wellFormed.err.line})`);
+  try {
+    const plain = decodeArchiveObject(parseXmlPlist(text));
+    return plain.ok ? plain : err('unreadable', plain.error.message);
+  } catch (error) {
+    return err('unreadable', `not a readable property list: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
