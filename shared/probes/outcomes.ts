@@ -133,7 +133,21 @@ export type TlsOutcome =
   | { readonly kind: 'plaintext-on-tls-port'; readonly firstBytes: string }
   | { readonly kind: 'handshake-failed'; readonly errorCode: string; readonly message: string }
   | { readonly kind: 'timeout'; readonly phase: 'greeting' | 'starttls' | 'handshake'; readonly afterMs: number }
-  | { readonly kind: 'not-applicable'; readonly reason: 'tls-off' | 'no-connection' };
+  | { readonly kind: 'not-applicable'; readonly reason: 'tls-off' | 'no-connection' }
+  /**
+   * The plaintext part of the dialogue went wrong before TLS could start (or, for tls 'none', at all):
+   * the server refused us in its greeting (`* BYE`, `-ERR`, `554`), sent something that is not the
+   * protocol, an endless line or a flood, closed/reset the connection, refused STARTTLS although it
+   * advertised it, or pipelined plaintext after its STARTTLS reply (errorCode STARTTLS_INJECTION: a
+   * man-in-the-middle signature; we refuse to continue). `detail` is the server's words, printable and bounded.
+   */
+  | {
+      readonly kind: 'protocol-error';
+      readonly phase: 'greeting' | 'capabilities' | 'starttls';
+      /** UNEXPECTED_GREETING, SERVER_REFUSED, LINE_TOO_LONG, TOO_MUCH_DATA, CLOSED, ECONNRESET, STARTTLS_REJECTED, STARTTLS_INJECTION, ABORT_ERR. */
+      readonly errorCode: string;
+      readonly detail: string;
+    };
 
 // ---------------------------------------------------------------- login
 
@@ -145,7 +159,12 @@ export type LoginSkipReason =
   | 'connection-failed'
   | 'certificate-invalid'
   | 'authentication-off'
-  | 'cancelled';
+  | 'cancelled'
+  /**
+   * The connection to this server is not encrypted (TLS mode 'none'): Mail Doctor never sends a
+   * password in clear, so no login was attempted (greeting and capabilities are still reported).
+   */
+  | 'cleartext-connection';
 
 export type LoginOutcome =
   | { readonly kind: 'accepted'; readonly mechanism?: string; readonly durationMs: number }
@@ -161,6 +180,25 @@ export type LoginOutcome =
   | { readonly kind: 'unavailable'; readonly serverText: string }
   | { readonly kind: 'skipped'; readonly reason: LoginSkipReason; readonly safeAfter?: string }
   | { readonly kind: 'timeout'; readonly afterMs: number }
+  | { readonly kind: 'error'; readonly errorCode: string; readonly message: string };
+
+/**
+ * SMTP without authentication (Mail's "Use authentication" is off): EHLO, MAIL FROM, RCPT TO, then
+ * RSET/QUIT before DATA, so nothing is ever sent. Tells whether the server takes mail from us unauthenticated.
+ */
+export type SmtpWithoutAuthOutcome =
+  /** The server refused the envelope, e.g. Exim's `550 Authentication required`. */
+  | {
+      readonly kind: 'refused';
+      readonly stage: 'mail-from' | 'rcpt-to';
+      /** The SMTP reply code, e.g. "550" (enhanced code, when present, is in serverText). */
+      readonly responseCode: string;
+      readonly serverText: string;
+    }
+  /** MAIL FROM and RCPT TO were both accepted without authentication (we stopped before DATA). */
+  | { readonly kind: 'accepted'; readonly serverText: string }
+  | { readonly kind: 'timeout'; readonly afterMs: number }
+  | { readonly kind: 'skipped'; readonly reason: 'cancelled' }
   | { readonly kind: 'error'; readonly errorCode: string; readonly message: string };
 
 // ---------------------------------------------------------------- whole server
@@ -189,7 +227,16 @@ export interface ServerProbeResult {
 export type WebmailPageKind = 'cpanel-webmail-login' | 'cphulk-block' | 'csf-block' | 'other-page';
 
 export type WebmailOutcome =
-  | { readonly kind: 'page'; readonly url: string; readonly httpStatus: number; readonly page: WebmailPageKind }
+  | {
+      readonly kind: 'page';
+      readonly url: string;
+      readonly httpStatus: number;
+      readonly page: WebmailPageKind;
+      /** Where redirects led, when it differs from `url`. */
+      readonly finalUrl?: string;
+      /** CSF's block page names the address it blocked: the user's public IP as the server sees it. */
+      readonly blockedIp?: string;
+    }
   | { readonly kind: 'tls-failed'; readonly url: string; readonly problem: CertificateProblem; readonly code: string }
   | { readonly kind: 'unreachable'; readonly url: string; readonly tcp: TcpOutcome }
   | { readonly kind: 'not-found'; readonly url: string; readonly errorCode: string };

@@ -1,0 +1,113 @@
+/**
+ * Certificate helpers shared by tls.ts, webmail.ts and the autoconfig fetch: which CA list to trust,
+ * what a Node/OpenSSL verification error means for the user, and a plain-data summary of a peer cert.
+ */
+import { X509Certificate } from 'node:crypto';
+import tls, { type PeerCertificate } from 'node:tls';
+import type { CertificateProblem, CertificateSummary } from '../../shared/probes/outcomes';
+import type { ProbeContext } from './types';
+
+/**
+ * The trust list: the system/bundled roots plus the caller's extra CAs (self-hosted servers, tests).
+ * `undefined` means "Node's defaults" (no extra CA given), which also honours NODE_EXTRA_CA_CERTS.
+ * Newer Node versions (22.15+, the one Electron bundles) can read the OS store; use it when present so a
+ * company root installed in the macOS keychain is trusted as Mail trusts it.
+ */
+export function trustedCas(ctx: Pick<ProbeContext, 'extraCaPem'>): string[] | undefined {
+  const extra = ctx.extraCaPem ?? [];
+  if (extra.length === 0) return undefined;
+  const withSystemStore = tls as unknown as { getCACertificates?: (type: 'default' | 'system') => string[] };
+  const base = typeof withSystemStore.getCACertificates === 'function' ? withSystemStore.getCACertificates('default') : [...tls.rootCertificates];
+  return [...base, ...extra];
+}
+
+const PROBLEM_BY_CODE: Readonly<Record<string, CertificateProblem>> = {
+  ERR_TLS_CERT_ALTNAME_INVALID: 'hostname-mismatch',
+  CERT_HAS_EXPIRED: 'expired',
+  CERT_NOT_YET_VALID: 'not-yet-valid',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'untrusted',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'untrusted',
+  UNABLE_TO_GET_ISSUER_CERT: 'untrusted',
+  CERT_UNTRUSTED: 'untrusted',
+  CERT_SIGNATURE_FAILURE: 'other',
+  CERT_REVOKED: 'other',
+  INVALID_CA: 'untrusted',
+  CERT_CHAIN_TOO_LONG: 'other',
+  INVALID_PURPOSE: 'other',
+  CERT_REJECTED: 'other',
+  HOSTNAME_MISMATCH: 'hostname-mismatch',
+};
+
+/** The certificate problem a Node TLS error code stands for, or undefined when the error is not about the certificate. */
+export function certificateProblemOf(code: string): CertificateProblem | undefined {
+  return PROBLEM_BY_CODE[code];
+}
+
+function field(value: string | string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function distinguishedName(name: tls.Certificate | undefined): string {
+  if (name === undefined) return '';
+  const parts: string[] = [];
+  for (const key of ['CN', 'O', 'OU', 'L', 'ST', 'C'] as const) {
+    const value = field(name[key]);
+    if (value !== undefined) parts.push(`${key}=${value}`);
+  }
+  return parts.join(', ');
+}
+
+/** Names from a subjectAltName string like `DNS:mail.example.test, DNS:localhost, IP Address:127.0.0.1`. */
+export function subjectAltNames(altNames: string | undefined): string[] {
+  if (altNames === undefined || altNames.trim() === '') return [];
+  return altNames
+    .split(',')
+    .map((part) => part.trim())
+    .map((part) => part.replace(/^(DNS|IP Address):/, ''))
+    .filter((name) => name.length > 0);
+}
+
+/** OpenSSL's "Jan  1 00:00:00 2030 GMT" as ISO 8601; kept verbatim if it cannot be parsed. */
+function isoDate(text: string): string {
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? text : new Date(time).toISOString();
+}
+
+/** Plain-data summary of a peer certificate (from getPeerCertificate()). */
+export function summariseCertificate(peer: PeerCertificate): CertificateSummary {
+  const commonName = field(peer.subject?.CN);
+  const altNames = subjectAltNames(peer.subjectaltname);
+  const names = altNames.length > 0 ? altNames : commonName !== undefined ? [commonName] : [];
+  let selfSigned = distinguishedName(peer.subject) === distinguishedName(peer.issuer);
+  if (peer.raw !== undefined && peer.raw.length > 0) {
+    try {
+      const x509 = new X509Certificate(peer.raw);
+      // A certificate is self-signed when it names itself as issuer AND its own key verifies it.
+      selfSigned = x509.subject === x509.issuer && x509.verify(x509.publicKey);
+    } catch {
+      // Keep the name comparison when the raw certificate cannot be parsed.
+    }
+  }
+  return {
+    ...(commonName === undefined ? {} : { subjectCommonName: commonName }),
+    names,
+    issuer: distinguishedName(peer.issuer),
+    validFrom: isoDate(peer.valid_from),
+    validTo: isoDate(peer.valid_to),
+    selfSigned,
+    fingerprintSha256: peer.fingerprint256,
+  };
+}
+
+/** The code of a Node error, or a fallback. */
+export function errorCodeOf(error: unknown, fallback = 'ERROR'): string {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
+  return fallback;
+}
+
+export function errorMessageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

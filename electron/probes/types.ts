@@ -1,0 +1,30 @@
+/**
+ * What every probe takes. One deadline and one AbortSignal per probe call: library defaults
+ * (imapflow 90 s, nodemailer 120 s, macOS TCP 75 s) are never what the user waits for.
+ * Probes never throw to their caller: they return a typed outcome from shared/probes/outcomes.ts.
+ */
+import type { TlsMode, MailProtocol } from '../../shared/model/account';
+
+export interface ProbeContext {
+  /** Absolute time (Date.now() based) by which the probe must have returned. */
+  readonly deadline: number;
+  /** Cancels the probe (the user pressed Cancel, or the run is shutting down). */
+  readonly signal: AbortSignal;
+  /** Extra trusted CA certificates (PEM), added to the system roots; never a way to turn verification off. */
+  readonly extraCaPem?: readonly string[];
+  /** DNS servers to use instead of the system's, as "IP" or "IP:PORT" (tests use a loopback dnsmasq). */
+  readonly dnsServers?: readonly string[];
+}
+
+/** A configured mail server endpoint as the probes need it. */
+export interface ServerEndpoint {
+  readonly protocol: MailProtocol;
+  readonly host: string;
+  readonly port: number;
+  readonly tls: TlsMode;
+  /**
+   * Where to connect when it differs from `host` (an address already resolved by the dns probe).
+   * TLS still verifies against `host`.
+   */
+  readonly connectAddress?: string;
+}

@@ -1,0 +1,111 @@
+// SMTP login probe (nodemailer SMTPConnection) and the no-auth check against the rig's real Exim.
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { loginSmtp, parseEhloEchoIp, probeSmtpWithoutAuth } from '../../../electron/probes/smtp';
+import { Secret } from '../../../electron/keychain/secret';
+import { useMailServers } from '../../servers/useMailServers';
+import { endpoint, logSize, logSince, passwordForms, probeContext, settledMatchingLines, startRecordingProxy, uniqueUnknownUser } from './helpers';
+
+describe('loginSmtp against Exim', () => {
+  for (const tls of ['starttls', 'implicit'] as const) {
+    it(`accepts the right password and reads greeting, EHLO and the echoed IP (${tls})`, async () => {
+      const info = useMailServers();
+      const result = await loginSmtp(endpoint(info, 'smtp', tls), { username: info.users.alice.address, password: new Secret(info.users.alice.password) }, probeContext(info));
+      expect(result.login).toMatchObject({ kind: 'accepted', mechanism: 'PLAIN' });
+      expect(result.greeting).toMatch(/^220 /);
+      expect(result.capabilities).toContain('AUTH PLAIN LOGIN');
+      expect(result.capabilities).not.toContain('STARTTLS'); // the list after TLS
+      expect(result.ehloEchoIp).toBe('127.0.0.1');
+    });
+
+    it(`keeps Exim's 535 verbatim for a wrong password (${tls})`, async () => {
+      const info = useMailServers();
+      const result = await loginSmtp(endpoint(info, 'smtp', tls), { username: info.users.bob.address, password: new Secret('not-bobs-password') }, probeContext(info));
+      expect(result.login).toMatchObject({ kind: 'rejected', responseCode: '535', serverText: '535 Incorrect authentication data' });
+      expect(result.ehloEchoIp).toBe('127.0.0.1');
+      expect(JSON.stringify(result)).not.toContain('not-bobs-password');
+    });
+  }
+
+  it('makes exactly one AUTH attempt per probe (Exim mainlog)', async () => {
+    const info = useMailServers();
+    const user = uniqueUnknownUser('smtp-once');
+    const offset = await logSize(info.logs.exim);
+    const result = await loginSmtp(endpoint(info, 'smtp', 'starttls'), { username: user, password: new Secret('wrong-once') }, probeContext(info));
+    expect(result.login.kind).toBe('rejected');
+    const failures = await settledMatchingLines(info.logs.exim, offset, (line) => line.includes('authenticator failed') && line.includes(`set_id=${user}`));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/PLAIN authenticator failed for .*\[127\.0\.0\.1\].*535 Incorrect authentication data/);
+  });
+
+  it('never sends credentials on a cleartext connection (tls none): Exim offers no AUTH there', async () => {
+    const info = useMailServers();
+    const proxy = await startRecordingProxy({ host: '127.0.0.1', port: info.smtp.starttls });
+    try {
+      const password = info.users.alice.password;
+      const result = await loginSmtp(
+        { protocol: 'smtp', host: '127.0.0.1', port: proxy.port, tls: 'none' },
+        { username: info.users.alice.address, password: new Secret(password) },
+        probeContext(info),
+      );
+      expect(result.login).toEqual({ kind: 'skipped', reason: 'cleartext-connection' });
+      expect(result.capabilities).toContain('STARTTLS');
+      expect(result.capabilities.some((line) => line.startsWith('AUTH'))).toBe(false);
+      expect(result.ehloEchoIp).toBe('127.0.0.1');
+      const sent = proxy.clientBytes().toString('latin1');
+      expect(sent).toMatch(/^EHLO /);
+      expect(sent).not.toMatch(/AUTH|STARTTLS/);
+      for (const form of passwordForms(info.users.alice.address, password)) expect(proxy.clientBytes().includes(form)).toBe(false);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('probeSmtpWithoutAuth against Exim', () => {
+  for (const tls of ['starttls', 'implicit', 'none'] as const) {
+    it(`reports Exim's refusal of an unauthenticated recipient and never reaches DATA (${tls})`, async () => {
+      const info = useMailServers();
+      const proxy = await startRecordingProxy({ host: '127.0.0.1', port: tls === 'implicit' ? info.smtp.implicit : info.smtp.starttls });
+      const mailboxBefore = await readFile(`${info.dataDir}/exim/out/all.mbox`, 'utf8').catch(() => '');
+      const offset = await logSize(info.logs.exim);
+      try {
+        const result = await probeSmtpWithoutAuth(
+          { protocol: 'smtp', host: info.goodName, connectAddress: '127.0.0.1', port: proxy.port, tls },
+          { from: info.users.alice.address, to: info.users.bob.address },
+          probeContext(info),
+        );
+        expect(result.outcome).toEqual({ kind: 'refused', stage: 'rcpt-to', responseCode: '550', serverText: '550 Authentication required' });
+        expect(result.ehloEchoIp).toBe('127.0.0.1');
+        expect(result.greeting).toMatch(/^220 /);
+        if (tls === 'none') {
+          // In clear everything is visible: the envelope, RSET and QUIT, and never DATA.
+          await proxy.waitForClientText('QUIT\r\n');
+          const sent = proxy.clientBytes().toString('latin1');
+          expect(sent).toContain(`MAIL FROM:<${info.users.alice.address}>\r\nRCPT TO:<${info.users.bob.address}>\r\nRSET\r\nQUIT\r\n`);
+          expect(sent).not.toContain('DATA');
+        }
+        const rejected = await settledMatchingLines(info.logs.exim, offset, (line) => line.includes('rejected RCPT') && line.includes(info.users.bob.address));
+        expect(rejected).toHaveLength(1);
+        expect(await logSince(info.logs.exim, offset)).not.toMatch(/ <= /); // no message was received
+        expect(await readFile(`${info.dataDir}/exim/out/all.mbox`, 'utf8').catch(() => '')).toBe(mailboxBefore);
+      } finally {
+        await proxy.close();
+      }
+    });
+  }
+});
+
+describe('parseEhloEchoIp', () => {
+  it('reads the client address Exim echoes', () => {
+    expect(parseEhloEchoIp('250-mail.example.test Hello client.example.test [127.0.0.1]\n250-SIZE 52428800')).toBe('127.0.0.1');
+    expect(parseEhloEchoIp('mail.example.test Hello [203.0.113.7] [203.0.113.7]')).toBe('203.0.113.7');
+    expect(parseEhloEchoIp('250-mx.example.com Hello host [2001:db8::5]')).toBe('2001:db8::5');
+    expect(parseEhloEchoIp('250-mx.example.com Hello host [IPv6:2001:db8::5]')).toBe('2001:db8::5');
+  });
+  it('returns undefined without an IP literal (Dovecot submission, Postfix)', () => {
+    expect(parseEhloEchoIp('250-mail.example.test')).toBeUndefined();
+    expect(parseEhloEchoIp('250-mx.example.com Hello host [not.an.ip]')).toBeUndefined();
+    expect(parseEhloEchoIp('250-SIZE 10 [127.0.0.1]')).toBeUndefined();
+  });
+});
