@@ -5,7 +5,8 @@
 import type { ServerRole } from './account';
 
 export type EvidenceSourceOutcome =
-  | { readonly kind: 'read' }
+  /** `missing` names parts of the source that were not there (older macOS columns, tables), so a partial read says so. */
+  | { readonly kind: 'read'; readonly missing?: readonly string[] }
   | { readonly kind: 'absent'; readonly reason: string }
   | { readonly kind: 'full-disk-access-needed'; readonly path: string }
   | { readonly kind: 'needs-administrator' }
@@ -19,6 +20,10 @@ export interface CredentialState {
   readonly renewalRejectedAt?: string;
   /** ZAUTHENTICATED: a weak hint only; never proof of a wrong password. */
   readonly authenticatedFlag?: boolean;
+  /** Which Accounts4 row carried the rejection date: the incoming account's row or its outgoing (SMTP) row. */
+  readonly renewalRejectedOn?: ServerRole;
+  /** ISO time macOS stops suppressing the password prompt (rejection + 24 h), only while that is still ahead of `now`. */
+  readonly promptSuppressedUntil?: string;
 }
 
 /** One authentication reply Mail received, from its connection log. */
@@ -59,6 +64,8 @@ export interface UnifiedLogEvidence {
     readonly at: string;
     readonly kind: 'renewal-declined-identical' | 'renewal-rate-limited' | 'login-succeeded' | 'other';
     readonly process: string;
+    /** The entry's static formatString (no values: those print as <private> or are not kept). */
+    readonly template?: string;
   }[];
 }
 

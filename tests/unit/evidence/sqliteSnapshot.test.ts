@@ -1,0 +1,108 @@
+import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mergeWal, openSqliteSnapshot, queryRows } from '../../../electron/evidence/sqliteSnapshot';
+import { writeSqlite } from '../../fixtures/evidence';
+import { useTempHomes } from './tempHome';
+
+const newHome = useTempHomes();
+
+function writeWalDatabase(path: string): void {
+  writeSqlite({
+    path,
+    statements: [{ sql: 'CREATE TABLE t (x INTEGER)' }, { sql: 'INSERT INTO t VALUES (1)' }],
+    walPending: [{ sql: 'INSERT INTO t VALUES (2)' }, { sql: 'INSERT INTO t VALUES (3)' }],
+  });
+}
+
+describe('openSqliteSnapshot', () => {
+  it('sees rows that exist only in the -wal file', async () => {
+    const path = join(newHome(), 'store.sqlite');
+    writeWalDatabase(path);
+    expect(statSync(`${path}-wal`).size).toBeGreaterThan(0);
+    const snapshot = await openSqliteSnapshot(path, 'absent');
+    expect(snapshot.ok).toBe(true);
+    if (!snapshot.ok) return;
+    expect(queryRows(snapshot.database, 'SELECT x FROM t ORDER BY x')).toEqual([[1], [2], [3]]);
+    snapshot.database.close();
+  });
+
+  it('without the -wal file sees only the checkpointed rows (so the WAL merge is what adds them)', async () => {
+    const home = newHome();
+    const path = join(home, 'store.sqlite');
+    writeWalDatabase(path);
+    const copy = join(home, 'copy.sqlite');
+    writeFileSync(copy, new Uint8Array(await import('node:fs/promises').then((fs) => fs.readFile(path))));
+    const snapshot = await openSqliteSnapshot(copy, 'absent');
+    expect(snapshot.ok).toBe(true);
+    if (!snapshot.ok) return;
+    expect(queryRows(snapshot.database, 'SELECT x FROM t ORDER BY x')).toEqual([[1]]);
+    snapshot.database.close();
+  });
+
+  it('ignores a torn frame appended after the last commit', async () => {
+    const path = join(newHome(), 'store.sqlite');
+    writeWalDatabase(path);
+    appendFileSync(`${path}-wal`, Buffer.alloc(1000, 0xab));
+    const snapshot = await openSqliteSnapshot(path, 'absent');
+    expect(snapshot.ok).toBe(true);
+    if (!snapshot.ok) return;
+    expect(queryRows(snapshot.database, 'SELECT count(*) FROM t')).toEqual([[3]]);
+    snapshot.database.close();
+  });
+
+  it('never touches the original files and removes its private copies', async () => {
+    const home = newHome();
+    const path = join(home, 'store.sqlite');
+    writeWalDatabase(path);
+    const before = statSync(`${path}-wal`);
+    const tempRoot = join(home, 'tmp');
+    mkdirSync(tempRoot);
+    const snapshot = await openSqliteSnapshot(path, 'absent', { tempRoot });
+    if (snapshot.ok) snapshot.database.close();
+    expect(statSync(`${path}-wal`).size).toBe(before.size);
+    expect(statSync(`${path}-wal`).mtimeMs).toBe(before.mtimeMs);
+    expect(readdirSync(tempRoot)).toEqual([]);
+  });
+
+  it.each([
+    ['garbage bytes', Buffer.from('this is not a database at all, just text\n'.repeat(50))],
+    ['an empty file', Buffer.alloc(0)],
+    ['a truncated header', Buffer.from('SQLite format 3\0')],
+  ])('reports %s as unreadable, without throwing', async (_label, content) => {
+    const path = join(newHome(), 'store.sqlite');
+    writeFileSync(path, content);
+    const snapshot = await openSqliteSnapshot(path, 'absent');
+    expect(snapshot.ok).toBe(false);
+    if (snapshot.ok) return;
+    expect(snapshot.outcome.kind).toBe('unreadable');
+  });
+
+  it('reports a missing store as absent with the given reason', async () => {
+    const path = join(newHome(), 'nope.sqlite');
+    const snapshot = await openSqliteSnapshot(path, 'no such store');
+    expect(snapshot).toEqual({ ok: false, outcome: { kind: 'absent', reason: 'no such store' } });
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('refuses a store above the size cap instead of loading it', async () => {
+    const path = join(newHome(), 'store.sqlite');
+    writeWalDatabase(path);
+    const snapshot = await openSqliteSnapshot(path, 'absent', { maxBytes: 100 });
+    expect(snapshot.ok).toBe(false);
+    if (snapshot.ok) return;
+    expect(snapshot.outcome.kind).toBe('unreadable');
+  });
+});
+
+describe('mergeWal', () => {
+  it('leaves a database alone when the WAL is garbage, except for switching off WAL mode', () => {
+    const database = new Uint8Array(4096);
+    database[18] = 2;
+    database[19] = 2;
+    const merged = mergeWal(database, new Uint8Array(500).fill(7));
+    expect(merged.byteLength).toBe(4096);
+    expect([merged[18], merged[19]]).toEqual([1, 1]);
+    expect([database[18], database[19]]).toEqual([2, 2]);
+  });
+});
