@@ -1,0 +1,143 @@
+/**
+ * The two safety nets of the support report.
+ *
+ * 1. Identity masking (optional, user's choice): the helpdesk normally needs the address and the login
+ *    name, so they are kept by default; `maskIdentities` turns `jane.doe@example.com` into
+ *    `j***@example.com` and the login name `jdoe` into `j***` everywhere in the report, including inside
+ *    server replies that echo them, and the Mac user name in `/Users/<name>/` paths. Host names stay.
+ * 2. `assertNoSecretsIn`: a last check for callers that hold secret values (the main process holds the
+ *    passwords it read). The report builder never reads a secret in the first place (it only projects
+ *    whitelisted fields of a DiagnosisRun, a type with no secret fields); this guard catches a future
+ *    change that breaks that, before the text leaves the process.
+ */
+import { Buffer } from 'node:buffer';
+import type { Result } from '../../shared/result';
+import { err, ok } from '../../shared/result';
+import { Secret } from '../keychain/secret';
+
+/** Characters that can be part of a login name or an address: a match must not touch them on either side. */
+const IDENTITY_CHAR = "A-Za-z0-9._%+@'-";
+const ANY_EMAIL = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+/** The same, URL-encoded as autoconfig queries carry it (`?emailaddress=jane%40example.com`). */
+const ANY_URL_ENCODED_EMAIL = /[A-Za-z0-9._+'-]+%40[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/gi;
+/** The Mac's own short user name inside a home-folder path (`/Users/jane/Library/...`). */
+const HOME_FOLDER = /(?<=\/Users\/)(?!Shared\/)[^/\s]+(?=\/)/g;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** `jdoe` -> `j***`: the first character keeps the report readable when several accounts are masked. */
+export function maskUsername(username: string): string {
+  if (username.length === 0) return username;
+  const at = username.indexOf('@');
+  if (at > 0) return maskEmailAddress(username);
+  return `${username.slice(0, 1)}***`;
+}
+
+/** `jane.doe@example.com` -> `j***@example.com` (the domain is a host name and stays). */
+export function maskEmailAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at <= 0) return maskUsername(address);
+  return `${address.slice(0, 1)}***${address.slice(at)}`;
+}
+
+function maskUrlEncodedEmail(encoded: string): string {
+  const at = encoded.toLowerCase().lastIndexOf('%40');
+  return `${encoded.slice(0, 1)}***${encoded.slice(at)}`;
+}
+
+export type TextMasker = (text: string) => string;
+
+/**
+ * Builds the masking function for one report. `identities` are the addresses and login names the run
+ * knows about; any other address-shaped text (a server echoing an alias) is masked too.
+ * Matching is case-insensitive (servers echo names in their own case) and never inside a longer token,
+ * so the login name `mail` does not touch the host `mail.example.com`.
+ */
+export function createIdentityMasker(identities: Iterable<string>): TextMasker {
+  const known = [...new Set([...identities].map((identity) => identity.trim()).filter((identity) => identity.length > 0))];
+  // Longest first, so `jane@example.com` is replaced before a bare `jane` could split it.
+  known.sort((a, b) => b.length - a.length);
+  const boundary = (pattern: string): RegExp => new RegExp(`(?<![${IDENTITY_CHAR}])${pattern}(?![${IDENTITY_CHAR}])`, 'gi');
+  // The matched text is masked (not the identity as configured), so the server's own case is kept.
+  const knownPatterns = known.flatMap((identity) => {
+    const patterns: { pattern: RegExp; mask: TextMasker }[] = [
+      { pattern: boundary(escapeRegExp(identity)), mask: identity.includes('@') ? maskEmailAddress : maskUsername },
+    ];
+    if (identity.includes('@')) {
+      patterns.push({ pattern: boundary(escapeRegExp(identity.replace(/@/g, '%40'))), mask: maskUrlEncodedEmail });
+    }
+    return patterns;
+  });
+  return (text: string): string => {
+    let masked = text;
+    for (const { pattern, mask } of knownPatterns) masked = masked.replace(pattern, (match) => mask(match));
+    masked = masked.replace(ANY_EMAIL, (address) => maskEmailAddress(address));
+    masked = masked.replace(ANY_URL_ENCODED_EMAIL, (encoded) => maskUrlEncodedEmail(encoded));
+    masked = masked.replace(HOME_FOLDER, (userName) => maskUsername(userName));
+    return masked;
+  };
+}
+
+// ---------------------------------------------------------------- secrets guard
+
+export type SecretLeakCode = 'SECRET_IN_TEXT';
+
+/** Shorter values would match ordinary words by chance; such a "password" is still checked verbatim. */
+const MIN_ENCODED_CHECK_LENGTH = 4;
+
+/**
+ * The base64 text that a secret produces wherever it sits inside a longer base64 blob (AUTH PLAIN's
+ * `\0user\0password`, a data URL...): base64 works on 3-byte groups, so there are three alignments; for each,
+ * keep only the characters determined by the secret's own bits.
+ */
+function base64Fragments(secret: Buffer): string[] {
+  const fragments: string[] = [];
+  for (let prefixBytes = 0; prefixBytes < 3; prefixBytes += 1) {
+    const encoded = Buffer.concat([Buffer.alloc(prefixBytes), secret]).toString('base64');
+    const firstChar = Math.ceil((prefixBytes * 8) / 6);
+    const endChar = Math.floor(((prefixBytes + secret.length) * 8) / 6);
+    const fragment = encoded.slice(firstChar, endChar);
+    if (fragment.length >= MIN_ENCODED_CHECK_LENGTH) fragments.push(fragment);
+  }
+  return fragments;
+}
+
+type LeakEncoding = 'verbatim' | 'JSON-escaped' | 'URL-encoded' | 'hex' | 'base64' | 'base64url';
+
+/** Every form a careless serialisation could give a secret: verbatim, JSON-escaped, URL-encoded, hex, base64. */
+function leakForms(secret: string): { readonly form: string; readonly encoding: LeakEncoding }[] {
+  const forms: { form: string; encoding: LeakEncoding }[] = [{ form: secret, encoding: 'verbatim' }];
+  if (secret.length >= MIN_ENCODED_CHECK_LENGTH) {
+    const bytes = Buffer.from(secret, 'utf8');
+    forms.push({ form: JSON.stringify(secret).slice(1, -1), encoding: 'JSON-escaped' });
+    forms.push({ form: encodeURIComponent(secret), encoding: 'URL-encoded' });
+    forms.push({ form: bytes.toString('hex'), encoding: 'hex' });
+    for (const fragment of base64Fragments(bytes)) {
+      forms.push({ form: fragment, encoding: 'base64' });
+      forms.push({ form: fragment.replace(/\+/g, '-').replace(/\//g, '_'), encoding: 'base64url' });
+    }
+  }
+  return forms;
+}
+
+/**
+ * Checks that none of `secrets` (the values the caller holds, e.g. the passwords read this run) occurs in
+ * `text` in any common encoding. The error message never repeats the secret; it says which secret (by
+ * position) and which encoding, so the defect can be found without leaking it again.
+ */
+export function assertNoSecretsIn(text: string, secrets: readonly (Secret | string)[]): Result<true, SecretLeakCode> {
+  const lowerCaseText = text.toLowerCase();
+  for (const [index, held] of secrets.entries()) {
+    // The one reason to reveal a secret outside a login: to search for it, so it is not sent anywhere.
+    const secret = held instanceof Secret ? held.reveal() : held;
+    if (secret.length === 0) continue;
+    for (const { form, encoding } of leakForms(secret)) {
+      // Hex dumps come in either case (`security -w` prints lower case, others upper case).
+      const found = encoding === 'hex' ? lowerCaseText.includes(form) : text.includes(form);
+      if (found) return err('SECRET_IN_TEXT', `secret #${index + 1} appears in the text (${encoding})`);
+    }
+  }
+  return ok(true);
+}
