@@ -19,10 +19,18 @@ export type FindingSide = ServerRole | 'both' | 'account' | 'network' | 'mac';
 /** Values a catalog text may interpolate (host names, times, the public IP...). Never secrets. */
 export type FindingParams = Readonly<Record<string, string | number | boolean>>;
 
+/**
+ * How much a finding matters: a 'failure' fails its checklist step and can be the verdict; a 'warning'
+ * can be the verdict only when nothing failed; a 'note' is worth knowing but never the verdict.
+ */
+export type FindingSeverity = 'failure' | 'warning' | 'note';
+
 export interface Finding {
   readonly code: FailureCode;
   readonly side: FindingSide;
   readonly params: FindingParams;
+  /** Set by shared/verdict/evaluate.ts on every finding it produces. */
+  readonly severity?: FindingSeverity;
 }
 
 export interface Verdict extends Finding {
@@ -30,6 +38,8 @@ export interface Verdict extends Finding {
   readonly explanation: string;
   readonly nextStep: string;
   readonly fixedBy: 'you' | 'it-admin' | 'email-host';
+  /** The button the window can offer for the next step (catalog action id), when there is one. */
+  readonly action?: string;
 }
 
 /** A fact shown under a checklist step: plain words first, the raw detail (server reply...) second. */
@@ -63,6 +73,12 @@ export interface AccountDiagnosis {
   readonly findings: readonly Finding[];
   readonly verdict: Verdict;
   readonly timings: { readonly startedAt: string; readonly durationMs: number };
+  /**
+   * What macOS and Mail themselves recorded about this account (its connection log, the refused
+   * password request...), so the window can show "what Mail saw" with its times. Optional: absent
+   * when the runner did not read it.
+   */
+  readonly mailEvidence?: MailEvidence | null;
 }
 
 export interface DiagnosisRun {

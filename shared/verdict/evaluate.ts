@@ -1,0 +1,222 @@
+/**
+ * AccountFacts -> the checklist, the ranked findings and ONE verdict.
+ *
+ * 1. Every rule of the table (rules.ts) runs; matches become findings with a severity and a rank.
+ * 2. Findings are ordered: failures, then warnings, then notes; inside each, by rank (the chain).
+ * 3. The verdict is the first failure, else the first warning, else OK. Rules never contradict live
+ *    evidence (an accepted login never yields a rejection on that side), so neither does the verdict.
+ * 4. Each step shows its evidence and the findings placed on it; its status follows from them:
+ *    a failure fails the step, a warning makes it a warning, a note turns a passed step into a warning.
+ */
+import { CHECKLIST_STEP_IDS, STEP_OWNERS, type ChecklistStepId, type StepStatus } from '../checklist/steps';
+import type { AccountEvaluation, AccountFacts, ChecklistStep, EvidenceItem, Finding, FindingSeverity, Verdict } from '../diagnosis/types';
+import { SIDES, analyse, type Analysis } from './analysis';
+import { ADVICE, SKIP_REASONS, describeFinding, stepForFinding } from './catalog';
+import type { FailureCode } from './codes';
+import { collectEvidence } from './evidence';
+import { DEFAULT_TEXT_FORMAT, type TextFormatOptions } from './format';
+import { VERDICT_RULES, type RuleMatch } from './rules';
+
+export interface EvaluateOptions {
+  /** How times inside texts are shown (default: "2026-03-04 08:32 UTC"). */
+  readonly text?: TextFormatOptions;
+}
+
+/** A finding as evaluate produces it: always with severity, rank and where it shows. */
+export interface RankedFinding extends Finding {
+  readonly severity: FindingSeverity;
+  readonly rank: number;
+  readonly steps: readonly ChecklistStepId[];
+}
+
+const SEVERITY_ORDER: Readonly<Record<FindingSeverity, number>> = { failure: 0, warning: 1, note: 2 };
+const SIDE_ORDER = ['incoming', 'outgoing', 'both', 'account', 'network', 'mac'] as const;
+
+/** Runs the rule table and returns every finding, most important first. */
+export function rankFindings(facts: AccountFacts, analysis: Analysis = analyse(facts)): RankedFinding[] {
+  const byKey = new Map<string, RankedFinding>();
+  for (const rule of VERDICT_RULES) {
+    for (const match of asList(rule.when(facts, analysis))) {
+      const primary = stepForFinding({ code: rule.code, side: match.side });
+      const finding: RankedFinding = {
+        code: rule.code,
+        side: match.side,
+        params: match.params,
+        severity: match.severity,
+        rank: rule.rank,
+        steps: [primary, ...(match.alsoOn ?? []).filter((step) => step !== primary)],
+      };
+      // One finding per code and side: keep the more severe, then the earlier-ranked match.
+      const key = `${rule.code}|${match.side}`;
+      const seen = byKey.get(key);
+      if (seen === undefined || compareFindings(finding, seen) < 0) byKey.set(key, finding);
+    }
+  }
+  return [...byKey.values()].sort(compareFindings);
+}
+
+function isMatchList(result: RuleMatch | readonly RuleMatch[]): result is readonly RuleMatch[] {
+  return Array.isArray(result);
+}
+
+function asList(result: RuleMatch | readonly RuleMatch[] | null): readonly RuleMatch[] {
+  if (result === null) return [];
+  return isMatchList(result) ? result : [result];
+}
+
+function compareFindings(a: RankedFinding, b: RankedFinding): number {
+  return (
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    a.rank - b.rank ||
+    SIDE_ORDER.indexOf(a.side) - SIDE_ORDER.indexOf(b.side)
+  );
+}
+
+function toVerdict(finding: Finding, options: TextFormatOptions): Verdict {
+  const words = describeFinding(finding, options);
+  const verdict: Verdict = {
+    code: finding.code,
+    side: finding.side,
+    params: finding.params,
+    ...(finding.severity === undefined ? {} : { severity: finding.severity }),
+    title: words.title,
+    explanation: words.explanation,
+    nextStep: words.nextStep,
+    fixedBy: words.fixedBy,
+  };
+  return words.action === undefined ? verdict : { ...verdict, action: words.action };
+}
+
+// ------------------------------------------------------------------ step statuses
+
+interface BaseStatus {
+  readonly status: StepStatus;
+  readonly reason?: string;
+}
+
+const PASSED: BaseStatus = { status: 'passed' };
+
+function skipped(reason: string): BaseStatus {
+  return { status: 'skipped', reason };
+}
+
+function loginStepBase(facts: AccountFacts, analysis: Analysis, side: 'incoming' | 'outgoing'): BaseStatus {
+  const view = analysis.sides[side];
+  if (view.settings === null && view.probe === null) {
+    return { status: 'not-applicable', reason: side === 'incoming' ? SKIP_REASONS.noIncomingServer : SKIP_REASONS.noOutgoingServer };
+  }
+  const login = view.probe?.login;
+  if (login?.kind === 'skipped') return skipped(SKIP_REASONS.login[login.reason]);
+  // A login that ran is first-hand evidence; its findings (if any) decide the status.
+  if (login !== undefined) return PASSED;
+  if (!analysis.networkUsable) return skipped(SKIP_REASONS.needsInternet);
+  if (facts.account.authKind === 'oauth') return skipped(SKIP_REASONS.login['oauth-account']);
+  return skipped(SKIP_REASONS.notChecked);
+}
+
+function baseStatus(id: ChecklistStepId, facts: AccountFacts, analysis: Analysis): BaseStatus {
+  switch (id) {
+    case 'restart':
+      return facts.machine.uptimeSeconds === undefined ? skipped(SKIP_REASONS.uptimeUnknown) : PASSED;
+    case 'internet':
+      // Failures here always come with their finding; 'skipped' keeps its reason.
+      return facts.internet.kind === 'skipped' ? skipped(SKIP_REASONS.internetNotChecked) : PASSED;
+    case 'webmail':
+      if (!analysis.networkUsable) return skipped(SKIP_REASONS.needsInternet);
+      return facts.probes.webmail.length === 0 ? skipped(SKIP_REASONS.noWebmail) : PASSED;
+    case 'server-reachable':
+      if (!analysis.networkUsable) return skipped(SKIP_REASONS.needsInternet);
+      return facts.probes.incoming === null && facts.probes.outgoing === null ? skipped(SKIP_REASONS.noServers) : PASSED;
+    case 'incoming-login':
+      return loginStepBase(facts, analysis, 'incoming');
+    case 'outgoing':
+      return loginStepBase(facts, analysis, 'outgoing');
+    case 'ip-blocked': {
+      if (!analysis.networkUsable) return skipped(SKIP_REASONS.needsInternet);
+      if (analysis.triedMail.length === 0) return skipped(SKIP_REASONS.banUndetermined);
+      const allConnected = analysis.triedMail.every((view) => view.connected);
+      // A login-layer block refuses every login; one accepted login rules it out.
+      const logins = SIDES.map((side) => analysis.sides[side].login);
+      const loginLayerRuledOut = logins.includes('accepted') || !logins.includes('rejected-credentials');
+      return allConnected && loginLayerRuledOut ? PASSED : skipped(SKIP_REASONS.banUndetermined);
+    }
+    case 'admin-reset':
+    case 'contact-host':
+      // Advice steps: decided from the findings in buildSteps.
+      return { status: 'not-applicable' };
+  }
+}
+
+/** Status from the base and the findings placed on the step (see the file comment). */
+export function statusFromFindings(base: StepStatus, severities: readonly FindingSeverity[]): StepStatus {
+  if (severities.includes('failure')) return 'failed';
+  if (severities.includes('warning')) return 'warning';
+  if (severities.includes('note') && base === 'passed') return 'warning';
+  return base;
+}
+
+/** Codes that ask the IT admin to reset the password or try a test mailbox (step 8). */
+const ADMIN_RESET_CODES: ReadonlySet<FailureCode> = new Set<FailureCode>([
+  'IMAP_AUTH_REJECTED',
+  'POP3_AUTH_REJECTED',
+  'SMTP_AUTH_REJECTED',
+  'SERVER_UNAVAILABLE',
+]);
+
+function buildSteps(
+  facts: AccountFacts,
+  analysis: Analysis,
+  findings: readonly RankedFinding[],
+  verdict: Finding,
+  evidence: Readonly<Record<ChecklistStepId, readonly EvidenceItem[]>>,
+): ChecklistStep[] {
+  return CHECKLIST_STEP_IDS.map((id): ChecklistStep => {
+    if (id === 'admin-reset') {
+      const related = findings.filter((finding) => finding.severity === 'failure' && ADMIN_RESET_CODES.has(finding.code));
+      return related.length > 0
+        ? { id, status: 'warning', reason: ADVICE.adminReset, evidence: evidence[id], findings: unique(related.map((f) => f.code)) }
+        : { id, status: 'not-applicable', reason: SKIP_REASONS.adminNotNeeded, evidence: evidence[id], findings: [] };
+    }
+    if (id === 'contact-host') {
+      if (verdict.code === 'OK') return { id, status: 'not-applicable', reason: SKIP_REASONS.hostNotNeeded, evidence: [], findings: [] };
+      const fixedBy = describeFinding(verdict).fixedBy;
+      if (fixedBy === 'you') return { id, status: 'not-applicable', reason: SKIP_REASONS.tryNextStepFirst, evidence: [], findings: [] };
+      return { id, status: 'warning', reason: ADVICE.contactHost, evidence: [], findings: [verdict.code] };
+    }
+    const placed = findings.filter((finding) => finding.steps.includes(id));
+    const base = baseStatus(id, facts, analysis);
+    const status = statusFromFindings(
+      base.status,
+      placed.map((finding) => finding.severity),
+    );
+    const step: ChecklistStep = { id, status, evidence: evidence[id], findings: unique(placed.map((finding) => finding.code)) };
+    return base.reason !== undefined && (status === 'skipped' || status === 'not-applicable') ? { ...step, reason: base.reason } : step;
+  });
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
+
+/** Who acts on each step, re-exported for renderers that only import the verdict module. */
+export { STEP_OWNERS };
+
+/**
+ * The heart of Mail Doctor: one account's facts in, the nine-step checklist, the ranked findings and
+ * the one verdict out. Pure and deterministic (time comes from `facts.now`).
+ */
+export function evaluateAccount(facts: AccountFacts, options: EvaluateOptions = {}): AccountEvaluation {
+  const text = options.text ?? DEFAULT_TEXT_FORMAT;
+  const analysis = analyse(facts);
+  const ranked = rankFindings(facts, analysis);
+  const top = ranked.find((finding) => finding.severity === 'failure' || finding.severity === 'warning');
+  const loginTested = SIDES.some((side) => analysis.sides[side].login === 'accepted');
+  const verdictFinding: Finding = top ?? { code: 'OK', side: 'account', params: { loginTested } };
+  const findings: Finding[] = ranked.map(({ code, side, params, severity }) => ({ code, side, params, severity }));
+  const evidence = collectEvidence(facts, analysis, text);
+  return {
+    steps: buildSteps(facts, analysis, ranked, verdictFinding, evidence),
+    findings,
+    verdict: toVerdict(verdictFinding, text),
+  };
+}

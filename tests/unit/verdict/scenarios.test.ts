@@ -1,0 +1,764 @@
+/**
+ * The scenario table: real-shaped facts in, the verdict, findings and step statuses a helpdesk would
+ * expect out. Covers every failure code and the interplay of the chain (what outranks what, and what
+ * must never be said).
+ */
+import { describe, expect, it } from 'vitest';
+import type { ChecklistStepId, StepStatus } from '../../../shared/checklist/steps';
+import type { AccountFacts, FindingSide } from '../../../shared/diagnosis/types';
+import { CATALOG, describeFinding } from '../../../shared/verdict/catalog';
+import { FAILURE_CODES, type FailureCode } from '../../../shared/verdict/codes';
+import { evaluateAccount } from '../../../shared/verdict/evaluate';
+import { unreplacedPlaceholders } from '../../../shared/verdict/format';
+import {
+  EMAIL,
+  HOST,
+  PUBLIC_IP,
+  account,
+  accepted,
+  certificate,
+  connectionLogOff,
+  evidence,
+  facts,
+  hoursBefore,
+  imapRejected,
+  internet,
+  loggedReply,
+  loginOf,
+  mailLog,
+  noLogin,
+  noProbe,
+  passwords,
+  passwordsUnreadable,
+  popRejected,
+  probeOf,
+  published,
+  refused,
+  rejected,
+  reset,
+  resolutionOf,
+  settingsOf,
+  skippedLogin,
+  smtpRejected,
+  tcpOf,
+  timeout,
+  tlsBad,
+  tlsOf,
+  unreachable,
+  uptimeDays,
+  webmail,
+} from './factsBuilder';
+
+interface Scenario {
+  readonly name: string;
+  readonly facts: AccountFacts;
+  readonly verdict: FailureCode;
+  readonly side?: FindingSide;
+  /** A subset of the verdict's params. */
+  readonly params?: Readonly<Record<string, string | number | boolean>>;
+  readonly findings?: readonly FailureCode[];
+  readonly absent?: readonly FailureCode[];
+  readonly steps?: Partial<Record<ChecklistStepId, StepStatus>>;
+  /** Must appear in the verdict's rendered title, explanation or next step. */
+  readonly says?: readonly (string | RegExp)[];
+}
+
+const cpanelWebmail = webmail({ kind: 'page', url: `https://${HOST}:2096/`, httpStatus: 200, page: 'cpanel-webmail-login' });
+
+const SCENARIOS: readonly Scenario[] = [
+  // ---------------------------------------------------------------- healthy and notes
+  {
+    name: 'healthy account: OK, every check passed',
+    facts: facts(),
+    verdict: 'OK',
+    findings: [],
+    steps: {
+      restart: 'passed',
+      internet: 'passed',
+      webmail: 'passed',
+      'server-reachable': 'passed',
+      'incoming-login': 'passed',
+      outgoing: 'passed',
+      'ip-blocked': 'passed',
+      'admin-reset': 'not-applicable',
+      'contact-host': 'not-applicable',
+    },
+  },
+  {
+    name: 'Mac up for 20 days: still OK, a gentle note in the restart step',
+    facts: facts(uptimeDays(20)),
+    verdict: 'OK',
+    findings: ['LONG_UPTIME'],
+    steps: { restart: 'warning' },
+  },
+  {
+    name: 'uptime unknown: restart step skipped with a reason',
+    facts: facts(uptimeDays(undefined)),
+    verdict: 'OK',
+    steps: { restart: 'skipped' },
+  },
+  {
+    name: "ZAUTHENTICATED false alone never says 'wrong password'",
+    facts: facts(evidence({ credentialState: { outcome: { kind: 'read' }, authenticatedFlag: false } })),
+    verdict: 'OK',
+    absent: ['IMAP_AUTH_REJECTED', 'SMTP_AUTH_REJECTED', 'PASSWORDS_DIFFER', 'MAIL_SAW_AUTH_REJECTED'],
+  },
+  {
+    name: 'some settings unreadable but everything works: a note only',
+    facts: facts(account({ readProblems: ['IMAPAccount: bad PortNumber'] })),
+    verdict: 'OK',
+    findings: ['ACCOUNT_READ_PROBLEM'],
+  },
+  {
+    name: 'domain publishes another server but the configured one works: a note',
+    facts: facts(
+      published([{ protocol: 'imap', host: 'server42.host.example', port: 993, tls: 'implicit', from: 'autoconfig' }]),
+    ),
+    verdict: 'OK',
+    findings: ['SERVER_DIFFERS_FROM_PUBLISHED'],
+  },
+  {
+    name: 'connection log off while both logins were tested: a note, still OK',
+    facts: facts(connectionLogOff()),
+    verdict: 'OK',
+    findings: ['CONNECTION_LOG_OFF'],
+  },
+  {
+    name: 'webmail does not answer while mail works: a note',
+    facts: facts(webmail({ kind: 'unreachable', url: `https://${HOST}:2096/`, tcp: timeout })),
+    verdict: 'OK',
+    findings: ['WEBMAIL_UNREACHABLE'],
+    steps: { webmail: 'warning' },
+  },
+  {
+    name: 'OAuth account: connections checked, logins skipped, OK',
+    facts: facts(
+      account({ authKind: 'oauth', provider: 'Google' }),
+      passwords('not-applicable', 'not-applicable', 'not-applicable'),
+      loginOf('incoming', skippedLogin('oauth-account')),
+      loginOf('outgoing', skippedLogin('oauth-account')),
+    ),
+    verdict: 'OK',
+    findings: ['OAUTH_ACCOUNT'],
+    steps: { 'incoming-login': 'skipped', outgoing: 'skipped' },
+  },
+  // ---------------------------------------------------------------- the Mac and the network
+  {
+    name: 'Full Disk Access missing',
+    facts: facts(
+      evidence({
+        credentialState: { outcome: { kind: 'full-disk-access-needed', path: '~/Library/Accounts/Accounts4.sqlite' } },
+      }),
+    ),
+    verdict: 'FULL_DISK_ACCESS_NEEDED',
+    says: ['Full Disk Access'],
+  },
+  {
+    name: 'Full Disk Access outranks no internet',
+    facts: facts(
+      internet({ kind: 'no-network', errorCode: 'ENETUNREACH' }),
+      evidence({ mailbox: { outcome: { kind: 'full-disk-access-needed', path: '~/Library/Mail' } } }),
+    ),
+    verdict: 'FULL_DISK_ACCESS_NEEDED',
+    findings: ['NO_INTERNET'],
+  },
+  {
+    name: 'account without an incoming server',
+    facts: facts(account({ incoming: null }), noProbe('incoming')),
+    verdict: 'ACCOUNT_READ_PROBLEM',
+    params: { problem: 'no-incoming' },
+  },
+  {
+    name: 'no internet: the one cause, later probes not blamed',
+    facts: facts(
+      internet({ kind: 'no-network', errorCode: 'ENETUNREACH' }),
+      resolutionOf('incoming', { kind: 'error', host: HOST, errorCode: 'ECONNREFUSED' }),
+      tcpOf('outgoing', timeout),
+    ),
+    verdict: 'NO_INTERNET',
+    absent: ['DNS_NOT_FOUND', 'PORT_TIMEOUT', 'IP_BLOCKED_FIREWALL_DROP'],
+    steps: { internet: 'failed', 'server-reachable': 'skipped', 'incoming-login': 'skipped' },
+  },
+  {
+    name: 'captive portal, named by its host',
+    facts: facts(
+      internet({
+        kind: 'captive-portal',
+        checkedUrl: 'http://captive.apple.com/hotspot-detect.html',
+        httpStatus: 302,
+        redirectedTo: 'https://login.hotel-wifi.example/portal?mac=1',
+      }),
+    ),
+    verdict: 'CAPTIVE_PORTAL',
+    params: { portalHost: 'login.hotel-wifi.example' },
+    says: ['login.hotel-wifi.example'],
+  },
+  {
+    name: 'captive portal outranks a server name that does not resolve',
+    facts: facts(
+      internet({ kind: 'captive-portal', checkedUrl: 'http://captive.apple.com/hotspot-detect.html', httpStatus: 200 }),
+      resolutionOf('incoming', { kind: 'not-found', host: HOST }),
+    ),
+    verdict: 'CAPTIVE_PORTAL',
+    absent: ['DNS_NOT_FOUND'],
+  },
+  {
+    name: 'DNS broken on the whole network',
+    facts: facts(internet({ kind: 'dns-broken', errorCode: 'ETIMEOUT' })),
+    verdict: 'DNS_NOT_FOUND',
+    side: 'network',
+    params: { scope: 'network' },
+  },
+  // ---------------------------------------------------------------- DNS of the servers
+  {
+    name: 'server name does not exist; the domain publishes the right one',
+    facts: facts(
+      settingsOf('incoming', { host: 'imap.example.com' }),
+      resolutionOf('incoming', { kind: 'not-found', host: 'imap.example.com' }),
+      published([{ protocol: 'imap', host: HOST, port: 993, tls: 'implicit', from: 'srv' }]),
+    ),
+    verdict: 'DNS_NOT_FOUND',
+    side: 'incoming',
+    params: { host: 'imap.example.com', suggestedHost: HOST, lookup: 'not-found' },
+    says: [`change the server name imap.example.com to ${HOST}`],
+  },
+  {
+    name: 'DNS failure outranks a refused login on the other server',
+    facts: facts(
+      resolutionOf('incoming', { kind: 'not-found', host: HOST }),
+      loginOf('outgoing', smtpRejected),
+    ),
+    verdict: 'DNS_NOT_FOUND',
+    findings: ['SMTP_AUTH_REJECTED'],
+  },
+  // ---------------------------------------------------------------- ports and bans
+  {
+    name: 'all mail ports time out while the web port answers: CSF-style DROP ban',
+    facts: facts(tcpOf('incoming', timeout), tcpOf('outgoing', timeout)),
+    verdict: 'IP_BLOCKED_FIREWALL_DROP',
+    side: 'both',
+    params: { ip: PUBLIC_IP, ports: '993, 465' },
+    absent: ['PORT_TIMEOUT'],
+    steps: { 'server-reachable': 'failed', 'ip-blocked': 'failed', 'contact-host': 'warning' },
+    says: [PUBLIC_IP, 'hotspot'],
+  },
+  {
+    name: "CSF's block page on the web port and silent mail ports: DROP ban with the IP the page names",
+    facts: facts(
+      probeOf('outgoing', { ehloEchoIp: undefined }),
+      (f) => ({ ...f, publicIp: { kind: 'unknown', reason: 'no answer' } }),
+      tcpOf('incoming', timeout),
+      tcpOf('outgoing', refused),
+      webmail({ kind: 'page', url: `https://${HOST}:2096/`, httpStatus: 403, page: 'csf-block', blockedIp: '198.51.100.23' }),
+    ),
+    verdict: 'IP_BLOCKED_FIREWALL_DROP',
+    params: { evidence: 'csf-page', ip: '198.51.100.23' },
+  },
+  {
+    name: 'Mail saw connect failures too: they feed the ban finding',
+    facts: facts(
+      tcpOf('incoming', timeout),
+      tcpOf('outgoing', timeout),
+      mailLog(
+        [],
+        [
+          { at: hoursBefore(2), host: HOST, port: 993 },
+          { at: hoursBefore(1), host: HOST, port: 993 },
+          { at: hoursBefore(0.5), host: HOST, port: 993 },
+        ],
+      ),
+    ),
+    verdict: 'IP_BLOCKED_FIREWALL_DROP',
+    params: { mailSawFailures: 3 },
+    findings: ['MAIL_SAW_CONNECT_FAILURES'],
+  },
+  {
+    name: 'instant refusals on mail ports while web answers: fail2ban-style REJECT ban',
+    facts: facts(tcpOf('incoming', refused), tcpOf('outgoing', unreachable)),
+    verdict: 'IP_BLOCKED_REJECT',
+    params: { ip: PUBLIC_IP },
+    absent: ['PORT_REFUSED', 'CONNECTION_FAILED'],
+    says: ['fail2ban'],
+  },
+  {
+    name: 'mail ports and the website all silent: plain timeout, not a ban',
+    facts: facts(
+      tcpOf('incoming', timeout),
+      tcpOf('outgoing', timeout),
+      webmail({ kind: 'unreachable', url: `https://${HOST}:2096/`, tcp: timeout }),
+    ),
+    verdict: 'PORT_TIMEOUT',
+    side: 'incoming',
+    params: { webAlsoFailed: true, seconds: 5 },
+    absent: ['IP_BLOCKED_FIREWALL_DROP'],
+    steps: { 'ip-blocked': 'skipped' },
+  },
+  {
+    name: 'only outgoing port 25 silent: the provider blocks port 25',
+    facts: facts(settingsOf('outgoing', { port: 25, tls: 'starttls' }), tcpOf('outgoing', timeout)),
+    verdict: 'PORT_TIMEOUT',
+    side: 'outgoing',
+    params: { blockedSmtpPort: true },
+    says: ['587'],
+  },
+  {
+    name: 'one server refuses, the other connects: plain refusal',
+    facts: facts(tcpOf('incoming', refused)),
+    verdict: 'PORT_REFUSED',
+    side: 'incoming',
+    absent: ['IP_BLOCKED_REJECT'],
+  },
+  {
+    name: 'connection reset',
+    facts: facts(tcpOf('outgoing', reset)),
+    verdict: 'PORT_RESET',
+    side: 'outgoing',
+  },
+  {
+    name: 'network unreachable on one server',
+    facts: facts(tcpOf('incoming', unreachable)),
+    verdict: 'CONNECTION_FAILED',
+    params: { reason: 'unreachable' },
+  },
+  {
+    name: 'server refuses us in its greeting',
+    facts: facts(
+      probeOf('outgoing', {
+        tls: { kind: 'protocol-error', phase: 'greeting', errorCode: 'SERVER_REFUSED', detail: '554 Access denied' },
+        login: skippedLogin('connection-failed'),
+      }),
+    ),
+    verdict: 'CONNECTION_FAILED',
+    params: { reason: 'server-refused', detail: '554 Access denied' },
+  },
+  // ---------------------------------------------------------------- TLS
+  {
+    name: "certificate for another name: suggest the certificate's host",
+    facts: facts(
+      tlsOf('incoming', tlsBad('hostname-mismatch', 'ERR_TLS_CERT_ALTNAME_INVALID', certificate(['server42.host.example', '*.host.example']))),
+      tlsOf('outgoing', tlsBad('hostname-mismatch', 'ERR_TLS_CERT_ALTNAME_INVALID', certificate(['server42.host.example', '*.host.example']))),
+    ),
+    verdict: 'TLS_HOSTNAME_MISMATCH',
+    side: 'incoming',
+    params: { certNames: 'server42.host.example, *.host.example', suggestedHost: 'server42.host.example' },
+    says: ['server42.host.example'],
+    steps: { 'server-reachable': 'failed', 'incoming-login': 'skipped' },
+  },
+  {
+    name: 'expired certificate',
+    facts: facts(tlsOf('incoming', tlsBad('expired', 'CERT_HAS_EXPIRED', certificate([HOST], { validTo: '2026-02-01T00:00:00.000Z' })))),
+    verdict: 'TLS_CERT_EXPIRED',
+    params: { validToAt: '2026-02-01T00:00:00.000Z' },
+    says: ['2026-02-01 00:00 UTC'],
+  },
+  {
+    name: 'self-signed certificate',
+    facts: facts(tlsOf('outgoing', tlsBad('self-signed', 'DEPTH_ZERO_SELF_SIGNED_CERT', certificate([HOST], { selfSigned: true, issuer: HOST })))),
+    verdict: 'TLS_CERT_UNTRUSTED',
+    side: 'outgoing',
+    params: { selfSigned: true },
+  },
+  {
+    name: 'TLS outranks a refused login',
+    facts: facts(
+      tlsOf('outgoing', tlsBad('untrusted', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE')),
+      loginOf('incoming', imapRejected),
+    ),
+    verdict: 'TLS_CERT_UNTRUSTED',
+    findings: ['IMAP_AUTH_REJECTED'],
+  },
+  {
+    name: 'TLS handshake fails',
+    facts: facts(tlsOf('incoming', { kind: 'handshake-failed', errorCode: 'ERR_SSL_NO_SHARED_CIPHER', message: 'no shared cipher' })),
+    verdict: 'TLS_HANDSHAKE_FAILED',
+    params: { errorCode: 'ERR_SSL_NO_SHARED_CIPHER' },
+  },
+  {
+    name: 'STARTTLS not offered on 587',
+    facts: facts(settingsOf('outgoing', { port: 587, tls: 'starttls' }), tlsOf('outgoing', { kind: 'starttls-not-offered' })),
+    verdict: 'STARTTLS_NOT_OFFERED',
+    params: { suggestedPort: 465 },
+  },
+  {
+    name: "587 configured as implicit TLS: the probe's plaintext-on-tls-port",
+    facts: facts(
+      settingsOf('outgoing', { port: 587, tls: 'implicit' }),
+      tlsOf('outgoing', { kind: 'plaintext-on-tls-port', firstBytes: '220 mail.example.com ESMTP' }),
+    ),
+    verdict: 'TLS_MODE_PORT_MISMATCH',
+    side: 'outgoing',
+    params: { observed: 'plaintext', suggestedPort: 465 },
+  },
+  {
+    name: '993 configured as STARTTLS: the server never greets',
+    facts: facts(settingsOf('incoming', { tls: 'starttls' }), tlsOf('incoming', { kind: 'timeout', phase: 'greeting', afterMs: 5000 })),
+    verdict: 'TLS_MODE_PORT_MISMATCH',
+    params: { observed: 'no-greeting', port: 993 },
+    absent: ['CONNECTION_FAILED'],
+  },
+  {
+    name: 'port/mode mismatch not tested live (143 with implicit TLS, no probe): a warning',
+    facts: facts(settingsOf('incoming', { port: 143, tls: 'implicit' }), noProbe('incoming')),
+    verdict: 'TLS_MODE_PORT_MISMATCH',
+    params: { port: 143 },
+  },
+  {
+    name: 'plain connection, server refuses the password without TLS',
+    facts: facts(
+      settingsOf('incoming', { port: 143, tls: 'none' }),
+      probeOf('incoming', { tls: { kind: 'not-applicable', reason: 'tls-off' }, login: { kind: 'unavailable', serverText: '* OK [CAPABILITY IMAP4rev1 LOGINDISABLED]' } }),
+    ),
+    verdict: 'LOGIN_NEEDS_TLS',
+    params: { suggestedPort: 993 },
+  },
+  {
+    name: 'plain connection: Mail Doctor does not send the password in clear (warning)',
+    facts: facts(
+      settingsOf('incoming', { port: 143, tls: 'none' }),
+      probeOf('incoming', { tls: { kind: 'not-applicable', reason: 'tls-off' }, login: skippedLogin('cleartext-connection') }),
+    ),
+    verdict: 'LOGIN_NEEDS_TLS',
+    params: { reason: 'not-sent' },
+    steps: { 'incoming-login': 'warning' },
+  },
+  // ---------------------------------------------------------------- logins and the password mismatch
+  {
+    name: 'IMAP accepts, SMTP 535, stored passwords different: the outgoing password is stale',
+    facts: facts(passwords('different'), loginOf('outgoing', smtpRejected)),
+    verdict: 'PASSWORDS_DIFFER',
+    side: 'outgoing',
+    params: { source: 'live', staleRole: 'outgoing', goodRole: 'incoming' },
+    findings: ['SMTP_AUTH_REJECTED'],
+    absent: ['IMAP_AUTH_REJECTED'],
+    steps: { 'incoming-login': 'passed', outgoing: 'failed', 'admin-reset': 'warning' },
+    says: ["type your current password into the outgoing server's password field"],
+  },
+  {
+    name: 'SMTP accepts, IMAP NO, stored passwords different: the incoming password is stale',
+    facts: facts(passwords('different'), loginOf('incoming', imapRejected)),
+    verdict: 'PASSWORDS_DIFFER',
+    side: 'incoming',
+    params: { staleRole: 'incoming' },
+    absent: ['SMTP_AUTH_REJECTED'],
+  },
+  {
+    name: 'both refused, same stored password: the password changed on the server',
+    facts: facts(loginOf('incoming', imapRejected), loginOf('outgoing', smtpRejected)),
+    verdict: 'IMAP_AUTH_REJECTED',
+    side: 'incoming',
+    params: { bothRejected: true, passwordsSame: true },
+    findings: ['SMTP_AUTH_REJECTED'],
+    absent: ['PASSWORDS_DIFFER'],
+    steps: { 'admin-reset': 'warning', 'incoming-login': 'failed', outgoing: 'failed' },
+    says: ['changed on the server', 'webmail'],
+  },
+  {
+    name: 'POP3 account refused',
+    facts: facts(
+      settingsOf('incoming', { protocol: 'pop3', port: 995 }),
+      loginOf('incoming', popRejected),
+      passwords('different'),
+      loginOf('outgoing', smtpRejected),
+    ),
+    verdict: 'POP3_AUTH_REJECTED',
+    params: { bothRejected: true, passwordsSame: false },
+  },
+  {
+    name: 'IMAP accepts, SMTP 535 with the very same password: the outgoing login settings',
+    facts: facts(loginOf('outgoing', smtpRejected)),
+    verdict: 'SMTP_AUTH_REJECTED',
+    side: 'outgoing',
+    params: { otherSideAccepted: true, passwordsSame: true },
+    says: ['user name'],
+  },
+  {
+    name: 'IMAP accepts, SMTP 535, same password, different user names: the user name',
+    facts: facts(settingsOf('outgoing', { username: 'alice' }), loginOf('outgoing', smtpRejected)),
+    verdict: 'USERNAMES_DIFFER',
+    side: 'outgoing',
+    params: { explains: true, goodUser: EMAIL, badUser: 'alice' },
+    findings: ['SMTP_AUTH_REJECTED', 'USERNAME_NOT_FULL_ADDRESS'],
+  },
+  {
+    name: 'short user name refused on a cPanel server',
+    facts: facts(settingsOf('incoming', { username: 'alice' }), settingsOf('outgoing', { username: 'alice' }), cpanelWebmail, loginOf('incoming', imapRejected)),
+    verdict: 'USERNAME_NOT_FULL_ADDRESS',
+    side: 'incoming',
+    params: { username: 'alice', email: EMAIL, cpanel: true },
+  },
+  {
+    name: 'user names differ, nothing tested: a warning',
+    facts: facts(settingsOf('outgoing', { username: 'alice.smith@example.com' }), noLogin()),
+    verdict: 'USERNAMES_DIFFER',
+    params: { explains: false, harmless: false },
+  },
+  {
+    name: 'outgoing password missing: say which host has one',
+    facts: facts(
+      passwords('outgoing-missing', 'found', 'not-found'),
+      settingsOf('outgoing', { host: 'smtp.example.com' }),
+      loginOf('outgoing', skippedLogin('no-password')),
+    ),
+    verdict: 'PASSWORD_MISSING',
+    side: 'outgoing',
+    params: { host: 'smtp.example.com', otherHost: HOST },
+    steps: { outgoing: 'failed' },
+  },
+  {
+    name: 'outgoing authentication off on 587: relay refused',
+    facts: facts(
+      settingsOf('outgoing', { port: 587, tls: 'starttls', authenticationEnabled: false }),
+      loginOf('outgoing', skippedLogin('authentication-off')),
+    ),
+    verdict: 'SMTP_AUTH_DISABLED',
+    side: 'outgoing',
+  },
+  {
+    name: 'temporary authentication failure',
+    facts: facts(loginOf('incoming', rejected('UNAVAILABLE', 'NO [UNAVAILABLE] Temporary authentication failure.'))),
+    verdict: 'SERVER_UNAVAILABLE',
+    params: { reason: 'temporary' },
+    absent: ['IMAP_AUTH_REJECTED'],
+  },
+  {
+    name: 'logins disabled for the mailbox',
+    facts: facts(loginOf('incoming', rejected('CONTACTADMIN', 'NO [CONTACTADMIN] Login disabled for this user'))),
+    verdict: 'SERVER_UNAVAILABLE',
+    params: { reason: 'disabled' },
+  },
+  {
+    name: 'login budget exhausted: say when it is safe',
+    facts: facts(
+      loginOf('incoming', skippedLogin('login-budget', '2026-03-04T12:40:00.000Z')),
+      loginOf('outgoing', skippedLogin('login-budget', '2026-03-04T12:40:00.000Z')),
+    ),
+    verdict: 'LOGIN_BUDGET_EXHAUSTED',
+    params: { safeAfter: '2026-03-04T12:40:00.000Z' },
+    says: ['2026-03-04 12:40 UTC'],
+    absent: ['CONNECTION_LOG_OFF'],
+  },
+  {
+    name: 'no outgoing server linked',
+    facts: facts(account({ outgoing: null, outgoingLink: { kind: 'unresolved', identifier: 'smtp.old-host.example:alice' } }), noProbe('outgoing')),
+    verdict: 'OUTGOING_NOT_LINKED',
+    params: { identifier: 'smtp.old-host.example:alice' },
+  },
+  // ---------------------------------------------------------------- bans at the login layer
+  {
+    name: "webmail shows cPHulk's page and logins are refused: login-layer block",
+    facts: facts(
+      webmail({ kind: 'page', url: `https://${HOST}:2096/`, httpStatus: 401, page: 'cphulk-block' }),
+      loginOf('incoming', imapRejected),
+      loginOf('outgoing', smtpRejected),
+    ),
+    verdict: 'IP_BLOCKED_LOGIN_LAYER',
+    params: { evidence: 'webmail-page', ip: PUBLIC_IP },
+    findings: ['IMAP_AUTH_REJECTED', 'SMTP_AUTH_REJECTED'],
+    steps: { 'ip-blocked': 'failed', webmail: 'failed' },
+    says: ['cPHulk', PUBLIC_IP],
+  },
+  {
+    name: 'the password worked from this Mac 2 h ago, TLS fine, now refused everywhere: login-layer block',
+    facts: facts(
+      loginOf('incoming', imapRejected),
+      loginOf('outgoing', smtpRejected),
+      mailLog([loggedReply('incoming', 'accepted', 2), loggedReply('incoming', 'rejected', 1)]),
+    ),
+    verdict: 'IP_BLOCKED_LOGIN_LAYER',
+    params: { evidence: 'mail-log' },
+  },
+  // ---------------------------------------------------------------- what Mail itself saw (issue 8)
+  {
+    name: "Mail's log: incoming refused, outgoing accepted, passwords unreadable: PASSWORDS_DIFFER incoming",
+    facts: facts(
+      passwordsUnreadable(),
+      noLogin(),
+      mailLog([loggedReply('incoming', 'rejected', 1), loggedReply('outgoing', 'accepted', 1.5)]),
+    ),
+    verdict: 'PASSWORDS_DIFFER',
+    side: 'incoming',
+    params: { source: 'mail-log', staleRole: 'incoming' },
+    findings: ['MAIL_SAW_AUTH_REJECTED', 'PASSWORD_UNREADABLE'],
+    steps: { 'incoming-login': 'failed' },
+  },
+  {
+    name: "Mail's log alone (outgoing refused, no accepted reply): MAIL_SAW_AUTH_REJECTED",
+    facts: facts(passwordsUnreadable(), noLogin(), mailLog([loggedReply('outgoing', 'rejected', 1)])),
+    verdict: 'MAIL_SAW_AUTH_REJECTED',
+    side: 'outgoing',
+    absent: ['PASSWORDS_DIFFER'],
+  },
+  {
+    name: "Mail's old refusal, but the live login just worked: a note, never a rejection verdict",
+    facts: facts(mailLog([loggedReply('incoming', 'rejected', 3)])),
+    verdict: 'OK',
+    findings: ['MAIL_SAW_AUTH_REJECTED'],
+    absent: ['PASSWORDS_DIFFER', 'IMAP_AUTH_REJECTED'],
+  },
+  {
+    name: "Mail's log says incoming refused, but live incoming accepted and outgoing refused: live wins",
+    facts: facts(
+      passwords('different'),
+      loginOf('outgoing', smtpRejected),
+      mailLog([loggedReply('incoming', 'rejected', 1), loggedReply('outgoing', 'accepted', 1)]),
+    ),
+    verdict: 'PASSWORDS_DIFFER',
+    side: 'outgoing',
+    params: { source: 'live' },
+  },
+  {
+    name: 'password request rejected 3 h ago: prompt suppressed until T+24 h',
+    facts: facts(
+      passwordsUnreadable(),
+      evidence({ credentialState: { outcome: { kind: 'read' }, renewalRejectedAt: hoursBefore(3) } }),
+    ),
+    verdict: 'PASSWORD_PROMPT_SUPPRESSED',
+    params: { rejectedAt: hoursBefore(3), liftsAt: '2026-03-05T09:00:00.000Z' },
+    says: ['2026-03-05 09:00 UTC'],
+  },
+  {
+    name: 'password request rejected 30 h ago: no suppression any more',
+    facts: facts(evidence({ credentialState: { outcome: { kind: 'read' }, renewalRejectedAt: hoursBefore(30) } })),
+    verdict: 'OK',
+    absent: ['PASSWORD_PROMPT_SUPPRESSED'],
+  },
+  {
+    name: 'no new mail for 5 days while 3 changes wait: not syncing',
+    facts: facts(
+      noLogin(),
+      evidence({ mailbox: { outcome: { kind: 'read' }, lastMailReceivedAt: hoursBefore(5 * 24), pendingLocalActions: 3 } }),
+    ),
+    verdict: 'ACCOUNT_NOT_SYNCING',
+    params: { days: 5, pending: 3 },
+  },
+  {
+    name: 'no new mail for 5 days but nothing queued: a quiet account, not a problem',
+    facts: facts(evidence({ mailbox: { outcome: { kind: 'read' }, lastMailReceivedAt: hoursBefore(5 * 24), pendingLocalActions: 0 } })),
+    verdict: 'OK',
+    absent: ['ACCOUNT_NOT_SYNCING'],
+  },
+  {
+    name: 'passwords unreadable and the log is off: turn the log on (then type the password)',
+    facts: facts(passwordsUnreadable(), connectionLogOff()),
+    verdict: 'CONNECTION_LOG_OFF',
+    findings: ['PASSWORD_UNREADABLE'],
+    says: ['Window > Connection Doctor', 'Log Connection Activity'],
+  },
+  {
+    name: 'passwords unreadable, log read but empty: type the password',
+    facts: facts(passwordsUnreadable()),
+    verdict: 'PASSWORD_UNREADABLE',
+    side: 'both',
+  },
+  {
+    name: 'no-login run, stored passwords different: a warning, cannot tell which is right',
+    facts: facts(passwords('different'), noLogin()),
+    verdict: 'PASSWORDS_DIFFER',
+    side: 'both',
+    params: { source: 'stored' },
+    steps: { 'incoming-login': 'skipped', outgoing: 'warning' },
+  },
+];
+
+describe('verdict scenarios', () => {
+  it('has at least 40 scenarios', () => {
+    expect(SCENARIOS.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(SCENARIOS.map((scenario) => [scenario.name, scenario] as const))('%s', (_name, scenario) => {
+    const result = evaluateAccount(scenario.facts);
+    const codes = result.findings.map((finding) => finding.code);
+
+    expect(result.verdict.code).toBe(scenario.verdict);
+    if (scenario.side !== undefined) expect(result.verdict.side).toBe(scenario.side);
+    for (const [key, value] of Object.entries(scenario.params ?? {})) {
+      expect(result.verdict.params[key], `param ${key}`).toBe(value);
+    }
+    if (scenario.findings !== undefined && scenario.findings.length === 0) {
+      expect(codes).toEqual([]);
+    }
+    for (const code of scenario.findings ?? []) expect(codes, `finding ${code}`).toContain(code);
+    for (const code of scenario.absent ?? []) expect(codes, `no finding ${code}`).not.toContain(code);
+    for (const [id, status] of Object.entries(scenario.steps ?? {})) {
+      expect(result.steps.find((step) => step.id === id)?.status, `step ${id}`).toBe(status);
+    }
+    const words = `${result.verdict.title}\n${result.verdict.explanation}\n${result.verdict.nextStep}`;
+    for (const phrase of scenario.says ?? []) {
+      if (typeof phrase === 'string') expect(words).toContain(phrase);
+      else expect(words).toMatch(phrase);
+    }
+    // The verdict is the first finding (or OK when nothing failed or warned).
+    if (scenario.verdict !== 'OK') expect(result.findings[0]?.code).toBe(scenario.verdict);
+    // Every text the person sees is complete.
+    for (const finding of result.findings) {
+      const rendered = describeFinding(finding);
+      for (const text of [rendered.title, rendered.explanation, rendered.nextStep]) {
+        expect(unreplacedPlaceholders(text), `${finding.code}: ${text}`).toEqual([]);
+      }
+    }
+    for (const step of result.steps) {
+      for (const item of step.evidence) expect(unreplacedPlaceholders(item.summary), item.summary).toEqual([]);
+    }
+  });
+
+  it('covers every failure code as a verdict or a finding', () => {
+    const seen = new Set<FailureCode>();
+    for (const scenario of SCENARIOS) {
+      const result = evaluateAccount(scenario.facts);
+      seen.add(result.verdict.code);
+      for (const finding of result.findings) seen.add(finding.code);
+    }
+    expect(FAILURE_CODES.filter((code) => !seen.has(code))).toEqual([]);
+  });
+
+  it('every failure code appears as the verdict of some scenario (except notes that never decide)', () => {
+    const verdicts = new Set(SCENARIOS.map((scenario) => scenario.verdict));
+    const neverVerdict: FailureCode[] = ['LONG_UPTIME', 'OAUTH_ACCOUNT', 'MAIL_SAW_CONNECT_FAILURES', 'WEBMAIL_UNREACHABLE', 'SERVER_DIFFERS_FROM_PUBLISHED'];
+    expect(FAILURE_CODES.filter((code) => !verdicts.has(code) && !neverVerdict.includes(code))).toEqual([]);
+    expect(Object.keys(CATALOG).length).toBe(FAILURE_CODES.length);
+  });
+});
+
+describe('verdict details', () => {
+  it('renders times with the formatter it is given (the window passes a locale one)', () => {
+    const result = evaluateAccount(
+      facts(passwordsUnreadable(), evidence({ credentialState: { outcome: { kind: 'read' }, renewalRejectedAt: hoursBefore(3) } })),
+      { text: { formatTime: (iso) => `<${iso}>` } },
+    );
+    expect(result.verdict.title).toBe('macOS will not ask for the password again until <2026-03-05T09:00:00.000Z>');
+  });
+
+  it('keeps the server words as raw evidence under the login step', () => {
+    const result = evaluateAccount(facts(passwords('different'), loginOf('outgoing', smtpRejected)));
+    const outgoing = result.steps.find((step) => step.id === 'outgoing');
+    expect(outgoing?.evidence.map((item) => item.raw)).toContain('535 Incorrect authentication data');
+    expect(outgoing?.findings).toEqual(['PASSWORDS_DIFFER', 'SMTP_AUTH_REJECTED']);
+  });
+
+  it('names the certificate names and timings in the server step evidence', () => {
+    const result = evaluateAccount(facts());
+    const summaries = result.steps.find((step) => step.id === 'server-reachable')?.evidence.map((item) => item.summary) ?? [];
+    expect(summaries).toContain(`Connected to ${HOST} port 993 (192.0.2.10) in 30 ms.`);
+    expect(summaries.some((summary) => summary.includes(`valid for ${HOST} until 2026-04-01 00:00 UTC`))).toBe(true);
+  });
+
+  it('a skipped step carries its plain reason', () => {
+    const result = evaluateAccount(facts(noLogin()));
+    const incoming = result.steps.find((step) => step.id === 'incoming-login');
+    expect(incoming).toMatchObject({ status: 'skipped', reason: 'Logins were turned off for this run.' });
+  });
+
+  it('verdict carries the action the window can offer', () => {
+    expect(evaluateAccount(facts(passwordsUnreadable())).verdict.action).toBe('type-password');
+    expect(evaluateAccount(facts(passwordsUnreadable(), connectionLogOff())).verdict.action).toBe('open-connection-doctor');
+    expect(evaluateAccount(facts()).verdict.action).toBe('run-again');
+  });
+
+  it('an accepted login with accepted-login evidence for the same side never yields that side rejected', () => {
+    const result = evaluateAccount(facts(loginOf('incoming', accepted), mailLog([loggedReply('incoming', 'rejected', 0.5)])));
+    const incomingRejections = result.findings.filter(
+      (finding) => finding.side === 'incoming' && finding.severity !== 'note' && /AUTH_REJECTED|PASSWORDS_DIFFER/.test(finding.code),
+    );
+    expect(incomingRejections).toEqual([]);
+  });
+});
