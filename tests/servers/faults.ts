@@ -1,0 +1,269 @@
+// Network faults for tests, all confined to loopback:
+//  - iptables DROP (silent ban -> connect timeout) / REJECT (refused at once) on a local port. These refuse to
+//    run unless this process is in a loopback-only network namespace (tests/run-all.mjs re-execs the suite in
+//    `unshare --net`), so a rule can never land in the machine's real firewall.
+//  - a loopback TCP proxy adding latency, black-holing, or resetting (the kernel here has no netem);
+//  - a scriptable hostile TCP server (greets, stalls, resets, upgrades to TLS... as a test script says).
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import tls from 'node:tls';
+import { findBinary } from './exec';
+
+// ---------------------------------------------------------------- namespace + iptables
+
+/** True when an `ip -o link` listing has exactly one link and it is `lo`. */
+export function onlyLoopbackLinks(ipOLinkOutput: string): boolean {
+  const links = ipOLinkOutput.split('\n').filter((line) => line.trim() !== '')
+    .map((line) => /^\d+:\s+([^:@\s]+)/.exec(line)?.[1]);
+  return links.length === 1 && links[0] === 'lo';
+}
+
+/** True only when `ip -o link` shows just `lo` (no way out of the machine from this namespace). */
+export function isLoopbackOnlyNamespace(): boolean {
+  const ip = findBinary('ip');
+  if (ip === undefined) return false;
+  try {
+    return onlyLoopbackLinks(execFileSync(ip, ['-o', 'link'], { encoding: 'utf8' }));
+  } catch {
+    return false;
+  }
+}
+
+/** Why firewall faults cannot run here, or undefined when they can. */
+export function firewallFaultsUnavailableReason(): string | undefined {
+  if (!isLoopbackOnlyNamespace()) {
+    return 'not in a loopback-only network namespace (run `npm test`, which re-execs inside `unshare --net` as root)';
+  }
+  if (process.getuid?.() !== 0) return 'iptables needs root';
+  if (findBinary('iptables') === undefined) return 'missing binary: iptables';
+  return undefined;
+}
+
+function assertSafeForFirewall(port: number): string {
+  const reason = firewallFaultsUnavailableReason();
+  if (reason !== undefined) throw new Error(`refusing to add an iptables rule: ${reason}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`bad port ${port}`);
+  const iptables = findBinary('iptables');
+  if (iptables === undefined) throw new Error('missing binary: iptables');
+  return iptables;
+}
+
+export type UndoFault = () => Promise<void>;
+
+function addRule(port: number, target: string[]): UndoFault {
+  const iptables = assertSafeForFirewall(port);
+  // Only new connections to loopback on that port: an established connection keeps working, as with a real ban.
+  const rule = ['INPUT', '-d', '127.0.0.0/8', '-p', 'tcp', '--dport', String(port), '--syn', ...target];
+  execFileSync(iptables, ['-w', '-I', ...rule]);
+  let undone = false;
+  return () => {
+    if (!undone) {
+      undone = true;
+      execFileSync(iptables, ['-w', '-D', ...rule]);
+    }
+    return Promise.resolve();
+  };
+}
+
+/** Silently drop new connections to 127.0.0.0/8:port (a firewall/fail2ban ban): clients time out. */
+export function dropPort(port: number): Promise<UndoFault> {
+  return Promise.resolve().then(() => addRule(port, ['-j', 'DROP']));
+}
+
+/** Refuse new connections to 127.0.0.0/8:port with a TCP reset: clients get ECONNREFUSED at once. */
+export function rejectPort(port: number): Promise<UndoFault> {
+  return Promise.resolve().then(() => addRule(port, ['-j', 'REJECT', '--reject-with', 'tcp-reset']));
+}
+
+// ---------------------------------------------------------------- loopback fault proxy
+
+export type ProxyMode =
+  | { kind: 'delay'; ms: number } // every chunk, each direction, waits ms (order kept)
+  | { kind: 'blackhole' } // accepts the TCP connection, never sends or forwards a byte
+  | { kind: 'reset' }; // accepts, then resets at once
+
+export interface FaultProxy {
+  host: '127.0.0.1';
+  port: number;
+  /** Connections accepted so far. */
+  connections: () => number;
+  close: () => Promise<void>;
+}
+
+function assertLoopback(host: string): void {
+  if (!(net.isIPv4(host) && host.startsWith('127.')) && host !== '::1') {
+    throw new Error(`fault helpers only talk to loopback, not ${host}`);
+  }
+}
+
+function listenOnLoopback(server: net.Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: '127.0.0.1', port: 0 }, () => {
+      const address = server.address();
+      if (typeof address === 'object' && address !== null) resolve(address.port);
+      else reject(new Error('no address'));
+    });
+  });
+}
+
+function closeServer(server: net.Server, sockets: Set<net.Socket>): Promise<void> {
+  for (const socket of sockets) socket.destroy();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+export async function startFaultProxy(target: { host: string; port: number }, mode: ProxyMode): Promise<FaultProxy> {
+  assertLoopback(target.host);
+  const sockets = new Set<net.Socket>();
+  let accepted = 0;
+  const track = (socket: net.Socket): void => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined); // a reset peer is the point of these tests
+  };
+  const server = net.createServer((client) => {
+    accepted++;
+    track(client);
+    if (mode.kind === 'blackhole') return;
+    if (mode.kind === 'reset') {
+      client.resetAndDestroy();
+      return;
+    }
+    const upstream = net.connect({ host: target.host, port: target.port });
+    track(upstream);
+    // A per-direction chain keeps chunks in order even though each one is delayed.
+    const relay = (from: net.Socket, to: net.Socket): void => {
+      let chain = Promise.resolve();
+      from.on('data', (chunk) => {
+        chain = chain.then(() => new Promise<void>((resolve) => setTimeout(() => {
+          if (to.writable) to.write(chunk);
+          resolve();
+        }, mode.ms)));
+      });
+      from.on('end', () => { chain = chain.then(() => { to.end(); }); });
+      from.on('close', () => { chain = chain.then(() => { to.destroy(); }); });
+    };
+    relay(client, upstream);
+    relay(upstream, client);
+  });
+  const port = await listenOnLoopback(server);
+  return { host: '127.0.0.1', port, connections: () => accepted, close: () => closeServer(server, sockets) };
+}
+
+// ---------------------------------------------------------------- scriptable hostile server
+
+export type HostileStep =
+  | { write: string | Uint8Array } // send bytes (strings as latin1, so any byte can be written)
+  | { waitMs: number } // pause
+  | { readUntil: string | RegExp; timeoutMs?: number } // wait until the bytes received since the last read match
+  | { startTls: { certFile: string; keyFile: string } } // STARTTLS upgrade of this connection as the server
+  | { stall: true } // keep the connection open and silent until the client gives up (or the server closes)
+  | { reset: true } // TCP RST
+  | { end: true }; // orderly close (FIN)
+
+export interface HostileServerOptions {
+  /** Script run for each connection (or a function choosing one per connection, 0-based). */
+  script: HostileStep[] | ((connectionIndex: number) => HostileStep[]);
+  /** Implicit TLS from the first byte with this certificate. */
+  tls?: { certFile: string; keyFile: string };
+}
+
+export interface HostileServer {
+  host: '127.0.0.1';
+  port: number;
+  /** Everything each connection sent to the server, latin1-decoded, in connection order. */
+  received: () => string[];
+  /** Script errors (e.g. a readUntil timeout), in connection order; empty when the scripts ran cleanly. */
+  scriptErrors: () => string[];
+  connections: () => number;
+  close: () => Promise<void>;
+}
+
+function secureContext(pair: { certFile: string; keyFile: string }): tls.SecureContextOptions {
+  return { cert: readFileSync(pair.certFile), key: readFileSync(pair.keyFile) };
+}
+
+export async function startHostileServer(options: HostileServerOptions): Promise<HostileServer> {
+  const sockets = new Set<net.Socket>();
+  const received: string[] = [];
+  const errors: string[] = [];
+  let count = 0;
+
+  const runScript = async (raw: net.Socket, index: number): Promise<void> => {
+    let socket: net.Socket = raw;
+    let buffer = '';
+    let waiter: (() => void) | undefined;
+    const listen = (s: net.Socket): void => {
+      s.on('data', (chunk: Buffer) => {
+        const text = chunk.toString('latin1');
+        received[index] = (received[index] ?? '') + text;
+        buffer += text;
+        waiter?.();
+      });
+      s.on('error', () => undefined);
+      s.on('close', () => waiter?.());
+    };
+    if (options.tls !== undefined) {
+      socket = new tls.TLSSocket(raw, { isServer: true, ...secureContext(options.tls) });
+      sockets.add(socket);
+    }
+    listen(socket);
+    const steps = typeof options.script === 'function' ? options.script(index) : options.script;
+    for (const step of steps) {
+      if (socket.destroyed) return;
+      if ('write' in step) {
+        socket.write(typeof step.write === 'string' ? Buffer.from(step.write, 'latin1') : step.write);
+      } else if ('waitMs' in step) {
+        await new Promise((resolve) => setTimeout(resolve, step.waitMs));
+      } else if ('readUntil' in step) {
+        const matches = (): boolean => (typeof step.readUntil === 'string' ? buffer.includes(step.readUntil) : step.readUntil.test(buffer));
+        const deadline = Date.now() + (step.timeoutMs ?? 5000);
+        while (!matches()) {
+          if (socket.destroyed || Date.now() > deadline) throw new Error(`readUntil ${String(step.readUntil)} not met; got ${JSON.stringify(buffer)}`);
+          await new Promise<void>((resolve) => {
+            waiter = resolve;
+            setTimeout(resolve, 50);
+          });
+        }
+        buffer = '';
+      } else if ('startTls' in step) {
+        const upgraded = new tls.TLSSocket(socket, { isServer: true, ...secureContext(step.startTls) });
+        sockets.add(upgraded);
+        socket.removeAllListeners('data');
+        socket = upgraded;
+        buffer = '';
+        listen(socket);
+      } else if ('stall' in step) {
+        return; // leave it open; close() or the client ends it
+      } else if ('reset' in step) {
+        raw.resetAndDestroy();
+        return;
+      } else {
+        socket.end();
+        return;
+      }
+    }
+  };
+
+  const server = net.createServer((raw) => {
+    const index = count++;
+    received[index] = '';
+    sockets.add(raw);
+    raw.on('close', () => sockets.delete(raw));
+    raw.on('error', () => undefined);
+    runScript(raw, index).catch((error: unknown) => {
+      errors[index] = error instanceof Error ? error.message : String(error);
+      raw.destroy();
+    });
+  });
+  const port = await listenOnLoopback(server);
+  return {
+    host: '127.0.0.1',
+    port,
+    received: () => [...received],
+    scriptErrors: () => errors.filter((error) => error !== undefined),
+    connections: () => count,
+    close: () => closeServer(server, sockets),
+  };
+}

@@ -1,0 +1,93 @@
+// The contract between the test rig (tests/servers/globalSetup.ts) and every test that talks to the real
+// loopback mail servers. Tests read it with `useMailServers()`; nothing here is a mock.
+
+export interface TestUser {
+  /** Login name for IMAP, POP3 and SMTP alike (a full address). */
+  address: string;
+  /** Same password on every protocol. Test-only; never a real secret. */
+  password: string;
+}
+
+export interface PortPair {
+  /** Plain connection that upgrades with STARTTLS (IMAP 143 / POP3 110 / SMTP 587 style). */
+  starttls: number;
+  /** TLS from the first byte (IMAPS 993 / POP3S 995 / SMTPS 465 style). */
+  implicit: number;
+}
+
+export interface BadCertEndpoint {
+  /** A loopback address (127.0.0.x) where the same ports as on `host` present this certificate. */
+  ip: string;
+  /** A name in the DNS test zone that resolves to `ip`. */
+  dnsName: string;
+}
+
+/** Names served by the test DNS server (all under `example.test`). */
+export interface DnsNames {
+  /** A -> 127.0.0.1, the MX target and the target of every SRV record. */
+  mail: string;
+  /** CNAMEs to `mail`. */
+  imapAlias: string;
+  smtpAlias: string;
+  /** A records for the bad-certificate addresses. */
+  wrongHost: string;
+  expired: string;
+  untrusted: string;
+  /** A name under the zone that does not exist: NXDOMAIN. */
+  missing: string;
+}
+
+export interface MailServersInfo {
+  host: '127.0.0.1';
+  /** PEM file of the test CA that signs the good server certificate. Clients trust only this. */
+  caFile: string;
+  caPem: string;
+  /** The name the good certificate carries (it also carries `localhost` and IP 127.0.0.1). */
+  goodName: string;
+  /** Dovecot. */
+  imap: PortPair;
+  pop3: PortPair;
+  /** Exim submission (AUTH PLAIN and LOGIN, only advertised after TLS). */
+  smtp: PortPair;
+  /** dnsmasq serving the zone `example.test` only (no upstream, no /etc/hosts). */
+  dns: {
+    host: '127.0.0.1';
+    port: number;
+    zone: 'example.test';
+    names: DnsNames;
+    /** MX of the zone: `mail` with preference 10. SRV _imaps/_imap/_pop3s/_pop3/_submission/_submissions._tcp
+     * point at `mail` with the real test ports above (priority 0, weight 1). */
+    mxPreference: number;
+    /** The single TXT record on the zone apex. */
+    txt: string;
+  };
+  users: { alice: TestUser; bob: TestUser };
+  /**
+   * The same ports on other loopback addresses present bad certificates:
+   * wrongHost — signed by the test CA but for other names (`certNames`);
+   * expired — names right, signed by the test CA, validity ended in the past;
+   * untrusted — names right, signed by a second CA the clients do not trust (leaf sent without chain).
+   */
+  badCerts: {
+    wrongHost: BadCertEndpoint & { certNames: string[] };
+    expired: BadCertEndpoint;
+    untrusted: BadCertEndpoint;
+  };
+  /** Log files; tests may count failed authentications in them. Exim's is its mainlog. */
+  logs: { dovecot: string; exim: string };
+  /** The fresh temp directory holding configs, certs, logs and spools of this run. */
+  dataDir: string;
+  /** Dovecot's auth_failure_delay in seconds for this instance (0 = fastest, ~0.5 s floor). */
+  dovecotAuthFailureDelaySeconds: number;
+}
+
+/** What the globalSetup hands to the test workers. */
+export type MailServersProvision =
+  | { available: true; info: MailServersInfo }
+  | { available: false; reason: string; missingBinaries: string[] };
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    mailServers: MailServersProvision;
+  }
+}
