@@ -1,0 +1,333 @@
+/**
+ * Runs the checklist for a set of accounts: every independent probe in parallel, a login only after
+ * TCP and TLS to that server succeeded with a valid certificate, at most one login per protocol
+ * (the login budget decides), progress streamed as it goes, cancel honoured everywhere.
+ *
+ * The verdict itself is not decided here: shared/verdict/evaluate.ts turns the facts into steps,
+ * findings and the one next step, so the app, the CLI and the report all say the same thing.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Secret } from '../keychain/secret';
+import type { DiscoveryProblem, MailAccount, ServerRole, ServerSettings } from '../../shared/model/account';
+import type { MailEvidence } from '../../shared/model/evidence';
+import type {
+  HostResolution,
+  InternetOutcome,
+  LoginOutcome,
+  LoginSkipReason,
+  PublicIpOutcome,
+  PublishedSettings,
+  ServerProbeResult,
+  TlsOutcome,
+  WebmailOutcome,
+} from '../../shared/probes/outcomes';
+import type { AccountDiagnosis, AccountFacts, DiagnosisRun, ProgressEvent } from '../../shared/diagnosis/types';
+import type { ChecklistStepId, StepStatus } from '../../shared/checklist/steps';
+import { evaluateAccount } from '../../shared/verdict/evaluate';
+import type { ProbeContext, ServerEndpoint } from '../probes/types';
+import type { LoginProbeResult, ProbeSet, TlsProbeResult } from './probeSet';
+import { budgetResultFor } from './loginBudget';
+
+export interface DiagnosisTarget {
+  readonly account: MailAccount;
+  /** Passwords found for this run (null = none); they never leave electron/. */
+  readonly passwords: { readonly incoming: Secret | null; readonly outgoing: Secret | null };
+}
+
+export interface LoginKey {
+  readonly host: string;
+  readonly port: number;
+  readonly protocol: ServerSettings['protocol'];
+}
+
+/**
+ * The anti-lockout ledger as the runner needs it (electron/diagnosis/loginBudget.ts implements it).
+ * `reserve` is the decision, taken under the ledger's lock so overlapping runs cannot both take the
+ * last allowance; a granted reservation must be settled with `record`.
+ */
+export interface LoginBudgetPort {
+  reserve(key: LoginKey): Promise<{ readonly allowed: true } | { readonly allowed: false; readonly safeAfter?: string }>;
+  record(key: LoginKey, result: 'success' | 'failure' | 'not-sent'): Promise<void>;
+}
+
+export interface RunDiagnosisInput {
+  readonly targets: readonly DiagnosisTarget[];
+  readonly discoveryProblems: readonly DiscoveryProblem[];
+  readonly probes: ProbeSet;
+  readonly budget: LoginBudgetPort;
+  readonly noLogin: boolean;
+  /** Deadline of each connection phase (DNS, TCP, TLS, login). */
+  readonly phaseTimeoutMs: number;
+  readonly publicIpLookup: boolean;
+  readonly extraCaPem?: readonly string[];
+  readonly dnsServers?: readonly string[];
+  readonly readEvidence?: (account: MailAccount) => Promise<MailEvidence | null>;
+  readonly machine?: { readonly uptimeSeconds?: number };
+  readonly onProgress?: (event: ProgressEvent) => void;
+  readonly signal?: AbortSignal;
+  readonly runId?: string;
+  readonly now?: () => number;
+}
+
+export async function runDiagnosis(input: RunDiagnosisInput): Promise<DiagnosisRun> {
+  const now = input.now ?? Date.now;
+  const runId = input.runId ?? randomUUID();
+  const started = now();
+  const signal = input.signal ?? new AbortController().signal;
+  const emit = (event: ProgressEvent): void => input.onProgress?.(event);
+  const context = (timeoutMs = input.phaseTimeoutMs): ProbeContext => ({
+    deadline: now() + timeoutMs,
+    signal,
+    ...(input.extraCaPem === undefined ? {} : { extraCaPem: input.extraCaPem }),
+    ...(input.dnsServers === undefined ? {} : { dnsServers: input.dnsServers }),
+  });
+
+  emit({ type: 'run-started', runId, accountIds: input.targets.map((t) => t.account.id) });
+
+  // Nothing to diagnose (no account found, Full Disk Access missing): send no traffic at all.
+  const internetPromise: Promise<InternetOutcome> =
+    input.targets.length === 0
+      ? Promise.resolve({ kind: 'skipped', reason: 'no account to check' })
+      : input.probes.internet(context());
+  const accountRuns = input.targets.map((target) =>
+    probeAccount(target, { input, runId, emit, context, now }),
+  );
+  const internet = await internetPromise;
+  const probed = await Promise.all(accountRuns);
+
+  const publicIp: PublicIpOutcome =
+    input.targets.length === 0 ? { kind: 'unknown', reason: 'no account to check' } : await findPublicIp(probed, input, context);
+
+  const accounts: AccountDiagnosis[] = [];
+  for (const result of probed) {
+    const evidence = input.readEvidence === undefined ? null : await input.readEvidence(result.target.account);
+    const facts: AccountFacts = {
+      account: result.target.account,
+      internet,
+      probes: result.probes,
+      publicIp,
+      machine: input.machine ?? {},
+      mailEvidence: evidence,
+      noLogin: input.noLogin,
+      now: new Date(now()).toISOString(),
+    };
+    const evaluation = evaluateAccount(facts);
+    for (const step of evaluation.steps) {
+      emit({ type: 'step-changed', runId, accountId: result.target.account.id, stepId: step.id, status: step.status });
+    }
+    accounts.push({
+      account: result.target.account,
+      probes: result.probes,
+      steps: evaluation.steps,
+      findings: evaluation.findings,
+      verdict: evaluation.verdict,
+      timings: { startedAt: new Date(result.startedAt).toISOString(), durationMs: result.durationMs },
+    });
+  }
+
+  const finished = now();
+  const run: DiagnosisRun = {
+    runId,
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date(finished).toISOString(),
+    durationMs: finished - started,
+    internet,
+    publicIp,
+    discoveryProblems: input.discoveryProblems,
+    accounts,
+    options: { noLogin: input.noLogin },
+  };
+  emit({ type: 'run-finished', runId, run });
+  return run;
+}
+
+interface AccountRunContext {
+  readonly input: RunDiagnosisInput;
+  readonly runId: string;
+  readonly emit: (event: ProgressEvent) => void;
+  readonly context: (timeoutMs?: number) => ProbeContext;
+  readonly now: () => number;
+}
+
+interface ProbedAccount {
+  readonly target: DiagnosisTarget;
+  readonly probes: AccountFacts['probes'];
+  readonly startedAt: number;
+  readonly durationMs: number;
+}
+
+async function probeAccount(target: DiagnosisTarget, run: AccountRunContext): Promise<ProbedAccount> {
+  const { account } = target;
+  const startedAt = run.now();
+  const step = (stepId: ChecklistStepId, status: StepStatus): void =>
+    run.emit({ type: 'step-changed', runId: run.runId, accountId: account.id, stepId, status });
+  const timed = async <T>(probe: string, work: Promise<T>): Promise<T> => {
+    const began = run.now();
+    const value = await work;
+    run.emit({ type: 'probe-finished', runId: run.runId, accountId: account.id, probe, durationMs: run.now() - began });
+    return value;
+  };
+
+  step('internet', 'running');
+  step('server-reachable', 'running');
+
+  const domain = emailDomain(account.emailAddress);
+  const mailHost = account.incoming?.host ?? account.outgoing?.host;
+  const publishedPromise: Promise<PublishedSettings | null> =
+    domain === null ? Promise.resolve(null) : timed('published-settings', run.input.probes.published(domain, run.context()));
+  step('webmail', 'running');
+  const webmailPromise: Promise<readonly WebmailOutcome[]> =
+    domain === null || mailHost === undefined
+      ? Promise.resolve([])
+      : timed('webmail', run.input.probes.webmail(domain, mailHost, run.context()));
+
+  step('incoming-login', 'running');
+  step('outgoing', 'running');
+  const [incoming, outgoing] = await Promise.all([
+    account.incoming === null
+      ? Promise.resolve(null)
+      : probeServer('incoming', account.incoming, account, target.passwords.incoming, run, timed),
+    account.outgoing === null
+      ? Promise.resolve(null)
+      : probeServer('outgoing', account.outgoing, account, target.passwords.outgoing, run, timed),
+  ]);
+  const [published, webmail] = await Promise.all([publishedPromise, webmailPromise]);
+  return {
+    target,
+    probes: { incoming, outgoing, published, webmail },
+    startedAt,
+    durationMs: run.now() - startedAt,
+  };
+}
+
+/** DNS -> TCP -> TLS -> one login, each gated on the one before. */
+async function probeServer(
+  role: ServerRole,
+  settings: ServerSettings,
+  account: MailAccount,
+  password: Secret | null,
+  run: AccountRunContext,
+  timed: <T>(probe: string, work: Promise<T>) => Promise<T>,
+): Promise<ServerProbeResult> {
+  const { probes } = run.input;
+  const base = {
+    role,
+    protocol: settings.protocol,
+    host: settings.host,
+    port: settings.port,
+    tlsMode: settings.tls,
+  };
+  const result = (
+    resolution: HostResolution,
+    rest: Partial<Pick<ServerProbeResult, 'tcp' | 'tls' | 'greeting' | 'capabilities' | 'ehloEchoIp'>> & {
+      login: LoginOutcome;
+    },
+  ): ServerProbeResult => ({
+    ...base,
+    resolution,
+    tcp: rest.tcp ?? null,
+    tls: rest.tls ?? null,
+    capabilities: rest.capabilities ?? [],
+    login: rest.login,
+    ...(rest.greeting === undefined ? {} : { greeting: rest.greeting }),
+    ...(rest.ehloEchoIp === undefined ? {} : { ehloEchoIp: rest.ehloEchoIp }),
+  });
+  const skipped = (reason: LoginSkipReason, safeAfter?: string): LoginOutcome =>
+    safeAfter === undefined ? { kind: 'skipped', reason } : { kind: 'skipped', reason, safeAfter };
+
+  const resolution = await timed(`${role}-dns`, probes.resolveHost(settings.host, run.context()));
+  if (resolution.kind !== 'resolved') return result(resolution, { login: skipped('connection-failed') });
+  const connectAddress = preferredAddress(resolution);
+  const endpoint: ServerEndpoint = {
+    protocol: settings.protocol,
+    host: settings.host,
+    port: settings.port,
+    tls: settings.tls,
+    ...(connectAddress === undefined ? {} : { connectAddress }),
+  };
+
+  const conversation: TlsProbeResult = await timed(`${role}-connect`, probes.tls(endpoint, run.context()));
+  const tcp = conversation.tcp;
+  if (tcp.kind !== 'connected') return result(resolution, { tcp, login: skipped('connection-failed') });
+  const tlsUsable = isTlsUsable(settings, conversation.tls);
+  const common = {
+    tcp,
+    tls: conversation.tls,
+    capabilities: conversation.capabilities,
+    ...(conversation.greeting === undefined ? {} : { greeting: conversation.greeting }),
+    ...(conversation.ehloEchoIp === undefined ? {} : { ehloEchoIp: conversation.ehloEchoIp }),
+  };
+  if (!tlsUsable.ok) return result(resolution, { ...common, login: skipped(tlsUsable.reason) });
+
+  if (account.authKind === 'oauth') return result(resolution, { ...common, login: skipped('oauth-account') });
+  if (run.input.noLogin) return result(resolution, { ...common, login: skipped('no-login-mode') });
+  if (role === 'outgoing' && !settings.authenticationEnabled) {
+    return result(resolution, { ...common, login: skipped('authentication-off') });
+  }
+  if (password === null) return result(resolution, { ...common, login: skipped('no-password') });
+  if (run.input.signal?.aborted === true) return result(resolution, { ...common, login: skipped('cancelled') });
+
+  const key = { host: settings.host, port: settings.port, protocol: settings.protocol };
+  const reservation = await run.input.budget.reserve(key);
+  if (!reservation.allowed) return result(resolution, { ...common, login: skipped('login-budget', reservation.safeAfter) });
+
+  const attempt = await attemptLogin(run.input.budget, key, () =>
+    timed(`${role}-login`, probes.login(endpoint, { username: settings.username, password }, run.context())),
+  );
+  return result(resolution, {
+    ...common,
+    login: attempt.login,
+    ...(attempt.greeting === undefined ? {} : { greeting: attempt.greeting }),
+    capabilities: attempt.capabilities.length > 0 ? attempt.capabilities : common.capabilities,
+    ...(attempt.ehloEchoIp === undefined ? {} : { ehloEchoIp: attempt.ehloEchoIp }),
+  });
+}
+
+/** Settle a granted reservation after the attempt, whatever happens. */
+async function attemptLogin(
+  budget: LoginBudgetPort,
+  key: LoginKey,
+  login: () => Promise<LoginProbeResult>,
+): Promise<LoginProbeResult> {
+  // If the probe throws (a bug: probes return outcomes), count the attempt as failed, conservatively.
+  let settlement: 'success' | 'failure' | 'not-sent' = 'failure';
+  try {
+    const attempt = await login();
+    settlement = budgetResultFor(attempt.login);
+    return attempt;
+  } finally {
+    await budget.record(key, settlement);
+  }
+}
+
+function isTlsUsable(
+  settings: ServerSettings,
+  tls: TlsOutcome,
+): { ok: true } | { ok: false; reason: LoginSkipReason } {
+  if (settings.tls === 'none') return tls.kind === 'not-applicable' ? { ok: true } : { ok: false, reason: 'connection-failed' };
+  if (tls.kind !== 'established') return { ok: false, reason: 'connection-failed' };
+  return tls.verification.ok ? { ok: true } : { ok: false, reason: 'certificate-invalid' };
+}
+
+function preferredAddress(resolution: Extract<HostResolution, { kind: 'resolved' }>): string | undefined {
+  return resolution.addresses[0]?.address;
+}
+
+async function findPublicIp(
+  probed: readonly ProbedAccount[],
+  input: RunDiagnosisInput,
+  context: (timeoutMs?: number) => ProbeContext,
+): Promise<PublicIpOutcome> {
+  for (const account of probed) {
+    const echo = account.probes.outgoing?.ehloEchoIp;
+    if (echo !== undefined) return { kind: 'found', ip: echo, from: 'smtp-ehlo' };
+  }
+  if (!input.publicIpLookup) return { kind: 'unknown', reason: 'lookup-disabled' };
+  return input.probes.publicIpFallback(context());
+}
+
+export function emailDomain(address: string): string | null {
+  const at = address.lastIndexOf('@');
+  if (at < 0 || at === address.length - 1) return null;
+  return address.slice(at + 1).toLowerCase();
+}
