@@ -43,7 +43,7 @@ trap '/bin/rm -rf "$work_dir"' EXIT
 # -W waits for the app to quit, -n starts a fresh instance, -g keeps it in the background.
 /bin/launchctl asuser "$console_uid" /usr/bin/sudo -u "$console_user" \
   /usr/bin/open -W -n -g --stdout "$json_file" --stderr /dev/null -a "$APP" \
-  --args --cli diagnose --json --no-login --mask-identities &
+  --args --cli diagnose --json --no-login --no-keychain --mask-identities &
 open_pid=$!
 ( /bin/sleep "$TIMEOUT_SECONDS" && /bin/kill "$open_pid" 2>/dev/null ) &
 watchdog_pid=$!

@@ -27,6 +27,8 @@ export interface DiagnoseCommand {
   readonly json: boolean;
   readonly account?: string;
   readonly noLogin: boolean;
+  /** Never open the keychain (no dialog can appear): for unattended fleet scripts. */
+  readonly noKeychain: boolean;
   /** Deadline for each connection phase, in milliseconds. */
   readonly phaseTimeoutMs: number;
   readonly dnsServers: readonly string[];
@@ -45,7 +47,7 @@ export type CliCommand = DiagnoseCommand | { readonly kind: 'help' } | { readonl
 export type ParseResult = { readonly ok: true; readonly command: CliCommand } | { readonly ok: false; readonly usageError: string };
 
 export const USAGE = `Usage:
-  mail-doctor diagnose [--json] [--account EMAIL] [--no-login] [--timeout SECONDS]
+  mail-doctor diagnose [--json] [--account EMAIL] [--no-login] [--no-keychain] [--timeout SECONDS]
                        [--dns-server IP[:PORT]] [--ca-file PEM] [--state-dir DIR] [--home DIR]
                        [--mask-identities] [--captive-url URL] [--webmail-url URL] [--no-public-ip-lookup]
   mail-doctor diagnose --manual --email EMAIL
@@ -72,6 +74,7 @@ export function parseCliArgs(argv: readonly string[]): ParseResult {
         json: { type: 'boolean' },
         account: { type: 'string' },
         'no-login': { type: 'boolean' },
+        'no-keychain': { type: 'boolean' },
         timeout: { type: 'string' },
         'dns-server': { type: 'string', multiple: true },
         'ca-file': { type: 'string', multiple: true },
@@ -150,6 +153,7 @@ export function parseCliArgs(argv: readonly string[]): ParseResult {
       json: values.json === true,
       ...(values.account === undefined ? {} : { account: values.account }),
       noLogin: values['no-login'] === true,
+      noKeychain: values['no-keychain'] === true,
       phaseTimeoutMs,
       dnsServers,
       caFiles: values['ca-file'] ?? [],

@@ -91,6 +91,7 @@ async function diagnose(command: DiagnoseCommand, io: CliIo): Promise<number> {
       },
       tuning: {
         phaseTimeoutMs: command.phaseTimeoutMs,
+        readKeychain: !command.noKeychain,
         dnsServers: command.dnsServers,
         caFiles: command.caFiles.map((file) => resolve(file)),
         probes: {

@@ -28,6 +28,11 @@ export interface DiagnosisTuning {
   /** PEM files of extra CAs to trust (self-hosted servers); never a way to turn verification off. */
   readonly caFiles?: readonly string[];
   readonly probes?: Partial<RealProbeOptions>;
+  /**
+   * Read saved passwords from the keychain (default true). Off for unattended fleet scripts: a keychain
+   * read can show a dialog to whoever sits at the Mac.
+   */
+  readonly readKeychain?: boolean;
   /** Managed-preferences folders (tests); default the real /Library/Managed Preferences. */
   readonly managedPreferencesDirs?: readonly string[];
 }
@@ -100,6 +105,10 @@ async function savedAccountTargets(input: DiagnoseAccountsInput): Promise<Prepar
   const targets: DiagnosisTarget[] = [];
   for (const discovered of chosen) {
     if (input.signal.aborted) break;
+    if (input.tuning?.readKeychain === false) {
+      targets.push({ account: withKeychainNotRead(discovered.account), passwords: { incoming: null, outgoing: null } });
+      continue;
+    }
     const lookup = await lookUpAccountPasswords(discovered, comparer, {
       securityTool: { signal: input.signal },
     });
@@ -117,6 +126,14 @@ async function savedAccountTargets(input: DiagnoseAccountsInput): Promise<Prepar
     publicIpLookup: details.managedPreferences.preferences?.publicIpLookupEnabled ?? true,
     evidence,
   };
+}
+
+function withKeychainNotRead(account: MailAccount): MailAccount {
+  const status: StoredPasswordStatus = {
+    outcome: 'not-applicable',
+    attempts: [{ source: 'internet-password', outcome: 'not-applicable', detail: 'the keychain was not read (--no-keychain)' }],
+  };
+  return { ...account, passwords: { incoming: status, outgoing: status, comparison: 'not-applicable' } };
 }
 
 /** "Test another account": settings and a password typed by the user, used once, never stored. */

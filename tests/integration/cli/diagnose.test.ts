@@ -3,6 +3,7 @@
  * real fixture Mac homes. These are the "done when" checks of the probes, the verdict and Mail's evidence.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, chown, stat } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildMacHome } from '../../fixtures/buildMacHome';
@@ -199,6 +200,17 @@ describe('mail-doctor diagnose --home (what Mail stored) against the real server
     expect(json.accounts.length).toBeGreaterThanOrEqual(4);
     expect(json.accounts.some((a) => a.findings.some((f) => f.code === 'OAUTH_ACCOUNT') || a.verdict.code === 'OAUTH_ACCOUNT')).toBe(true);
     expect(result.stdout).not.toContain('Same-Pa55');
+  });
+
+  it('--no-keychain never calls the keychain tool (no dialog can appear for an unattended script)', async () => {
+    const { info, web, stateDir } = await setup();
+    const home = await macHome({
+      securityItems: [{ server: 'mail.example.com', account: 'alice@example.com', protocol: 'imap', result: { kind: 'found', password: 'Same-Pa55' } }],
+    });
+    const result = await runCliProcess(['diagnose', '--home', home.home, '--no-login', '--no-keychain', ...commonArgs(info, web, stateDir, 1)], { env: home.env });
+    const alice = parseCliJson(result).accounts.find((a) => a.emailAddress === 'alice@example.com');
+    expect(alice?.passwords.incoming.outcome).toBe('not-applicable');
+    expect(existsSync(home.security.callLogPath) ? readFileSync(home.security.callLogPath, 'utf8') : '').toBe('');
   });
 
   it('the stored outgoing password is stale: PASSWORDS_DIFFER, verdict on the outgoing server', async () => {

@@ -32,9 +32,10 @@ describe('mail-doctor argument parsing', () => {
       command([
         'diagnose', '--json', '--account', 'alice@example.com', '--no-login', '--timeout', '2.5',
         '--dns-server', '127.0.0.1:5353', '--ca-file', '/tmp/ca.pem', '--state-dir', '/tmp/state',
-        '--home', '/tmp/home', '--mask-identities', '--no-public-ip-lookup',
+        '--home', '/tmp/home', '--mask-identities', '--no-public-ip-lookup', '--no-keychain',
       ]),
     ).toMatchObject({
+      noKeychain: true,
       json: true,
       account: 'alice@example.com',
       noLogin: true,
