@@ -1,0 +1,188 @@
+/**
+ * The runner's orchestration rules with a scripted ProbeSet (the real probes are exercised against
+ * real servers in tests/integration/): what runs, in which order, what is gated, what the budget sees.
+ */
+import { describe, expect, it } from 'vitest';
+import type { MailAccount, ServerSettings } from '../../../shared/model/account';
+import type { ProgressEvent } from '../../../shared/diagnosis/types';
+import type { LoginOutcome, TlsOutcome } from '../../../shared/probes/outcomes';
+import { Secret } from '../../../electron/keychain/secret';
+import type { ProbeSet } from '../../../electron/diagnosis/probeSet';
+import { runDiagnosis } from '../../../electron/diagnosis/runDiagnosis';
+import type { LoginBudgetPort, LoginKey, RunDiagnosisInput } from '../../../electron/diagnosis/runDiagnosis';
+
+const server = (protocol: ServerSettings['protocol'], port: number): ServerSettings => ({
+  protocol,
+  host: 'mail.example.test',
+  port,
+  tls: port === 587 ? 'starttls' : 'implicit',
+  username: 'alice@example.test',
+  authenticationEnabled: true,
+});
+
+const account: MailAccount = {
+  id: 'A',
+  description: 'Work',
+  emailAddress: 'alice@example.test',
+  source: 'manual',
+  authKind: 'password',
+  incoming: server('imap', 993),
+  outgoing: server('smtp', 587),
+  outgoingLink: { kind: 'linked', via: 'manual' },
+  passwords: {
+    incoming: { outcome: 'found', foundIn: 'typed', attempts: [] },
+    outgoing: { outcome: 'found', foundIn: 'typed', attempts: [] },
+    comparison: 'not-applicable',
+  },
+  readProblems: [],
+};
+
+const validTls: TlsOutcome = {
+  kind: 'established',
+  mode: 'implicit',
+  protocol: 'TLSv1.3',
+  cipher: 'TLS_AES_256_GCM_SHA384',
+  certificate: { names: ['mail.example.test'], issuer: 'CN=CA', validFrom: '', validTo: '', selfSigned: false, fingerprintSha256: '' },
+  verification: { ok: true },
+  handshakeMs: 3,
+};
+
+interface Script {
+  tls?: TlsOutcome;
+  login?: LoginOutcome;
+}
+
+function scriptedProbes(script: Script, calls: string[]): ProbeSet {
+  return {
+    internet: () => {
+      calls.push('internet');
+      return Promise.resolve({ kind: 'online', checkedUrl: 'http://captive.test/', durationMs: 1 });
+    },
+    resolveHost: (host) => {
+      calls.push(`dns ${host}`);
+      return Promise.resolve({ kind: 'resolved', host, addresses: [{ address: '127.0.0.1', family: 4 }] });
+    },
+    published: (domain) => {
+      calls.push(`published ${domain}`);
+      return Promise.resolve({ domain, mx: [], srv: [], autoconfig: [], servers: [] });
+    },
+    tls: (endpoint) => {
+      calls.push(`tls ${endpoint.protocol} via ${endpoint.connectAddress ?? '-'}`);
+      return Promise.resolve({
+        tcp: { kind: 'connected', address: '127.0.0.1', family: 4, connectMs: 1 },
+        tls: script.tls ?? validTls,
+        capabilities: [],
+        ...(endpoint.protocol === 'smtp' ? { ehloEchoIp: '198.51.100.7' } : {}),
+      });
+    },
+    login: (endpoint, credentials) => {
+      calls.push(`login ${endpoint.protocol} ${String(credentials.password)}`);
+      return Promise.resolve({ login: script.login ?? { kind: 'accepted', durationMs: 1 }, capabilities: [] });
+    },
+    webmail: () => {
+      calls.push('webmail');
+      return Promise.resolve([]);
+    },
+    publicIpFallback: () => {
+      calls.push('public-ip-fallback');
+      return Promise.resolve({ kind: 'unknown', reason: 'test' });
+    },
+  };
+}
+
+class RecordingBudget implements LoginBudgetPort {
+  readonly records: string[] = [];
+  constructor(private readonly allow: boolean, private readonly safeAfter?: string) {}
+  reserve(key: LoginKey) {
+    this.records.push(`reserve ${key.protocol}`);
+    return Promise.resolve(this.allow ? ({ allowed: true } as const) : { allowed: false as const, ...(this.safeAfter === undefined ? {} : { safeAfter: this.safeAfter }) });
+  }
+  record(key: LoginKey, result: 'success' | 'failure' | 'not-sent') {
+    this.records.push(`${result} ${key.protocol}`);
+    return Promise.resolve();
+  }
+}
+
+function input(overrides: Partial<RunDiagnosisInput> & { probes: ProbeSet; budget: LoginBudgetPort }): RunDiagnosisInput {
+  const password = new Secret('Sup3r-secret');
+  return {
+    targets: [{ account, passwords: { incoming: password, outgoing: password } }],
+    discoveryProblems: [],
+    noLogin: false,
+    phaseTimeoutMs: 1000,
+    publicIpLookup: true,
+    ...overrides,
+  };
+}
+
+describe('runDiagnosis', () => {
+  it('logs in once per server after a verified TLS handshake, settles the budget, and takes the public IP from the EHLO echo', async () => {
+    const calls: string[] = [];
+    const budget = new RecordingBudget(true);
+    const events: ProgressEvent[] = [];
+    const run = await runDiagnosis(input({ probes: scriptedProbes({}, calls), budget, onProgress: (e) => events.push(e) }));
+    expect(calls.filter((c) => c.startsWith('login'))).toEqual(['login imap [redacted]', 'login smtp [redacted]']);
+    // The resolved address is reused for the connection (TLS still verifies the configured name).
+    expect(calls).toContain('tls imap via 127.0.0.1');
+    expect(budget.records.sort()).toEqual(['reserve imap', 'reserve smtp', 'success imap', 'success smtp']);
+    expect(run.publicIp).toEqual({ kind: 'found', ip: '198.51.100.7', from: 'smtp-ehlo' });
+    expect(calls).not.toContain('public-ip-fallback');
+    expect(run.accounts[0]?.verdict.code).toBe('OK');
+    expect(events[0]?.type).toBe('run-started');
+    expect(events.at(-1)?.type).toBe('run-finished');
+    expect(events.some((e) => e.type === 'step-changed' && e.stepId === 'incoming-login' && e.status === 'running')).toBe(true);
+    expect(events.some((e) => e.type === 'step-changed' && e.stepId === 'incoming-login' && e.status === 'passed')).toBe(true);
+  });
+
+  it('never sends the password when the certificate did not verify', async () => {
+    const calls: string[] = [];
+    const budget = new RecordingBudget(true);
+    const badCertificate: TlsOutcome = { ...validTls, verification: { ok: false, problem: 'hostname-mismatch', code: 'ERR_TLS_CERT_ALTNAME_INVALID' } };
+    const run = await runDiagnosis(input({ probes: scriptedProbes({ tls: badCertificate }, calls), budget }));
+    expect(calls.some((c) => c.startsWith('login'))).toBe(false);
+    expect(budget.records).toEqual([]);
+    expect(run.accounts[0]?.probes.incoming?.login).toEqual({ kind: 'skipped', reason: 'certificate-invalid' });
+  });
+
+  it('counts a rejected login as a failure in the budget', async () => {
+    const budget = new RecordingBudget(true);
+    await runDiagnosis(
+      input({ probes: scriptedProbes({ login: { kind: 'rejected', serverText: 'NO [AUTHENTICATIONFAILED]', durationMs: 1 } }, []), budget }),
+    );
+    expect(budget.records.filter((r) => r.startsWith('failure')).sort()).toEqual(['failure imap', 'failure smtp']);
+  });
+
+  it('skips the login when the budget refuses, carrying when it is safe again', async () => {
+    const calls: string[] = [];
+    const safeAfter = '2026-11-27T22:00:00.000Z';
+    const run = await runDiagnosis(input({ probes: scriptedProbes({}, calls), budget: new RecordingBudget(false, safeAfter) }));
+    expect(calls.some((c) => c.startsWith('login'))).toBe(false);
+    expect(run.accounts[0]?.probes.incoming?.login).toEqual({ kind: 'skipped', reason: 'login-budget', safeAfter });
+    expect(run.accounts[0]?.verdict.code).toBe('LOGIN_BUDGET_EXHAUSTED');
+  });
+
+  it('no-login mode asks the budget nothing and sends no password', async () => {
+    const calls: string[] = [];
+    const budget = new RecordingBudget(true);
+    const run = await runDiagnosis(input({ probes: scriptedProbes({}, calls), budget, noLogin: true }));
+    expect(calls.some((c) => c.startsWith('login'))).toBe(false);
+    expect(budget.records).toEqual([]);
+    expect(run.accounts[0]?.probes.outgoing?.login).toEqual({ kind: 'skipped', reason: 'no-login-mode' });
+  });
+
+  it('a cancelled run sends no password', async () => {
+    const calls: string[] = [];
+    const controller = new AbortController();
+    controller.abort();
+    const run = await runDiagnosis(input({ probes: scriptedProbes({}, calls), budget: new RecordingBudget(true), signal: controller.signal }));
+    expect(calls.some((c) => c.startsWith('login'))).toBe(false);
+    expect(run.accounts[0]?.probes.incoming?.login).toEqual({ kind: 'skipped', reason: 'cancelled' });
+  });
+
+  it('with no account to check it sends no traffic at all', async () => {
+    const calls: string[] = [];
+    const run = await runDiagnosis(input({ probes: scriptedProbes({}, calls), budget: new RecordingBudget(true), targets: [] }));
+    expect(calls).toEqual([]);
+    expect(run.internet.kind).toBe('skipped');
+  });
+});
