@@ -75,8 +75,9 @@ export async function runDiagnosis(input: RunDiagnosisInput): Promise<DiagnosisR
   const started = now();
   const signal = input.signal ?? new AbortController().signal;
   const emit = (event: ProgressEvent): void => input.onProgress?.(event);
-  const context = (timeoutMs = input.phaseTimeoutMs): ProbeContext => ({
-    deadline: now() + timeoutMs,
+  /** A phase's context: its own deadline, never later than `notAfter` (the account's bound). */
+  const context = (notAfter = Number.POSITIVE_INFINITY): ProbeContext => ({
+    deadline: Math.min(now() + input.phaseTimeoutMs, notAfter),
     signal,
     ...(input.extraCaPem === undefined ? {} : { extraCaPem: input.extraCaPem }),
     ...(input.dnsServers === undefined ? {} : { dnsServers: input.dnsServers }),
@@ -145,7 +146,7 @@ interface AccountRunContext {
   readonly input: RunDiagnosisInput;
   readonly runId: string;
   readonly emit: (event: ProgressEvent) => void;
-  readonly context: (timeoutMs?: number) => ProbeContext;
+  readonly context: (notAfter?: number) => ProbeContext;
   readonly now: () => number;
 }
 
@@ -159,6 +160,7 @@ interface ProbedAccount {
 async function probeAccount(target: DiagnosisTarget, run: AccountRunContext): Promise<ProbedAccount> {
   const { account } = target;
   const startedAt = run.now();
+  const bound = accountBound(startedAt, run.input.phaseTimeoutMs);
   const step = (stepId: ChecklistStepId, status: StepStatus): void =>
     run.emit({ type: 'step-changed', runId: run.runId, accountId: account.id, stepId, status });
   const timed = async <T>(probe: string, work: Promise<T>): Promise<T> => {
@@ -174,22 +176,22 @@ async function probeAccount(target: DiagnosisTarget, run: AccountRunContext): Pr
   const domain = emailDomain(account.emailAddress);
   const mailHost = account.incoming?.host ?? account.outgoing?.host;
   const publishedPromise: Promise<PublishedSettings | null> =
-    domain === null ? Promise.resolve(null) : timed('published-settings', run.input.probes.published(domain, run.context()));
+    domain === null ? Promise.resolve(null) : timed('published-settings', run.input.probes.published(domain, run.context(bound.checks)));
   step('webmail', 'running');
   const webmailPromise: Promise<readonly WebmailOutcome[]> =
     domain === null || mailHost === undefined
       ? Promise.resolve([])
-      : timed('webmail', run.input.probes.webmail(domain, mailHost, run.context()));
+      : timed('webmail', run.input.probes.webmail(domain, mailHost, run.context(bound.checks)));
 
   step('incoming-login', 'running');
   step('outgoing', 'running');
   const [incoming, outgoing] = await Promise.all([
     account.incoming === null
       ? Promise.resolve(null)
-      : probeServer('incoming', account.incoming, account, target.passwords.incoming, run, timed),
+      : probeServer('incoming', account.incoming, account, target.passwords.incoming, run, timed, bound),
     account.outgoing === null
       ? Promise.resolve(null)
-      : probeServer('outgoing', account.outgoing, account, target.passwords.outgoing, run, timed),
+      : probeServer('outgoing', account.outgoing, account, target.passwords.outgoing, run, timed, bound),
   ]);
   const [published, webmail] = await Promise.all([publishedPromise, webmailPromise]);
   return {
@@ -200,6 +202,24 @@ async function probeAccount(target: DiagnosisTarget, run: AccountRunContext): Pr
   };
 }
 
+/**
+ * How long one account may take. The credential-free checks share two phases' worth of time; the one
+ * login per server may run past that by the time a server takes to say "no" (Dovecot waits 2 s before
+ * answering a failed login), so a whole-account verdict stays within 2 x phase + that allowance
+ * (12.5 s with the default 5 s phases) even when every phase is slow.
+ */
+interface AccountBound {
+  readonly checks: number;
+  readonly login: number;
+}
+
+export const LOGIN_FAILURE_ALLOWANCE_MS = 2_500;
+
+function accountBound(startedAt: number, phaseTimeoutMs: number): AccountBound {
+  const checks = startedAt + 2 * phaseTimeoutMs;
+  return { checks, login: checks + LOGIN_FAILURE_ALLOWANCE_MS };
+}
+
 /** DNS -> TCP -> TLS -> one login, each gated on the one before. */
 async function probeServer(
   role: ServerRole,
@@ -208,6 +228,7 @@ async function probeServer(
   password: Secret | null,
   run: AccountRunContext,
   timed: <T>(probe: string, work: Promise<T>) => Promise<T>,
+  bound: AccountBound,
 ): Promise<ServerProbeResult> {
   const { probes } = run.input;
   const base = {
@@ -235,7 +256,7 @@ async function probeServer(
   const skipped = (reason: LoginSkipReason, safeAfter?: string): LoginOutcome =>
     safeAfter === undefined ? { kind: 'skipped', reason } : { kind: 'skipped', reason, safeAfter };
 
-  const resolution = await timed(`${role}-dns`, probes.resolveHost(settings.host, run.context()));
+  const resolution = await timed(`${role}-dns`, probes.resolveHost(settings.host, run.context(bound.checks)));
   if (resolution.kind !== 'resolved') return result(resolution, { login: skipped('connection-failed') });
   const connectAddress = preferredAddress(resolution);
   const endpoint: ServerEndpoint = {
@@ -246,7 +267,7 @@ async function probeServer(
     ...(connectAddress === undefined ? {} : { connectAddress }),
   };
 
-  const conversation: TlsProbeResult = await timed(`${role}-connect`, probes.tls(endpoint, run.context()));
+  const conversation: TlsProbeResult = await timed(`${role}-connect`, probes.tls(endpoint, run.context(bound.checks)));
   const tcp = conversation.tcp;
   if (tcp.kind !== 'connected') return result(resolution, { tcp, login: skipped('connection-failed') });
   const tlsUsable = isTlsUsable(settings, conversation.tls);
@@ -272,7 +293,7 @@ async function probeServer(
   if (!reservation.allowed) return result(resolution, { ...common, login: skipped('login-budget', reservation.safeAfter) });
 
   const attempt = await attemptLogin(run.input.budget, key, () =>
-    timed(`${role}-login`, probes.login(endpoint, { username: settings.username, password }, run.context())),
+    timed(`${role}-login`, probes.login(endpoint, { username: settings.username, password }, run.context(bound.login))),
   );
   return result(resolution, {
     ...common,
@@ -316,7 +337,7 @@ function preferredAddress(resolution: Extract<HostResolution, { kind: 'resolved'
 async function findPublicIp(
   probed: readonly ProbedAccount[],
   input: RunDiagnosisInput,
-  context: (timeoutMs?: number) => ProbeContext,
+  context: (notAfter?: number) => ProbeContext,
 ): Promise<PublicIpOutcome> {
   for (const account of probed) {
     const echo = account.probes.outgoing?.ehloEchoIp;
