@@ -1,15 +1,15 @@
 import { join } from 'node:path';
 import type { AccountSource, DiscoveryProblem, MailProtocol } from '../../shared/model/account';
-import type { FileSystemReader } from './fileAccess';
-import { readFileOutcome } from './fileAccess';
+import type { FileSystemReader } from '../fileAccess';
+import { readFileOutcome } from '../fileAccess';
+import { openDatabaseImage } from '../sqlite/snapshot';
+import type { Database, SqlValue } from '../sqlite/sqlJs';
+import { queryRows, quoteIdentifier, tableColumns } from '../sqlite/sqlJs';
 import type { ArchivedValue } from './keyedArchive';
 import { decodeStoredValue } from './keyedArchive';
 import { ACCOUNT_TYPE, PROVIDERS, isTokenScheme } from './providers';
 import type { StoredServerFields } from './serverSettings';
 import { looseBoolean, loosePort, looseString, resolveServer } from './serverSettings';
-import { applyWriteAheadLog } from './sqliteWal';
-import type { Database, SqlValue } from './sqlJs';
-import { loadSqlJs, query, quoteIdentifier, tableColumns } from './sqlJs';
 import type { IncomingRecord, OutgoingRecord, StoreReadResult } from './types';
 
 /**
@@ -62,16 +62,15 @@ export async function readDatabaseImage(
   path: string,
   source: AccountSource,
 ): Promise<StoreReadResult> {
-  const replay = applyWriteAheadLog(databaseBytes, walBytes);
-  const SQL = await loadSqlJs();
-  let db: Database | undefined;
+  const opened = await openDatabaseImage(databaseBytes, walBytes);
+  if (!opened.ok) return problemOnly({ kind: 'store-unreadable', path, reason: opened.reason });
+  const db = opened.database;
   try {
-    db = new SQL.Database(replay.image);
     return readAccounts(db, path, source);
   } catch (error) {
     return problemOnly({ kind: 'store-unreadable', path, reason: sqliteReason(error) });
   } finally {
-    db?.close();
+    db.close();
   }
 }
 
@@ -80,20 +79,20 @@ function readAccounts(db: Database, path: string, source: AccountSource): StoreR
   const accountColumns = tableColumns(db, 'ZACCOUNT');
   const typeColumns = tableColumns(db, 'ZACCOUNTTYPE');
   const missing = [
-    ...['Z_PK', 'ZACCOUNTTYPE'].filter((column) => !accountColumns.has(column)).map((column) => `ZACCOUNT.${column}`),
-    ...['Z_PK', 'ZIDENTIFIER'].filter((column) => !typeColumns.has(column)).map((column) => `ZACCOUNTTYPE.${column}`),
+    ...['Z_PK', 'ZACCOUNTTYPE'].filter((column) => !accountColumns.has(column.toLowerCase())).map((column) => `ZACCOUNT.${column}`),
+    ...['Z_PK', 'ZIDENTIFIER'].filter((column) => !typeColumns.has(column.toLowerCase())).map((column) => `ZACCOUNTTYPE.${column}`),
   ];
   if (missing.length > 0) {
     return problemOnly({ kind: 'store-unreadable', path, reason: `not an Internet Accounts database: missing ${missing.join(', ')}` });
   }
 
-  const optional = (column: string): string => (accountColumns.has(column) ? `a.${quoteIdentifier(column)}` : 'NULL');
-  const accountRows = query(
+  const optional = (column: string): string => (accountColumns.has(column.toLowerCase()) ? `a.${quoteIdentifier(column)}` : 'NULL');
+  const accountRows = queryRows(
     db,
     `SELECT a.Z_PK, ${optional('ZIDENTIFIER')}, t.ZIDENTIFIER, ${optional('ZPARENTACCOUNT')}, ${optional('ZUSERNAME')},
             ${optional('ZACCOUNTDESCRIPTION')}, ${optional('ZDATACLASSPROPERTIES')}
        FROM ZACCOUNT a LEFT JOIN ZACCOUNTTYPE t ON t.Z_PK = a.ZACCOUNTTYPE`,
-  ).rows.map(
+  ).map(
     (row): AccountRow => ({
       pk: Number(row[0]),
       uuid: textOf(row[1]),
@@ -108,8 +107,8 @@ function readAccounts(db: Database, path: string, source: AccountSource): StoreR
   const propertyColumns = tableColumns(db, 'ZACCOUNTPROPERTY');
   const properties = new Map<number, Map<string, ArchivedValue>>();
   const propertyProblems = new Map<number, string[]>();
-  if (['ZOWNER', 'ZKEY', 'ZVALUE'].every((column) => propertyColumns.has(column))) {
-    for (const row of query(db, 'SELECT ZOWNER, ZKEY, ZVALUE FROM ZACCOUNTPROPERTY').rows) {
+  if (['zowner', 'zkey', 'zvalue'].every((column) => propertyColumns.has(column))) {
+    for (const row of queryRows(db, 'SELECT ZOWNER, ZKEY, ZVALUE FROM ZACCOUNTPROPERTY')) {
       const owner = Number(row[0]);
       const key = textOf(row[1]);
       if (key === undefined || !Number.isFinite(owner)) continue;

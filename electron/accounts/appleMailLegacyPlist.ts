@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { DiscoveryProblem, MailProtocol } from '../../shared/model/account';
-import type { FileSystemReader } from './fileAccess';
-import { readDirectoryOutcome, readFileOutcome } from './fileAccess';
+import type { FileSystemReader } from '../fileAccess';
+import { readDirectoryOutcome, readFileOutcome } from '../fileAccess';
 import type { ArchivedValue } from './keyedArchive';
 import { parsePlistFile } from './plistFile';
 import { LEGACY_PROVIDER_TYPES, PROVIDERS, isTokenScheme } from './providers';

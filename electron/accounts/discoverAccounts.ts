@@ -8,8 +8,8 @@ import type {
 } from '../../shared/model/account';
 import { readAccountsDatabase } from './appleMailAccounts4';
 import { readLegacyAccountsPlist } from './appleMailLegacyPlist';
-import type { FileSystemReader } from './fileAccess';
-import { nodeFileSystem } from './fileAccess';
+import type { FileSystemReader } from '../fileAccess';
+import { nodeFileSystem } from '../fileAccess';
 import { linkOutgoing } from './linkOutgoing';
 import { readManagedPreferences } from './managedPreferences';
 import type { AccountDiscoveryDetails, DiscoveredAccount, IncomingRecord, KeychainTarget, OutgoingRecord, StoreReadResult } from './types';

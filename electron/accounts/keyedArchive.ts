@@ -1,6 +1,8 @@
 import { parseBuffer, UID } from 'bplist-parser';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
+import { cocoaSecondsToDate } from '../cocoaTime';
+import { errorMessageOf } from '../errors';
 
 /**
  * Decodes the values accountsd stores in Accounts4.sqlite (`ZACCOUNTPROPERTY.ZVALUE`,
@@ -24,8 +26,6 @@ export type ArchivedValue =
 
 export type DecodeErrorCode = 'not-bplist' | 'malformed';
 
-/** Cocoa reference date 2001-01-01T00:00:00Z in Unix milliseconds (NSDate NS.time is relative to it). */
-const COCOA_EPOCH_MS = Date.UTC(2001, 0, 1);
 /** A real archive nests a few levels; anything deeper is garbage (or a reference cycle). */
 const MAX_DEPTH = 64;
 
@@ -43,7 +43,7 @@ export function parseBinaryPlist(bytes: Uint8Array): Result<unknown, DecodeError
     if (parsed.length === 0) return err('malformed', 'binary property list has no top object');
     return ok(parsed[0]);
   } catch (error) {
-    return err('malformed', `binary property list could not be parsed: ${describeError(error)}`);
+    return err('malformed', `binary property list could not be parsed: ${errorMessageOf(error)}`);
   }
 }
 
@@ -74,7 +74,7 @@ export function decodeArchiveObject(top: unknown): Result<ArchivedValue, DecodeE
     }
     return ok(plain(top, 0));
   } catch (error) {
-    return err('malformed', `keyed archive could not be decoded: ${describeError(error)}`);
+    return err('malformed', `keyed archive could not be decoded: ${errorMessageOf(error)}`);
   }
 }
 
@@ -110,7 +110,7 @@ function resolve(value: unknown, objects: readonly unknown[], depth: number): Ar
   if ('NS.time' in value) {
     const seconds = value['NS.time'];
     if (typeof seconds !== 'number') throw new ArchiveShapeError('NSDate without a numeric NS.time');
-    return new Date(COCOA_EPOCH_MS + seconds * 1000);
+    return cocoaSecondsToDate(seconds);
   }
   if (className === 'NSNull') return null;
   // An object of a class we do not model (e.g. a custom account class): keep its fields, minus $class.
@@ -166,8 +166,4 @@ function firstValue(record: Record<string, unknown>): unknown {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof Uint8Array) && !(value instanceof UID);
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

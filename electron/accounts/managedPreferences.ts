@@ -9,8 +9,8 @@ import type {
   ManagedPreferences,
   ManagedPreferencesRead,
 } from '../../shared/model/managedPreferences';
-import type { FileSystemReader } from './fileAccess';
-import { nodeFileSystem, readFileOutcome } from './fileAccess';
+import type { FileSystemReader } from '../fileAccess';
+import { nodeFileSystem, readFileOutcome } from '../fileAccess';
 import { parsePlistFile } from './plistFile';
 
 /**

@@ -25,6 +25,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { MailProtocol } from '../../shared/model/account';
 import type { LoginOutcome } from '../../shared/probes/outcomes';
+import { errnoCode } from '../errors';
 
 export const LEDGER_FILE_NAME = 'login-ledger.json';
 const LOCK_FILE_NAME = 'login-ledger.lock';
@@ -112,10 +113,6 @@ function normaliseHost(host: string): string {
 
 function runKey(key: LoginKey): string {
   return `${normaliseHost(key.host)}|${key.protocol}`;
-}
-
-function errnoCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -8,7 +8,7 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConnectionLogEvidence, EvidenceSourceOutcome, LoggedAuthReply, LoggedConnectFailure } from '../../shared/model/evidence';
 import type { ServerRole } from '../../shared/model/account';
-import { describeError, isAccessDenied, isNotFound } from './fileAccess';
+import { describeError, isAccessDenied, isNotFound } from '../fileAccess';
 import { parseConnectionLog, type ServerLogSummary } from './connectionLogParser';
 
 /** Where Mail writes them today (sandbox container), and the pre-sandbox folder (UNCONFIRMED, harmless to look). */

@@ -7,7 +7,9 @@
 import { join } from 'node:path';
 import type { CredentialState, EvidenceSourceOutcome } from '../../shared/model/evidence';
 import type { ServerRole } from '../../shared/model/account';
-import { openSqliteSnapshot, queryRows, secondsToIso, tableColumns, type SnapshotOptions } from './sqliteSnapshot';
+import { secondsToIso } from '../cocoaTime';
+import { openSqliteSnapshot, type SnapshotOptions } from '../sqlite/snapshot';
+import { queryRows, tableColumns } from '../sqlite/sqlJs';
 
 export const ACCOUNTS4_RELATIVE_PATH = join('Library', 'Accounts', 'Accounts4.sqlite');
 const PROMPT_SUPPRESSION_MS = 24 * 60 * 60 * 1000;

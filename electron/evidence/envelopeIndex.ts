@@ -5,10 +5,11 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Database, SqlValue } from 'sql.js';
 import type { EvidenceSourceOutcome, MailboxActivity } from '../../shared/model/evidence';
-import { describeError, outcomeForFsError } from './fileAccess';
-import { openSqliteSnapshot, queryRows, secondsToIso, tableColumns, type SnapshotOptions } from './sqliteSnapshot';
+import { secondsToIso } from '../cocoaTime';
+import { describeError, outcomeForFsError } from '../fileAccess';
+import { openSqliteSnapshot, type SnapshotOptions } from '../sqlite/snapshot';
+import { queryRows, tableColumns, type Database, type SqlValue } from '../sqlite/sqlJs';
 
 export const MAIL_DATA_RELATIVE_FOLDER = join('Library', 'Mail');
 const UUID_SHAPE = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/i;

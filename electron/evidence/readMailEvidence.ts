@@ -9,7 +9,7 @@ import { credentialStateFor, readAccounts4CredentialRows } from './credentialSta
 import { connectionLogEvidenceFor, scanConnectionLogs, selectorForAccounts, type ServerAddress } from './connectionLogs';
 import { mailboxActivityFor, scanEnvelopeIndex } from './envelopeIndex';
 import { readUnifiedLog, type UnifiedLogOptions } from './unifiedLog';
-import { describeError } from './fileAccess';
+import { describeError } from '../fileAccess';
 
 export interface EvidenceAccountRef {
   /** Mail's account UUID (the incoming account's ZIDENTIFIER). */

@@ -3,6 +3,7 @@
  * what a Node/OpenSSL verification error means for the user, and a plain-data summary of a peer cert.
  */
 import { X509Certificate } from 'node:crypto';
+import net from 'node:net';
 import tls, { type PeerCertificate } from 'node:tls';
 import type { CertificateProblem, CertificateSummary } from '../../shared/probes/outcomes';
 import type { ProbeContext } from './types';
@@ -19,6 +20,27 @@ export function trustedCas(ctx: Pick<ProbeContext, 'extraCaPem'>): string[] | un
   const withSystemStore = tls as unknown as { getCACertificates?: (type: 'default' | 'system') => string[] };
   const base = typeof withSystemStore.getCACertificates === 'function' ? withSystemStore.getCACertificates('default') : [...tls.rootCertificates];
   return [...base, ...extra];
+}
+
+/** SNI must be a name, never an IP address (RFC 6066 §3); verification still checks the configured host. */
+export function sniName(host: string): string | undefined {
+  return net.isIP(host) === 0 ? host : undefined;
+}
+
+/**
+ * TLS options of every verified connection (never switched off): the trust list, and the identity
+ * checked against the configured host, never the address we connect to.
+ */
+export function verifiedTlsOptions(
+  ctx: Pick<ProbeContext, 'extraCaPem'>,
+  host: string,
+): { ca?: string[]; rejectUnauthorized: true; checkServerIdentity: (name: string, cert: PeerCertificate) => Error | undefined } {
+  const ca = trustedCas(ctx);
+  return {
+    ...(ca === undefined ? {} : { ca }),
+    rejectUnauthorized: true,
+    checkServerIdentity: (_name, cert) => tls.checkServerIdentity(host, cert),
+  };
 }
 
 const PROBLEM_BY_CODE: Readonly<Record<string, CertificateProblem>> = {
@@ -100,14 +122,4 @@ export function summariseCertificate(peer: PeerCertificate): CertificateSummary 
     selfSigned,
     fingerprintSha256: peer.fingerprint256,
   };
-}
-
-/** The code of a Node error, or a fallback. */
-export function errorCodeOf(error: unknown, fallback = 'ERROR'): string {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
-  return fallback;
-}
-
-export function errorMessageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -14,6 +14,14 @@ export function remainingMs(ctx: Pick<ProbeContext, 'deadline'>): number {
   return Math.max(0, ctx.deadline - Date.now());
 }
 
+/**
+ * The time left as a timeout option for a client library (nodemailer, imapflow, dns Resolver):
+ * never below 1, because to them 0 means "no timeout" or "your default", not "now".
+ */
+export function libraryTimeoutMs(ctx: Pick<ProbeContext, 'deadline'>): number {
+  return Math.max(1, remainingMs(ctx));
+}
+
 /** Anything that holds an OS handle and can be released synchronously (sockets, servers, resolvers). */
 export interface Releasable {
   destroy(): void;

@@ -18,7 +18,7 @@ import type {
   SrvRecord,
   SrvService,
 } from '../../shared/probes/outcomes';
-import { errorCodeOf } from './certificate';
+import { errorCodeOf } from '../errors';
 import { remainingMs, runWithDeadline } from './deadline';
 import { httpGet } from './httpGet';
 import type { ProbeContext } from './types';

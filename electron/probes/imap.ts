@@ -13,12 +13,12 @@
  *   credential-free session reads the greeting and CAPABILITY (it reports LOGINDISABLED, which is
  *   Dovecot's disable_plaintext_auth) and the outcome is `skipped: cleartext-connection`.
  */
-import tls from 'node:tls';
 import { ImapFlow } from 'imapflow';
 import type { LoginOutcome } from '../../shared/probes/outcomes';
-import type { Secret } from '../keychain/secret';
-import { LineSession, loginOutcomeForFailure, remainingMs, sniName, trustedCas } from './lineSession';
-import type { ProbeContext, ServerEndpoint } from './types';
+import { sniName, verifiedTlsOptions } from './certificate';
+import { libraryTimeoutMs } from './deadline';
+import { LineSession, outcomeForSessionFailure } from './lineSession';
+import type { LoginCredentials, ProbeContext, ServerEndpoint } from './types';
 
 export interface ImapLoginResult {
   readonly login: LoginOutcome;
@@ -26,11 +26,6 @@ export interface ImapLoginResult {
   readonly greeting?: string;
   /** CAPABILITY keywords (after STARTTLS when it was used). */
   readonly capabilities: string[];
-}
-
-export interface LoginCredentials {
-  readonly username: string;
-  readonly password: Secret;
 }
 
 /** The imapflow error fields we read (its errors are plain Errors with extra properties). */
@@ -80,18 +75,18 @@ function capabilityList(capabilities: ReadonlyMap<string, boolean | number>): st
 /** Greeting and CAPABILITY over an unencrypted connection; sends no credentials at all. */
 async function inspectCleartext(endpoint: ServerEndpoint, ctx: ProbeContext): Promise<ImapLoginResult> {
   const opened = await LineSession.open(endpoint, ctx, false);
-  if (!opened.ok) return { login: loginOutcomeForFailure(opened.failure), capabilities: [] };
+  if (!opened.ok) return { login: outcomeForSessionFailure(opened.failure), capabilities: [] };
   const session = opened.value;
   let greeting: string | undefined;
   let capabilities: string[] = [];
   try {
     const first = await session.readLine();
-    if (!first.ok) return { login: loginOutcomeForFailure(first.failure), capabilities };
+    if (!first.ok) return { login: outcomeForSessionFailure(first.failure), capabilities };
     greeting = first.value.replace(/^\* (OK|PREAUTH|BYE) /i, '');
     const written = session.write('a1 CAPABILITY');
-    if (!written.ok) return { login: loginOutcomeForFailure(written.failure), greeting, capabilities };
+    if (!written.ok) return { login: outcomeForSessionFailure(written.failure), greeting, capabilities };
     const lines = await session.readUntil((line) => line.startsWith('a1 '));
-    if (!lines.ok) return { login: loginOutcomeForFailure(lines.failure), greeting, capabilities };
+    if (!lines.ok) return { login: outcomeForSessionFailure(lines.failure), greeting, capabilities };
     const listed = lines.value.find((line) => /^\* CAPABILITY /i.test(line));
     capabilities = listed === undefined ? [] : listed.split(/\s+/).slice(2);
     return { login: { kind: 'skipped', reason: 'cleartext-connection' }, greeting, capabilities };
@@ -109,7 +104,7 @@ export async function loginImap(endpoint: ServerEndpoint, credentials: LoginCred
   if (endpoint.tls === 'none') return inspectCleartext(endpoint, ctx);
   if (credentials.password.isEmpty) return { login: { kind: 'skipped', reason: 'no-password' }, capabilities: [] };
 
-  const budgetMs = remainingMs(ctx);
+  const budgetMs = libraryTimeoutMs(ctx);
   const servername = sniName(endpoint.host);
   const client = new ImapFlow({
     host: endpoint.connectAddress ?? endpoint.host,
@@ -117,11 +112,7 @@ export async function loginImap(endpoint: ServerEndpoint, credentials: LoginCred
     secure: endpoint.tls === 'implicit',
     doSTARTTLS: endpoint.tls === 'starttls',
     ...(servername === undefined ? {} : { servername }),
-    tls: {
-      ca: trustedCas(ctx),
-      rejectUnauthorized: true,
-      checkServerIdentity: (_name, cert) => tls.checkServerIdentity(endpoint.host, cert),
-    },
+    tls: verifiedTlsOptions(ctx, endpoint.host),
     auth: { user: credentials.username, pass: credentials.password.reveal() },
     logger: false,
     emitLogs: false,

@@ -6,7 +6,7 @@
  * line, a 10 MB banner). Every read is capped in bytes and lines and raced against ONE deadline
  * (the probe's) and the probe's AbortSignal; nothing here waits on an OS or library default.
  *
- * TLS verification is always on: system roots plus the context's extra CAs, the name checked is the
+ * TLS verification is always on (certificate.ts verifiedTlsOptions): the name checked is the
  * configured host (never the connect address). A STARTTLS upgrade refuses to proceed when the
  * server sent bytes after its "go ahead" line (RFC 3207 §4.2 / RFC 2595 §3.1 response injection).
  *
@@ -14,7 +14,9 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import type { LoginOutcome } from '../../shared/probes/outcomes';
+import { errorCodeOf, errorMessageOf } from '../errors';
+import { sniName, verifiedTlsOptions } from './certificate';
+import { remainingMs } from './deadline';
 import type { ProbeContext, ServerEndpoint } from './types';
 
 /** One reply line may not exceed this (RFC 5321 says 512 for SMTP replies; generous for banners). */
@@ -34,23 +36,14 @@ export type SessionFailure =
 
 export type SessionResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: SessionFailure };
 
-/** Trusted roots for every verified connection: the system's plus the context's extra CAs. */
-export function trustedCas(ctx: ProbeContext): string[] {
-  return [...tls.rootCertificates, ...(ctx.extraCaPem ?? [])];
-}
+/** The outcome kinds a session failure can become: both a LoginOutcome and an SmtpWithoutAuthOutcome. */
+export type SessionFailureOutcome =
+  | { readonly kind: 'timeout'; readonly afterMs: number }
+  | { readonly kind: 'skipped'; readonly reason: 'cancelled' }
+  | { readonly kind: 'error'; readonly errorCode: string; readonly message: string };
 
-/** Milliseconds left before the context's deadline (never below 1, so timers still fire). */
-export function remainingMs(ctx: ProbeContext): number {
-  return Math.max(1, ctx.deadline - Date.now());
-}
-
-/** SNI must not be an IP address (RFC 6066 §3); verification still uses `host` via checkServerIdentity. */
-export function sniName(host: string): string | undefined {
-  return net.isIP(host) === 0 ? host : undefined;
-}
-
-/** Maps a session failure to the login outcome a caller sees. */
-export function loginOutcomeForFailure(failure: SessionFailure): LoginOutcome {
+/** Maps a session failure to the outcome a caller sees (a login, or the SMTP no-auth check). */
+export function outcomeForSessionFailure(failure: SessionFailure): SessionFailureOutcome {
   switch (failure.kind) {
     case 'timeout':
       return { kind: 'timeout', afterMs: failure.afterMs };
@@ -65,16 +58,8 @@ export function loginOutcomeForFailure(failure: SessionFailure): LoginOutcome {
   }
 }
 
-function errorCodeOf(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') {
-    return error.code;
-  }
-  return 'UNKNOWN';
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+/** A session error without a Node code. */
+const UNKNOWN_CODE = 'UNKNOWN';
 
 type Waiter = (failure: SessionFailure | null) => void;
 
@@ -120,9 +105,7 @@ export class LineSession {
             host: address,
             port: endpoint.port,
             ...(servername === undefined ? {} : { servername }),
-            ca: trustedCas(ctx),
-            rejectUnauthorized: true,
-            checkServerIdentity: (_name, cert) => tls.checkServerIdentity(endpoint.host, cert),
+            ...verifiedTlsOptions(ctx, endpoint.host),
           })
         : net.connect({ host: address, port: endpoint.port });
       let settled = false;
@@ -136,9 +119,9 @@ export class LineSession {
       };
       const onError = (error: unknown): void => {
         socket.destroy();
-        const code = errorCodeOf(error);
+        const code = errorCodeOf(error, UNKNOWN_CODE);
         const isTls = implicitTls && (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL'));
-        finish({ ok: false, failure: { kind: isTls ? 'tls' : 'socket', errorCode: code, message: messageOf(error) } });
+        finish({ ok: false, failure: { kind: isTls ? 'tls' : 'socket', errorCode: code, message: errorMessageOf(error) } });
       };
       const onAbort = (): void => {
         socket.destroy();
@@ -169,7 +152,7 @@ export class LineSession {
       this.#wake(null);
     });
     socket.on('error', (error: unknown) => {
-      this.#fail({ kind: 'closed', errorCode: errorCodeOf(error), message: messageOf(error) });
+      this.#fail({ kind: 'closed', errorCode: errorCodeOf(error, UNKNOWN_CODE), message: errorMessageOf(error) });
     });
     socket.on('close', () => {
       this.#fail({ kind: 'closed', errorCode: 'ECONNCLOSED', message: 'the server closed the connection' });
@@ -251,20 +234,18 @@ export class LineSession {
     plain.removeAllListeners('close');
     plain.removeAllListeners('error');
     // Until the TLS socket takes over, a plain-socket error must still end the session.
-    plain.on('error', (error: unknown) => this.#fail({ kind: 'tls', errorCode: errorCodeOf(error), message: messageOf(error) }));
+    plain.on('error', (error: unknown) => this.#fail({ kind: 'tls', errorCode: errorCodeOf(error, UNKNOWN_CODE), message: errorMessageOf(error) }));
     const servername = sniName(endpoint.host);
     const secure = tls.connect({
       socket: plain,
       ...(servername === undefined ? {} : { servername }),
-      ca: trustedCas(this.#ctx),
-      rejectUnauthorized: true,
-      checkServerIdentity: (_name, cert) => tls.checkServerIdentity(endpoint.host, cert),
+      ...verifiedTlsOptions(this.#ctx, endpoint.host),
     });
     this.#socket = secure;
     return new Promise((resolve) => {
       const onError = (error: unknown): void => {
-        this.#fail({ kind: 'tls', errorCode: errorCodeOf(error), message: messageOf(error) });
-        resolve({ ok: false, failure: { kind: 'tls', errorCode: errorCodeOf(error), message: messageOf(error) } });
+        this.#fail({ kind: 'tls', errorCode: errorCodeOf(error, UNKNOWN_CODE), message: errorMessageOf(error) });
+        resolve({ ok: false, failure: { kind: 'tls', errorCode: errorCodeOf(error, UNKNOWN_CODE), message: errorMessageOf(error) } });
       };
       secure.once('error', onError);
       secure.once('secureConnect', () => {

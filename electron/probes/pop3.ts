@@ -12,9 +12,8 @@
  * credentials) and returns `skipped: cleartext-connection` without sending the user name or password.
  */
 import type { LoginOutcome } from '../../shared/probes/outcomes';
-import type { Secret } from '../keychain/secret';
-import { LineSession, loginOutcomeForFailure, type SessionResult } from './lineSession';
-import type { ProbeContext, ServerEndpoint } from './types';
+import { LineSession, outcomeForSessionFailure, type SessionResult } from './lineSession';
+import type { LoginCredentials, ProbeContext, ServerEndpoint } from './types';
 
 export interface Pop3LoginResult {
   readonly login: LoginOutcome;
@@ -22,11 +21,6 @@ export interface Pop3LoginResult {
   readonly greeting?: string;
   /** CAPA lines as the server sent them (after STLS when it was used). */
   readonly capabilities: string[];
-}
-
-export interface LoginCredentials {
-  readonly username: string;
-  readonly password: Secret;
 }
 
 /** The RFC 2449/3206 response code in "-ERR [AUTH] text" (or "[SYS/TEMP]", "[IN-USE]"...). */
@@ -48,7 +42,7 @@ class Pop3Stop extends Error {
 
 /** Unwraps a session result, turning a failure into the probe's final outcome. */
 function must<T>(result: SessionResult<T>): T {
-  if (!result.ok) throw new Pop3Stop(loginOutcomeForFailure(result.failure));
+  if (!result.ok) throw new Pop3Stop(outcomeForSessionFailure(result.failure));
   return result.value;
 }
 
@@ -86,7 +80,7 @@ export async function loginPop3(endpoint: ServerEndpoint, credentials: LoginCred
   }
 
   const opened = await LineSession.open(endpoint, ctx, endpoint.tls === 'implicit');
-  if (!opened.ok) return report(loginOutcomeForFailure(opened.failure));
+  if (!opened.ok) return report(outcomeForSessionFailure(opened.failure));
   const session = opened.value;
   let farewell: string | undefined = 'QUIT';
   try {

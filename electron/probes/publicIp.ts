@@ -7,7 +7,7 @@
 import net from 'node:net';
 import { Resolver } from 'node:dns/promises';
 import type { PublicIpOutcome } from '../../shared/probes/outcomes';
-import { errorCodeOf } from './certificate';
+import { errorCodeOf } from '../errors';
 import { remainingMs, runWithDeadline } from './deadline';
 import type { ProbeContext } from './types';
 

@@ -5,7 +5,8 @@
  * has a line-length cap, the whole dialogue has a byte cap, and every wait ends on the probe's signal.
  * Nothing here ever writes credentials; the only writes are the fixed protocol commands of tls.ts.
  */
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
+import { errorCodeOf } from '../errors';
 
 export interface DialogueLimits {
   /** Longest line accepted (bytes, without CRLF). IMAP CAPABILITY lines of real servers stay under 2 KiB. */
@@ -27,11 +28,6 @@ export type LineResult = { readonly ok: true; readonly line: string } | LineFail
 
 /** A reply that spans several lines (SMTP 250- continuation, POP3 CAPA list, IMAP untagged + tagged). */
 export type ReplyResult = { readonly ok: true; readonly lines: readonly string[] } | LineFailure;
-
-function errorCodeOf(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
-  return 'ERROR';
-}
 
 export class DialogueReader {
   private buffer: Buffer = Buffer.alloc(0);
@@ -145,6 +141,20 @@ export class DialogueReader {
 /** SMTP: a reply ends at the line whose 4th character is a space (`250 ...`), not a dash (`250-...`). */
 export function isLastSmtpLine(line: string): boolean {
   return !/^\d{3}-/.test(line);
+}
+
+/**
+ * The client IP the server echoes in its EHLO/HELO reply, i.e. our address as the server sees it:
+ * Exim's `250-mail.example.test Hello client.example.test [127.0.0.1]` (format "%s Hello %s [%s]",
+ * smtp_in.c), sendmail's `... Hello name [ip], pleased to meet you`; `[IPv6:2001:db8::1]` gives
+ * "2001:db8::1". Accepts the whole reply or its first line, with or without the "250-" prefix;
+ * undefined when there is no valid IP literal.
+ */
+export function parseEhloEchoIp(ehloReply: string): string | undefined {
+  const firstLine = ehloReply.split(/\r?\n/)[0] ?? '';
+  const match = /\bHello\b.*\[(?:IPv6:)?([0-9A-Fa-f:.]+)\]/i.exec(firstLine);
+  const candidate = match?.[1];
+  return candidate !== undefined && net.isIP(candidate) !== 0 ? candidate : undefined;
 }
 
 /** Printable, bounded rendering of server bytes for evidence (control characters escaped). */

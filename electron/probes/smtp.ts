@@ -20,14 +20,14 @@
  * nodemailer's send() always continues to DATA once a recipient is accepted, so that check runs on
  * the strict line client (lineSession.ts).
  */
-import net from 'node:net';
 import os from 'node:os';
-import tls from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { LoginOutcome, SmtpWithoutAuthOutcome } from '../../shared/probes/outcomes';
-import type { Secret } from '../keychain/secret';
-import { LineSession, remainingMs, sniName, trustedCas, type SessionFailure, type SessionResult } from './lineSession';
-import type { ProbeContext, ServerEndpoint } from './types';
+import { sniName, verifiedTlsOptions } from './certificate';
+import { libraryTimeoutMs } from './deadline';
+import { LineSession, outcomeForSessionFailure, type SessionResult } from './lineSession';
+import { parseEhloEchoIp } from './serverDialogue';
+import type { LoginCredentials, ProbeContext, ServerEndpoint } from './types';
 
 export interface SmtpLoginResult {
   readonly login: LoginOutcome;
@@ -44,23 +44,6 @@ export interface SmtpWithoutAuthResult {
   readonly greeting?: string;
   readonly capabilities: string[];
   readonly ehloEchoIp?: string;
-}
-
-export interface LoginCredentials {
-  readonly username: string;
-  readonly password: Secret;
-}
-
-/**
- * The client IP the server echoes in its EHLO/HELO reply: Exim's `250-mail.example.test Hello
- * client.example.test [127.0.0.1]` (format "%s Hello %s [%s]", smtp_in.c). Accepts the whole reply
- * or its first line, with or without the "250-" prefix; undefined when there is no valid IP literal.
- */
-export function parseEhloEchoIp(ehloReply: string): string | undefined {
-  const firstLine = ehloReply.split(/\r?\n/)[0] ?? '';
-  const match = /\bHello\b.*\[(?:IPv6:)?([0-9A-Fa-f:.]+)\]/.exec(firstLine);
-  const candidate = match?.[1];
-  return candidate !== undefined && net.isIP(candidate) !== 0 ? candidate : undefined;
 }
 
 /** The EHLO name nodemailer would use: the host name when it is fully qualified, else an address literal. */
@@ -148,7 +131,7 @@ export async function loginSmtp(endpoint: ServerEndpoint, credentials: LoginCred
   }
 
   const transcript: TranscriptEntry[] = [];
-  const budgetMs = remainingMs(ctx);
+  const budgetMs = libraryTimeoutMs(ctx);
   const servername = sniName(endpoint.host);
   const connection = new SMTPConnection({
     host: endpoint.connectAddress ?? endpoint.host,
@@ -158,11 +141,7 @@ export async function loginSmtp(endpoint: ServerEndpoint, credentials: LoginCred
     ignoreTLS: endpoint.tls === 'none',
     opportunisticTLS: false,
     ...(servername === undefined ? {} : { servername }),
-    tls: {
-      ca: trustedCas(ctx),
-      rejectUnauthorized: true,
-      checkServerIdentity: (_name, cert) => tls.checkServerIdentity(endpoint.host, cert),
-    },
+    tls: verifiedTlsOptions(ctx, endpoint.host),
     connectionTimeout: budgetMs,
     greetingTimeout: budgetMs,
     socketTimeout: budgetMs,
@@ -242,23 +221,8 @@ class RelayStop extends Error {
   }
 }
 
-function relayOutcomeForFailure(failure: SessionFailure): SmtpWithoutAuthOutcome {
-  switch (failure.kind) {
-    case 'timeout':
-      return { kind: 'timeout', afterMs: failure.afterMs };
-    case 'cancelled':
-      return { kind: 'skipped', reason: 'cancelled' };
-    case 'protocol':
-      return { kind: 'error', errorCode: 'PROTOCOL', message: failure.message };
-    case 'closed':
-    case 'socket':
-    case 'tls':
-      return { kind: 'error', errorCode: failure.errorCode, message: failure.message };
-  }
-}
-
 function mustRelay<T>(result: SessionResult<T>): T {
-  if (!result.ok) throw new RelayStop(relayOutcomeForFailure(result.failure));
+  if (!result.ok) throw new RelayStop(outcomeForSessionFailure(result.failure));
   return result.value;
 }
 
@@ -305,7 +269,7 @@ export async function probeSmtpWithoutAuth(
     return report({ kind: 'error', errorCode: 'INVALID_ADDRESS', message: 'the envelope addresses are not plain mailbox addresses' });
   }
   const opened = await LineSession.open(endpoint, ctx, endpoint.tls === 'implicit');
-  if (!opened.ok) return report(relayOutcomeForFailure(opened.failure));
+  if (!opened.ok) return report(outcomeForSessionFailure(opened.failure));
   const session = opened.value;
   let farewell: string | undefined = 'QUIT';
   const name = ehloName();

@@ -8,9 +8,10 @@ import net, { type Socket } from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
 import type { MailProtocol } from '../../shared/model/account';
 import type { CertificateVerification, ResolvedAddress, TcpOutcome, TlsOutcome } from '../../shared/probes/outcomes';
-import { certificateProblemOf, errorCodeOf, errorMessageOf, summariseCertificate, trustedCas } from './certificate';
+import { errorCodeOf, errorMessageOf } from '../errors';
+import { certificateProblemOf, sniName, summariseCertificate, trustedCas } from './certificate';
 import { type DeadlineScope, runWithDeadline } from './deadline';
-import { DialogueReader, isLastSmtpLine, type LineFailure, printable } from './serverDialogue';
+import { DialogueReader, isLastSmtpLine, type LineFailure, parseEhloEchoIp, printable } from './serverDialogue';
 import { openTcp } from './tcp';
 import type { ProbeContext, ServerEndpoint } from './types';
 
@@ -31,14 +32,6 @@ export interface ServerDialogueReport {
 export interface TlsProbeOptions {
   /** Addresses already resolved by the dns probe. */
   readonly addresses?: readonly ResolvedAddress[];
-}
-
-/** `250-host Hello name [1.2.3.4]` -> "1.2.3.4"; `[IPv6:2001:db8::1]` -> "2001:db8::1"; otherwise undefined. */
-export function parseEhloEchoIp(line: string): string | undefined {
-  const match = /\bHello\b.*\[(?:IPv6:)?([0-9A-Fa-f:.]+)\]\s*$/i.exec(line);
-  const candidate = match?.[1];
-  if (candidate === undefined) return undefined;
-  return net.isIP(candidate) === 0 ? undefined : candidate;
 }
 
 /** Node codes that mean "the peer did not speak TLS at all" (e.g. it sent `* OK` or `220`). */
@@ -248,10 +241,10 @@ function handshake(socket: Socket, host: string, ctx: ProbeContext, scope: Deadl
   const started = Date.now();
   return new Promise<Handshake>((resolve) => {
     const ca = trustedCas(ctx);
+    const servername = sniName(host);
     const secure = tls.connect({
       socket,
-      // SNI must be a name (RFC 6066); for an IP literal the identity check still uses `host`.
-      ...(net.isIP(host) === 0 ? { servername: host } : {}),
+      ...(servername === undefined ? {} : { servername }),
       host,
       ...(ca === undefined ? {} : { ca }),
       // `verify` is false ONLY for the certificate-inspection connection (see inspectCertificate):

@@ -4,6 +4,7 @@
  * Probes never throw to their caller: they return a typed outcome from shared/probes/outcomes.ts.
  */
 import type { TlsMode, MailProtocol } from '../../shared/model/account';
+import type { Secret } from '../keychain/secret';
 
 export interface ProbeContext {
   /** Absolute time (Date.now() based) by which the probe must have returned. */
@@ -27,4 +28,10 @@ export interface ServerEndpoint {
    * TLS still verifies against `host`.
    */
   readonly connectAddress?: string;
+}
+
+/** What a login probe sends: the user name and the password, held as a Secret (never printed). */
+export interface LoginCredentials {
+  readonly username: string;
+  readonly password: Secret;
 }

@@ -1,7 +1,7 @@
 // SMTP login probe (nodemailer SMTPConnection) and the no-auth check against the rig's real Exim.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { loginSmtp, parseEhloEchoIp, probeSmtpWithoutAuth } from '../../../electron/probes/smtp';
+import { loginSmtp, probeSmtpWithoutAuth } from '../../../electron/probes/smtp';
 import { Secret } from '../../../electron/keychain/secret';
 import { useMailServers } from '../../servers/useMailServers';
 import { endpoint, logSize, logSince, passwordForms, probeContext, settledMatchingLines, startRecordingProxy, uniqueUnknownUser } from './helpers';
@@ -94,18 +94,4 @@ describe('probeSmtpWithoutAuth against Exim', () => {
       }
     });
   }
-});
-
-describe('parseEhloEchoIp', () => {
-  it('reads the client address Exim echoes', () => {
-    expect(parseEhloEchoIp('250-mail.example.test Hello client.example.test [127.0.0.1]\n250-SIZE 52428800')).toBe('127.0.0.1');
-    expect(parseEhloEchoIp('mail.example.test Hello [203.0.113.7] [203.0.113.7]')).toBe('203.0.113.7');
-    expect(parseEhloEchoIp('250-mx.example.com Hello host [2001:db8::5]')).toBe('2001:db8::5');
-    expect(parseEhloEchoIp('250-mx.example.com Hello host [IPv6:2001:db8::5]')).toBe('2001:db8::5');
-  });
-  it('returns undefined without an IP literal (Dovecot submission, Postfix)', () => {
-    expect(parseEhloEchoIp('250-mail.example.test')).toBeUndefined();
-    expect(parseEhloEchoIp('250-mx.example.com Hello host [not.an.ip]')).toBeUndefined();
-    expect(parseEhloEchoIp('250-SIZE 10 [127.0.0.1]')).toBeUndefined();
-  });
 });

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { discoverAccounts } from '../../../electron/accounts/discoverAccounts';
-import type { FileSystemReader } from '../../../electron/accounts/fileAccess';
+import type { FileSystemReader } from '../../../electron/fileAccess';
 import { decodeStoredValue } from '../../../electron/accounts/keyedArchive';
 import type { MacHome } from '../../fixtures/buildMacHome';
 import { buildMacHome } from '../../fixtures/buildMacHome';

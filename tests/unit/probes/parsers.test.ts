@@ -2,10 +2,10 @@
 // autoconfig XML, webmail pages, certificate problems, interfaces.
 import { describe, expect, it } from 'vitest';
 import { certificateProblemOf, subjectAltNames } from '../../../electron/probes/certificate';
+import { parseEhloEchoIp } from '../../../electron/probes/serverDialogue';
 import { classifyResolution, isNotOffered, mergePublishedServers, parseAutoconfig, serversFromSrv } from '../../../electron/probes/dns';
 import { hasExternalInterface } from '../../../electron/probes/internet';
 import { classifyConnectError } from '../../../electron/probes/tcp';
-import { parseEhloEchoIp } from '../../../electron/probes/tls';
 import { classifyWebmailPage } from '../../../electron/probes/webmail';
 
 const errno = (code: string, address?: string): NodeJS.ErrnoException => Object.assign(new Error(code), { code, ...(address === undefined ? {} : { address }) });
@@ -17,6 +17,13 @@ describe('parseEhloEchoIp', () => {
     expect(parseEhloEchoIp('250-mail.example.test Hello client.example.test [203.0.113.7]')).toBe('203.0.113.7');
     expect(parseEhloEchoIp('250-host Hello [127.0.0.1] [127.0.0.1]')).toBe('127.0.0.1');
     expect(parseEhloEchoIp('250-host Hello joe at pc.example [198.51.100.2]')).toBe('198.51.100.2');
+    expect(parseEhloEchoIp('mail.example.test Hello [203.0.113.7] [203.0.113.7]')).toBe('203.0.113.7');
+  });
+  it('reads the first line of a whole EHLO reply, and sendmail\'s trailing greeting', () => {
+    expect(parseEhloEchoIp('250-mail.example.test Hello client.example.test [127.0.0.1]\n250-SIZE 52428800')).toBe('127.0.0.1');
+    expect(parseEhloEchoIp('250-mail.example.test Hello client.example.test [127.0.0.1]\r\n250 HELP')).toBe('127.0.0.1');
+    expect(parseEhloEchoIp('250-mx.example.test Hello client.example.test [198.51.100.2], pleased to meet you')).toBe('198.51.100.2');
+    expect(parseEhloEchoIp('250-mail.example.test\n250-x Hello y [127.0.0.1]')).toBeUndefined();
   });
   it('reads IPv6 address literals with and without the IPv6: tag', () => {
     expect(parseEhloEchoIp('250-host Hello name [IPv6:2001:db8::1]')).toBe('2001:db8::1');
@@ -27,6 +34,7 @@ describe('parseEhloEchoIp', () => {
     expect(parseEhloEchoIp('250-host Hello name [not-an-ip]')).toBeUndefined();
     expect(parseEhloEchoIp('250-host Hello name [999.1.1.1]')).toBeUndefined();
     expect(parseEhloEchoIp('250-PIPELINING')).toBeUndefined();
+    expect(parseEhloEchoIp('250-SIZE 10 [127.0.0.1]')).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readDatabaseImage } from '../../../electron/accounts/appleMailAccounts4';
-import { applyWriteAheadLog } from '../../../electron/accounts/sqliteWal';
+import { applyWriteAheadLog } from '../../../electron/sqlite/wal';
 import type { MacHome } from '../../fixtures/buildMacHome';
 import { buildMacHome } from '../../fixtures/buildMacHome';
 import { IDS } from '../../fixtures/standardAccounts';
@@ -50,5 +50,16 @@ describe('write-ahead log replay', () => {
   it('ignores a WAL with a bad header', () => {
     const replay = applyWriteAheadLog(new Uint8Array(4096), new Uint8Array(64).fill(7));
     expect(replay.walIgnoredReason).toMatch(/magic/);
+  });
+
+  it('leaves a database alone when the WAL is garbage, except for switching off WAL mode (on a copy)', () => {
+    const database = new Uint8Array(4096);
+    database[18] = 2;
+    database[19] = 2;
+    const { image, framesApplied } = applyWriteAheadLog(database, new Uint8Array(500).fill(7));
+    expect(framesApplied).toBe(0);
+    expect(image.byteLength).toBe(4096);
+    expect([image[18], image[19]]).toEqual([1, 1]);
+    expect([database[18], database[19]]).toEqual([2, 2]);
   });
 });

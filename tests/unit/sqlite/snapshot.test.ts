@@ -1,9 +1,10 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mergeWal, openSqliteSnapshot, queryRows } from '../../../electron/evidence/sqliteSnapshot';
+import { openDatabaseImage, openSqliteSnapshot } from '../../../electron/sqlite/snapshot';
+import { queryRows } from '../../../electron/sqlite/sqlJs';
 import { writeSqlite } from '../../fixtures/evidence';
-import { useTempHomes } from './tempHome';
+import { useTempHomes } from '../evidence/tempHome';
 
 const newHome = useTempHomes();
 
@@ -95,14 +96,23 @@ describe('openSqliteSnapshot', () => {
   });
 });
 
-describe('mergeWal', () => {
-  it('leaves a database alone when the WAL is garbage, except for switching off WAL mode', () => {
-    const database = new Uint8Array(4096);
-    database[18] = 2;
-    database[19] = 2;
-    const merged = mergeWal(database, new Uint8Array(500).fill(7));
-    expect(merged.byteLength).toBe(4096);
-    expect([merged[18], merged[19]]).toEqual([1, 1]);
-    expect([database[18], database[19]]).toEqual([2, 2]);
+describe('openDatabaseImage (bytes already in memory, as the account reader has them)', () => {
+  it('opens a store with its WAL folded in', async () => {
+    const path = join(newHome(), 'store.sqlite');
+    writeWalDatabase(path);
+    const opened = await openDatabaseImage(readFileSync(path), readFileSync(`${path}-wal`));
+    expect(opened.ok).toBe(true);
+    if (!opened.ok) return;
+    expect(queryRows(opened.database, 'SELECT x FROM t ORDER BY x')).toEqual([[1], [2], [3]]);
+    opened.database.close();
+  });
+
+  it('refuses an image above the size cap and reports garbage, without throwing', async () => {
+    const path = join(newHome(), 'store.sqlite');
+    writeWalDatabase(path);
+    const big = await openDatabaseImage(readFileSync(path), null, { maxBytes: 100 });
+    expect(big).toEqual({ ok: false, reason: expect.stringMatching(/more than the 100/) as unknown });
+    const garbage = await openDatabaseImage(Buffer.from('not a database\n'.repeat(100)), null);
+    expect(garbage).toEqual({ ok: false, reason: expect.stringMatching(/not a readable SQLite database/) as unknown });
   });
 });
