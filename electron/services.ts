@@ -23,6 +23,7 @@ import { createDiagnosisSessions } from './ipc/diagnosisSessions';
 import type { AccountsService, ReportService } from './ipc/mainServices';
 import type { DiagnosisSessions } from './ipc/diagnosisSessions';
 import type { ManagedLinkTargets } from './links';
+import type { DiagnosisTuning } from './diagnosis/diagnoseAccounts';
 
 export interface CoreServiceOptions {
   /** The home folder whose Library is read (tests and the preview pass a fixture home). */
@@ -35,6 +36,11 @@ export interface CoreServiceOptions {
   readonly stateDir: string;
   readonly appInfo: AppInfo;
   readonly log: (message: string) => void;
+  /**
+   * DNS servers, extra CAs, captive-portal URL... for the checks (the preview's flags, mirroring the
+   * CLI's). Lets the browser tests run the real pipeline against the loopback test servers.
+   */
+  readonly diagnosisTuning?: DiagnosisTuning;
 }
 
 export interface CoreServices {
@@ -70,6 +76,7 @@ export function createCoreServices(options: CoreServiceOptions): CoreServices {
         runId: control.runId,
         signal: control.signal,
         onProgress: control.onProgress,
+        ...(options.diagnosisTuning === undefined ? {} : { tuning: options.diagnosisTuning }),
       });
     },
   });

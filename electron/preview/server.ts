@@ -4,6 +4,11 @@
  * A development tool, run with tsx; never bundled into the app.
  *
  *   tsx electron/preview/server.ts [--home DIR] [--port N] [--renderer DIR] [--state-dir DIR]
+ *     [--dns-server IP[:PORT]] [--ca-file PEM] [--captive-url URL] [--webmail-url URL] [--no-public-ip-lookup]
+ *     [--timeout SECONDS]
+ *
+ * The check flags mean what they mean for the CLI (electron/cli/args.ts): the browser tests use them to
+ * point the real pipeline at the loopback test servers. Certificate verification is never switched off.
  *
  * Prints one line `Mail Doctor preview: http://127.0.0.1:<port>/#token=<token>`; open that URL.
  */
@@ -26,6 +31,12 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     renderer: { type: 'string', default: join(projectRoot, 'dist', 'renderer') },
     'state-dir': { type: 'string' },
+    'dns-server': { type: 'string', multiple: true },
+    'ca-file': { type: 'string', multiple: true },
+    'captive-url': { type: 'string' },
+    'webmail-url': { type: 'string', multiple: true },
+    'no-public-ip-lookup': { type: 'boolean' },
+    timeout: { type: 'string' },
   },
   strict: true,
 });
@@ -33,6 +44,12 @@ const { values } = parseArgs({
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error('--port must be a number from 0 to 65535');
+  process.exit(2);
+}
+
+const phaseTimeoutSeconds = values.timeout === undefined ? undefined : Number(values.timeout);
+if (phaseTimeoutSeconds !== undefined && !(phaseTimeoutSeconds > 0 && phaseTimeoutSeconds <= 120)) {
+  console.error('--timeout must be a number of seconds from 0 to 120');
   process.exit(2);
 }
 
@@ -55,6 +72,16 @@ const core = createCoreServices({
   stateDir: values['state-dir'] ?? mkdtempSync(join(tmpdir(), 'mail-doctor-preview-')),
   appInfo,
   log,
+  diagnosisTuning: {
+    ...(phaseTimeoutSeconds === undefined ? {} : { phaseTimeoutMs: phaseTimeoutSeconds * 1000 }),
+    ...(values['dns-server'] === undefined ? {} : { dnsServers: values['dns-server'] }),
+    ...(values['ca-file'] === undefined ? {} : { caFiles: values['ca-file'].map((file) => resolve(file)) }),
+    probes: {
+      ...(values['captive-url'] === undefined ? {} : { captivePortalUrl: values['captive-url'] }),
+      ...(values['webmail-url'] === undefined ? {} : { webmailUrls: values['webmail-url'] }),
+      ...(values['no-public-ip-lookup'] === true ? { publicIpLookup: false } : {}),
+    },
+  },
 });
 
 const unavailable = (what: string) => () =>

@@ -4,7 +4,7 @@
  */
 import type { DiscoveryProblem, MailAccount } from '../../shared/model/account';
 import type { AccountHealth } from './presentation';
-import { HEALTH_LABELS } from './presentation';
+import { HEALTH_LABELS, describeLocally } from './presentation';
 
 export interface SidebarAccount {
   readonly account: MailAccount;
@@ -26,7 +26,7 @@ export function AccountSidebar(props: AccountSidebarProps) {
   return (
     <nav className="sidebar" aria-labelledby="accounts-heading">
       <h2 id="accounts-heading" className="sidebar-heading">
-        Accounts
+        Mail accounts
       </h2>
       {props.loading && <p className="sidebar-note">Looking for Mail’s accounts…</p>}
       {props.loadError !== null && (
@@ -34,7 +34,8 @@ export function AccountSidebar(props: AccountSidebarProps) {
           {props.loadError}
         </p>
       )}
-      {!props.loading && props.loadError === null && props.accounts.length === 0 && (
+      {/* Without Full Disk Access "none found" would be untrue: the accounts could not be looked at. */}
+      {!props.loading && props.loadError === null && props.accounts.length === 0 && !props.problems.some((p) => p.kind === 'full-disk-access-needed') && (
         <p className="sidebar-note">No Mail accounts were found on this Mac.</p>
       )}
       {props.accounts.length > 0 && (
@@ -63,8 +64,8 @@ export function AccountSidebar(props: AccountSidebarProps) {
       )}
       {props.problems.length > 0 && (
         <ul className="sidebar-problems" aria-label="Problems reading Mail’s accounts">
-          {props.problems.map((problem) => (
-            <li key={problemKey(problem)}>{describeProblem(problem)}</li>
+          {[...new Set(props.problems.map(describeProblem))].map((words) => (
+            <li key={words}>{words}</li>
           ))}
         </ul>
       )}
@@ -85,23 +86,12 @@ export function AccountSidebar(props: AccountSidebarProps) {
 function describeProblem(problem: DiscoveryProblem): string {
   switch (problem.kind) {
     case 'full-disk-access-needed':
-      return 'Mail Doctor needs Full Disk Access to read Mail’s account settings.';
+      return describeLocally({ code: 'FULL_DISK_ACCESS_NEEDED', params: {} }).title;
     case 'no-mail-accounts-found':
       return 'Mail has no accounts set up on this Mac.';
     case 'store-unreadable':
       return 'Some of Mail’s account settings could not be read.';
     case 'not-macos':
       return 'Mail’s accounts can only be read on a Mac. Use “Test another account”.';
-  }
-}
-
-function problemKey(problem: DiscoveryProblem): string {
-  switch (problem.kind) {
-    case 'full-disk-access-needed':
-    case 'store-unreadable':
-      return `${problem.kind}:${problem.path}`;
-    case 'no-mail-accounts-found':
-    case 'not-macos':
-      return problem.kind;
   }
 }

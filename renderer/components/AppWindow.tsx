@@ -21,7 +21,6 @@ import { ManualAccountForm } from './ManualAccountForm';
 import { MismatchPanel } from './MismatchPanel';
 import { VerdictBanner } from './VerdictBanner';
 import { accountHealth } from './presentation';
-import './window.css';
 
 type Loadable<T> =
   | { readonly state: 'loading' }
@@ -77,7 +76,10 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
   const result = shownId === null ? undefined : state.results[shownId];
   const busy = isActive(state);
   const noAccounts = discovery.state === 'ready' && sidebarAccounts.length === 0;
-  const formOpen = manualForm.open || (noAccounts && !busy && state.phase !== 'failed');
+  // Without Full Disk Access nothing of Mail's can be read: say so in the catalog's words until a run says more.
+  const fullDiskAccess = problems.find((problem) => problem.kind === 'full-disk-access-needed');
+  // With nothing to check, typing the settings is the one thing left (unless a permission would fix that).
+  const formOpen = manualForm.open || (noAccounts && fullDiskAccess === undefined && !busy && state.phase !== 'failed');
 
   const openManualForm = (prefill: MailAccount | null): void => {
     setActionMessage(null);
@@ -116,21 +118,26 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
   };
 
   const available = (action: CatalogAction): boolean => {
-    if (LINK_ACTIONS[action] !== undefined) return true;
     switch (action) {
+      case 'open-webmail':
+      case 'open-keychain-access':
+      case 'open-mail-settings':
+      case 'grant-full-disk-access':
+      case 'contact-support':
+        // Main knows whether a target exists (webmail and support come from managed preferences) and says so.
+        return true;
       case 'type-password':
         return shown !== null && shown.account.authKind === 'password' && shown.account.incoming !== null;
       case 'run-again':
         return true;
       case 'copy-report':
         return result !== undefined;
-      default:
+      case 'open-connection-doctor':
+        // No bridge verb opens Mail's Connection Doctor: the next step's words say where it is.
         return false;
     }
   };
 
-  // Without Full Disk Access nothing of Mail's can be read: say so in the catalog's words until a run says more.
-  const fullDiskAccess = problems.find((problem) => problem.kind === 'full-disk-access-needed');
   const banner: { finding: Pick<Finding, 'code' | 'params'>; fromRun: boolean } | null =
     result !== undefined
       ? { finding: result.diagnosis.verdict, fromRun: true }
@@ -163,11 +170,9 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
         <main className="content" aria-labelledby="content-heading">
           {formOpen ? (
             <>
-              <h2 id="content-heading" className="visually-hidden">
-                Test another account
-              </h2>
               <ManualAccountForm
                 key={manualForm.generation}
+                headingId="content-heading"
                 prefill={manualForm.prefill}
                 disabled={busy}
                 onClose={closeManualForm}
@@ -183,7 +188,7 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
               <div className="account-header">
                 <div>
                   <h2 id="content-heading" className="account-title">
-                    {shown === null ? 'No account chosen' : shown.account.description || shown.account.emailAddress}
+                    {shown === null ? 'No account to check' : shown.account.description || shown.account.emailAddress}
                   </h2>
                   {shown !== null && <p className="account-subtitle">{shown.account.emailAddress}</p>}
                 </div>
@@ -195,7 +200,7 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
                   ) : (
                     shown !== null && (
                       <button type="button" className="button button-primary" onClick={() => checkAccount(shown.account)}>
-                        {result === undefined ? 'Check this account' : 'Check again'}
+                        {result === undefined ? 'Check my mail' : 'Check again'}
                       </button>
                     )
                   )}

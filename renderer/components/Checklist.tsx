@@ -6,7 +6,7 @@
 import { CHECKLIST_STEPS } from '../../shared/checklist/steps';
 import type { ChecklistStepId, StepStatus } from '../../shared/checklist/steps';
 import type { ChecklistStep, Finding } from '../../shared/diagnosis/types';
-import { OWNER_LABELS, STEP_TITLES } from '../../shared/verdict/catalog';
+import { OWNER_LABELS, STEP_TITLES, stepForFinding } from '../../shared/verdict/catalog';
 import type { LiveSteps } from '../state/diagnosisReducer';
 import { STEP_STATUS_LABELS, describeLocally } from './presentation';
 
@@ -53,16 +53,17 @@ function StepRow(props: {
   readonly findings: readonly Finding[];
 }) {
   const { step, status } = props;
+  const hasDetail = step !== undefined && (step.evidence.length > 0 || step.reason !== undefined || props.findings.length > 0);
   const heading = (
     <span className="step-line">
       <StatusIcon status={status} />
       <span className="step-title">
         <span className="step-number">{props.order}.</span> {STEP_TITLES[props.id]}
+        {hasDetail && <span className="step-chevron" aria-hidden="true" />}
       </span>
       <span className={`step-status step-status-${status}`}>{STEP_STATUS_LABELS[status]}</span>
     </span>
   );
-  const hasDetail = step !== undefined && (step.evidence.length > 0 || step.reason !== undefined || props.findings.length > 0);
   if (!hasDetail) {
     return (
       <li className={`step step-${status}`} aria-busy={status === 'running' ? true : undefined}>
@@ -80,10 +81,12 @@ function StepRow(props: {
           {step.reason !== undefined && <p className="step-reason">{step.reason}</p>}
           {props.findings.map((finding) => {
             const words = describeLocally(finding);
+            // The full explanation sits under the finding's own step; other steps it touches name it only.
+            const ownStep = stepForFinding(finding) === props.id;
             return (
               <div key={`${finding.code}:${finding.side}`} className="step-finding">
                 <p className="step-finding-title">{words.title}</p>
-                <p>{words.explanation}</p>
+                {ownStep && <p>{words.explanation}</p>}
               </div>
             );
           })}

@@ -53,12 +53,14 @@ export function fieldsFromAccount(account: MailAccount | null): FormFields {
 export interface ManualAccountFormProps {
   /** Settings to start from (an account whose password the person wants to type), or null. */
   readonly prefill: MailAccount | null;
+  /** Id for the form's heading (the main landmark is labelled by it). */
+  readonly headingId: string;
   readonly disabled: boolean;
   readonly onStart: (request: DiagnosisStartRequest) => void;
   readonly onClose: () => void;
 }
 
-export function ManualAccountForm({ prefill, disabled, onStart, onClose }: ManualAccountFormProps) {
+export function ManualAccountForm({ prefill, headingId, disabled, onStart, onClose }: ManualAccountFormProps) {
   const [fields, setFields] = useState<FormFields>(() => fieldsFromAccount(prefill));
   const [password, setPassword] = useState('');
   const id = useId();
@@ -94,8 +96,8 @@ export function ManualAccountForm({ prefill, disabled, onStart, onClose }: Manua
   };
 
   return (
-    <section className="panel manual-form" id="manual-account" aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`}>Test another account</h2>
+    <section className="panel manual-form" id="manual-account" aria-labelledby={headingId}>
+      <h2 id={headingId}>Test another account</h2>
       <p className="panel-intro">
         Type the settings your email host gave you. The password is used for this one check and is never saved.
       </p>

@@ -165,7 +165,9 @@ function applyProgress(state: DiagnosisState, event: ProgressEvent): DiagnosisSt
       return { ...state, probesFinished: state.probesFinished + 1 };
     case 'run-finished': {
       const run = event.run;
-      if (typeof run !== 'object' || (run as unknown) === null || !Array.isArray(run.accounts)) return state;
+      // Checked because the event crossed a process boundary; the type alone cannot promise it.
+      const accounts: unknown = typeof run === 'object' && (run as unknown) !== null ? run.accounts : undefined;
+      if (!Array.isArray(accounts)) return state;
       const cancelled = state.cancelRequested;
       const results = { ...state.results };
       for (const diagnosis of run.accounts) {

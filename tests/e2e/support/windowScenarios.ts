@@ -1,0 +1,195 @@
+/**
+ * What the window's browser tests run against: the real loopback mail servers (tests/servers), the
+ * loopback captive-portal and webmail pages (tests/integration/cli/support.ts), a fixture Mac home
+ * (tests/fixtures/buildMacHome.ts) and `electron/preview/server.ts` pointed at all of them with the
+ * same flags the CLI takes. Nothing here fakes a result: every verdict comes from the real pipeline.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { chmod, mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildMacHome } from '../../fixtures/buildMacHome';
+import type { MacHome } from '../../fixtures/buildMacHome';
+import type { SecurityItem } from '../../fixtures/writers/securityTool';
+import type { FixtureAccount } from '../../fixtures/writers/accountsDatabase';
+import { startWebFixtures } from '../../integration/cli/support';
+import type { WebFixtures } from '../../integration/cli/support';
+import { locateBinaries, startMailServers } from '../../servers/start';
+import type { RunningMailServers } from '../../servers/start';
+import type { MailServersInfo } from '../../servers/types';
+
+const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+export interface Rig {
+  readonly info: MailServersInfo;
+  readonly web: WebFixtures;
+  stop(): Promise<void>;
+}
+
+/** Starts Dovecot/Exim/dnsmasq and the web fixtures, or says why they cannot run here. */
+export async function startRig(): Promise<Rig | { readonly unavailable: string }> {
+  const binaries = locateBinaries();
+  if (!('found' in binaries)) return { unavailable: `test servers cannot run: missing ${binaries.missing.join(', ')}` };
+  const servers: RunningMailServers = await startMailServers(binaries.found);
+  const web = await startWebFixtures(servers.info);
+  return {
+    info: servers.info,
+    web,
+    stop: async () => {
+      await web.close();
+      await servers.stop();
+    },
+  };
+}
+
+export interface AliceSettings {
+  readonly host?: string;
+  readonly imapPort?: number;
+  readonly smtpPort?: number;
+  readonly imapPassword: string;
+  readonly smtpPassword: string;
+}
+
+export const ALICE_DESCRIPTION = 'Work';
+
+/** alice's IMAP + SMTP pair in Mail's Accounts4 store, with the passwords "saved in the keychain". */
+export async function aliceHome(info: MailServersInfo, settings: AliceSettings): Promise<MacHome> {
+  const host = settings.host ?? info.goodName;
+  const address = info.users.alice.address;
+  const accounts: FixtureAccount[] = [
+    {
+      pk: 1,
+      uuid: 'A11CE000-0000-4000-8000-00000000A11C',
+      type: 'com.apple.account.IMAP',
+      username: address,
+      description: ALICE_DESCRIPTION,
+      properties: {
+        Hostname: host,
+        PortNumber: settings.imapPort ?? info.imap.implicit,
+        SSLEnabled: true,
+        // The test port is not 993, so Mail would store SSLIsDirect to say "TLS from the first byte".
+        SSLIsDirect: true,
+        SMTPIdentifier: `${host}:${address}`,
+        EmailAddresses: [address],
+      },
+    },
+    {
+      pk: 2,
+      uuid: 'A11CE5E7-0000-4000-8000-00000000A11C',
+      type: 'com.apple.account.SMTP',
+      username: address,
+      properties: {
+        Hostname: host,
+        PortNumber: settings.smtpPort ?? info.smtp.starttls,
+        SSLEnabled: true,
+        SSLIsDirect: false,
+        ShouldUseAuthentication: true,
+      },
+    },
+  ];
+  const securityItems: SecurityItem[] = [
+    { server: host, account: address, protocol: 'imap', result: { kind: 'found', password: settings.imapPassword } },
+    { server: host, account: address, protocol: 'smtp', result: { kind: 'found', password: settings.smtpPassword } },
+  ];
+  return buildMacHome({ accountsDatabase: { accounts }, securityItems });
+}
+
+/**
+ * A home whose Mail folders the preview may not open: the real EACCES, the way macOS refuses an app
+ * without Full Disk Access. Root is never refused, so the preview then runs as `nobody`.
+ */
+export async function lockedHome(): Promise<MacHome> {
+  const home = await buildMacHome({ legacyPlist: { version: 'V2', format: 'xml' } });
+  await mkdir(join(home.home, 'Library', 'Mail'), { recursive: true });
+  for (const dir of [home.root, home.home, join(home.home, 'Library')]) await chmod(dir, 0o755);
+  await chmod(join(home.home, 'Library', 'Accounts'), 0o000);
+  await chmod(join(home.home, 'Library', 'Mail'), 0o000);
+  return home;
+}
+
+/** Undoes lockedHome's permissions so the folder can be deleted. */
+export async function unlockHome(home: MacHome): Promise<void> {
+  await chmod(join(home.home, 'Library', 'Accounts'), 0o755);
+  await chmod(join(home.home, 'Library', 'Mail'), 0o755);
+}
+
+export const NOBODY = 65534;
+
+export interface WindowPreview {
+  readonly pageUrl: string;
+  readonly log: () => string;
+  stop(): Promise<void>;
+}
+
+export interface WindowPreviewOptions {
+  readonly rig: Rig | null;
+  readonly home: MacHome;
+  /** Seconds per connection phase (DNS, TCP, TLS, login). */
+  readonly timeoutSeconds?: number;
+  /** Run the preview as this uid/gid (the Full Disk Access scenario). */
+  readonly uid?: number;
+}
+
+/** `electron/preview/server.ts` (what `npm run preview` runs) with the rig's resolver, CA and web pages. */
+export async function startWindowPreview(options: WindowPreviewOptions): Promise<WindowPreview> {
+  const stateDir = await mkdtemp(join(tmpdir(), 'md-window-state-'));
+  if (options.uid !== undefined) await chmod(stateDir, 0o777);
+  const rigArgs =
+    options.rig === null
+      ? []
+      : [
+          '--dns-server', `127.0.0.1:${String(options.rig.info.dns.port)}`,
+          '--ca-file', options.rig.info.caFile,
+          '--captive-url', options.rig.web.captiveUrl,
+          '--webmail-url', options.rig.web.webmailUrl,
+          '--no-public-ip-lookup',
+        ];
+  const args = [
+    join(projectRoot, 'node_modules/tsx/dist/cli.mjs'),
+    join(projectRoot, 'electron/preview/server.ts'),
+    '--home', options.home.home,
+    '--port', '0',
+    '--state-dir', stateDir,
+    '--timeout', String(options.timeoutSeconds ?? 3),
+    ...rigArgs,
+  ];
+  const env: NodeJS.ProcessEnv =
+    options.uid === undefined
+      ? options.home.env
+      : { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', TMPDIR: '/tmp', MAIL_DOCTOR_SECURITY_TOOL: options.home.security.toolPath };
+  const child = spawn(process.execPath, args, {
+    cwd: projectRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const pageUrl = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => reject(new Error(`preview did not start within 20 s\n${stderr}`)), 20_000);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const match = /Mail Doctor preview: (http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)/.exec(stdout);
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`preview exited with ${String(code)}\n${stderr}`));
+    });
+  });
+  return { pageUrl, log: () => stderr, stop: () => stopChild(child) };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
