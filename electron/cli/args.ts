@@ -40,6 +40,7 @@ export interface DiagnoseCommand {
   readonly captivePortalUrl?: string;
   readonly webmailUrls: readonly string[];
   readonly publicIpLookup: boolean;
+  readonly publicIpResolver?: string;
 }
 
 export type CliCommand = DiagnoseCommand | { readonly kind: 'help' } | { readonly kind: 'version' };
@@ -49,7 +50,8 @@ export type ParseResult = { readonly ok: true; readonly command: CliCommand } | 
 export const USAGE = `Usage:
   mail-doctor diagnose [--json] [--account EMAIL] [--no-login] [--no-keychain] [--timeout SECONDS]
                        [--dns-server IP[:PORT]] [--ca-file PEM] [--state-dir DIR] [--home DIR]
-                       [--mask-identities] [--captive-url URL] [--webmail-url URL] [--no-public-ip-lookup]
+                       [--mask-identities] [--captive-url URL] [--webmail-url URL]
+                       [--no-public-ip-lookup | --public-ip-resolver IP[:PORT]]
   mail-doctor diagnose --manual --email EMAIL
                        --incoming imap://HOST:PORT?tls=implicit|starttls|none   (or pop3://...)
                        --outgoing smtp://HOST:PORT?tls=implicit|starttls|none
@@ -91,6 +93,7 @@ export function parseCliArgs(argv: readonly string[]): ParseResult {
         'captive-url': { type: 'string' },
         'webmail-url': { type: 'string', multiple: true },
         'no-public-ip-lookup': { type: 'boolean' },
+        'public-ip-resolver': { type: 'string' },
       },
     });
   } catch (error) {
@@ -116,6 +119,10 @@ export function parseCliArgs(argv: readonly string[]): ParseResult {
   const dnsServers = values['dns-server'] ?? [];
   for (const server of dnsServers) {
     if (!isDnsServer(server)) return usageError(`--dns-server "${server}" is not IP or IP:PORT`);
+  }
+  const publicIpResolver = values['public-ip-resolver'];
+  if (publicIpResolver !== undefined && !isDnsServer(publicIpResolver)) {
+    return usageError(`--public-ip-resolver "${publicIpResolver}" is not IP or IP:PORT`);
   }
 
   for (const url of [values['captive-url'], ...(values['webmail-url'] ?? [])]) {
@@ -164,6 +171,7 @@ export function parseCliArgs(argv: readonly string[]): ParseResult {
       ...(values['captive-url'] === undefined ? {} : { captivePortalUrl: values['captive-url'] }),
       webmailUrls: values['webmail-url'] ?? [],
       publicIpLookup: values['no-public-ip-lookup'] !== true,
+      ...(publicIpResolver === undefined ? {} : { publicIpResolver }),
     },
   };
 }

@@ -98,6 +98,7 @@ async function diagnose(command: DiagnoseCommand, io: CliIo): Promise<number> {
           ...(command.captivePortalUrl === undefined ? {} : { captivePortalUrl: command.captivePortalUrl }),
           ...(command.webmailUrls.length === 0 ? {} : { webmailUrls: command.webmailUrls }),
           ...(command.publicIpLookup ? {} : { publicIpLookup: false }),
+          ...(command.publicIpResolver === undefined ? {} : { publicIpResolver: command.publicIpResolver }),
         },
       },
     });

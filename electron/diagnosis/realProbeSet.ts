@@ -21,6 +21,8 @@ export interface RealProbeOptions {
   readonly webmailUrls?: readonly string[];
   /** Ask OpenDNS for the public IP when the SMTP server did not echo it (managed preference). */
   readonly publicIpLookup: boolean;
+  /** The resolver asked for `myip.opendns.com` ("IP[:PORT]"; default resolver1.opendns.com). */
+  readonly publicIpResolver?: string;
 }
 
 export function realProbeSet(options: RealProbeOptions): ProbeSet {
@@ -55,6 +57,10 @@ export function realProbeSet(options: RealProbeOptions): ProbeSet {
     },
     webmail: (domain, mailHost, ctx) =>
       probeWebmailUrls(options.webmailUrls ?? defaultWebmailUrls(domain, mailHost), ctx),
-    publicIpFallback: (ctx) => findPublicIp(ctx, { useOpenDns: options.publicIpLookup }),
+    publicIpFallback: (ctx) =>
+      findPublicIp(ctx, {
+        useOpenDns: options.publicIpLookup,
+        ...(options.publicIpResolver === undefined ? {} : { openDnsResolver: options.publicIpResolver }),
+      }),
   };
 }

@@ -122,6 +122,7 @@ export async function runDiagnosis(input: RunDiagnosisInput): Promise<DiagnosisR
       steps: evaluation.steps,
       findings: evaluation.findings,
       verdict: evaluation.verdict,
+      mailEvidence: evidence,
       timings: { startedAt: new Date(result.startedAt).toISOString(), durationMs: result.durationMs },
     });
   }

@@ -4,7 +4,7 @@
  * A development tool, run with tsx; never bundled into the app.
  *
  *   tsx electron/preview/server.ts [--home DIR] [--port N] [--renderer DIR] [--state-dir DIR]
- *     [--dns-server IP[:PORT]] [--ca-file PEM] [--captive-url URL] [--webmail-url URL] [--no-public-ip-lookup]
+ *     [--dns-server IP[:PORT]] [--ca-file PEM] [--captive-url URL] [--webmail-url URL] [--no-public-ip-lookup] [--public-ip-resolver IP[:PORT]]
  *     [--timeout SECONDS]
  *
  * The check flags mean what they mean for the CLI (electron/cli/args.ts): the browser tests use them to
@@ -36,6 +36,7 @@ const { values } = parseArgs({
     'captive-url': { type: 'string' },
     'webmail-url': { type: 'string', multiple: true },
     'no-public-ip-lookup': { type: 'boolean' },
+    'public-ip-resolver': { type: 'string' },
     timeout: { type: 'string' },
   },
   strict: true,
@@ -80,6 +81,7 @@ const core = createCoreServices({
       ...(values['captive-url'] === undefined ? {} : { captivePortalUrl: values['captive-url'] }),
       ...(values['webmail-url'] === undefined ? {} : { webmailUrls: values['webmail-url'] }),
       ...(values['no-public-ip-lookup'] === true ? { publicIpLookup: false } : {}),
+      ...(values['public-ip-resolver'] === undefined ? {} : { publicIpResolver: values['public-ip-resolver'] }),
     },
   },
 });

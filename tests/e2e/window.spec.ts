@@ -178,7 +178,8 @@ test('mail ports silently dropped: the blocked-IP verdict for the IT admin', asy
 
   const verdict = page.getByRole('status', { name: 'Your mail server seems to block this internet connection' });
   await expect(verdict).toBeVisible();
-  await expect(verdict).toContainText('The blocked address is your public IP address');
+  // No EHLO echo through a dropped port: the public IP comes from the DNS fallback.
+  await expect(verdict).toContainText(info.dns.publicIp);
   await expect(verdict).toContainText('Your IT admin');
   await expect(step(page, 'Is this internet connection blocked? (IT admin)')).toContainText('Problem found');
   await expect(page.getByRole('button', { name: 'Copy the report' })).toBeVisible();

@@ -8,6 +8,9 @@ import { startDaemon, type Daemon } from './daemon';
 import { waitFor } from './exec';
 import type { DnsNames, PortPair } from './types';
 
+/** The address the test DNS server gives for `myip.opendns.com` (a documentation address, never contacted). */
+export const PUBLIC_IP = '203.0.113.7';
+
 export const ZONE = 'example.test';
 
 export interface DnsmasqOptions {
@@ -59,6 +62,8 @@ srv-host=_pop3._tcp.${ZONE},${mail},${o.pop3.starttls},0,1
 srv-host=_submission._tcp.${ZONE},${mail},${o.smtp.starttls},0,1
 srv-host=_submissions._tcp.${ZONE},${mail},${o.smtp.implicit},0,1
 txt-record=${ZONE},"${o.txt}"
+# What resolver1.opendns.com answers for myip.opendns.com: the public-IP fallback asks this server in tests.
+host-record=myip.opendns.com,${PUBLIC_IP}
 `;
 }
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTestPki, GOOD_NAME, loadTestPki, WRONG_HOST_NAMES } from './certs';
 import { ALL_IPS, CERT_IPS, startDovecot } from './dovecot';
-import { startDnsmasq, ZONE } from './dnsmasq';
+import { startDnsmasq, ZONE, PUBLIC_IP } from './dnsmasq';
 import { startExim } from './exim';
 import { findBinary, freePorts } from './exec';
 import { startOrphanWatchdog, type Daemon } from './daemon';
@@ -95,7 +95,7 @@ async function startOnce(binaries: Binaries, dataDir: string, pidRegistry: strin
       caPem: pki.caPem,
       goodName: GOOD_NAME,
       imap, pop3, smtp,
-      dns: { host: '127.0.0.1', port: dnsPort, zone: ZONE, names: DNS_NAMES, mxPreference: 10, txt: TXT },
+      dns: { host: '127.0.0.1', port: dnsPort, zone: ZONE, names: DNS_NAMES, mxPreference: 10, txt: TXT, publicIp: PUBLIC_IP },
       users: TEST_USERS,
       badCerts: {
         wrongHost: { ip: CERT_IPS.wrongHost, dnsName: DNS_NAMES.wrongHost, certNames: WRONG_HOST_NAMES },

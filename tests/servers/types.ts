@@ -60,6 +60,8 @@ export interface MailServersInfo {
     mxPreference: number;
     /** The single TXT record on the zone apex. */
     txt: string;
+    /** What the server answers for `myip.opendns.com` (the public-IP fallback's question). */
+    publicIp: string;
   };
   users: { alice: TestUser; bob: TestUser };
   /**

@@ -144,7 +144,8 @@ export async function startWindowPreview(options: WindowPreviewOptions): Promise
           '--ca-file', options.rig.info.caFile,
           '--captive-url', options.rig.web.captiveUrl,
           '--webmail-url', options.rig.web.webmailUrl,
-          '--no-public-ip-lookup',
+          // The public-IP fallback asks the loopback DNS server (it answers info.dns.publicIp), never OpenDNS.
+          '--public-ip-resolver', `127.0.0.1:${String(options.rig.info.dns.port)}`,
         ];
   const args = [
     join(projectRoot, 'node_modules/tsx/dist/cli.mjs'),

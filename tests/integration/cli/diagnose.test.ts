@@ -109,6 +109,9 @@ describe('mail-doctor diagnose --manual against the real servers', () => {
     const json = parseCliJson(result);
     expect(json.accounts[0]?.verdict.code, result.stdout).toBe('IP_BLOCKED_FIREWALL_DROP');
     expect(json.accounts[0]?.servers.incoming?.tcp?.kind).toBe('timeout');
+    // No EHLO echo through a dropped port: the public IP the admin must unblock comes from the DNS fallback.
+    expect(json.publicIp).toEqual({ kind: 'found', ip: info.dns.publicIp, from: 'opendns' });
+    expect(json.accounts[0]?.verdict.nextStep + JSON.stringify(json.accounts[0]?.verdict.params)).toContain(info.dns.publicIp);
     expect(json.accounts[0]?.servers.outgoing?.tcp?.kind).toBe('timeout');
   });
 

@@ -133,7 +133,8 @@ export function commonArgs(info: MailServersInfo, web: WebFixtures, stateDir: st
     '--ca-file', info.caFile,
     '--captive-url', web.captiveUrl,
     '--webmail-url', web.webmailUrl,
-    '--no-public-ip-lookup',
+    // The public-IP fallback asks the loopback DNS server (it answers info.dns.publicIp), never OpenDNS.
+    '--public-ip-resolver', `127.0.0.1:${info.dns.port}`,
     '--state-dir', stateDir,
     '--timeout', String(timeoutSeconds),
   ];
