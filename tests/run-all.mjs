@@ -143,7 +143,9 @@ for (const name of ['typecheck', 'lint']) {
 if (existsSync(path.join(root, 'playwright.config.ts'))) {
   const report = path.join(work, 'playwright.json');
   const ok = runStage('playwright', 'npx', ['playwright', 'test', '--reporter=list,json'], { ...childEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: report });
-  const stats = readJson(report)?.stats;
+  const playwrightReport = readJson(report);
+  const stats = playwrightReport?.stats;
+  for (const line of skippedPlaywrightTests(playwrightReport)) say(`skipped: ${line}`);
   if (stats === undefined) {
     failedStages.push('playwright (no report)');
     totals.failed += 1;
@@ -166,3 +168,20 @@ rmSync(work, { recursive: true, force: true });
 if (failedStages.length > 0) say(`failed stages: ${failedStages.join(', ')}`);
 process.stdout.write(`${totals.passed} passed, ${totals.failed} failed${totals.skipped > 0 ? `, ${totals.skipped} skipped` : ''}\n`);
 process.exit(totals.failed > 0 || failedStages.length > 0 ? 1 : 0);
+
+/** "file › title — reason" for every skipped Playwright test, so a skip is never silent. */
+function skippedPlaywrightTests(report) {
+  const lines = [];
+  const visit = (suite) => {
+    for (const spec of suite?.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.status !== 'skipped') continue;
+        const reason = (test.annotations ?? []).find((annotation) => annotation.type === 'skip')?.description ?? 'no reason given';
+        lines.push(`${spec.file} › ${spec.title} — ${reason}`);
+      }
+    }
+    for (const child of suite?.suites ?? []) visit(child);
+  };
+  for (const suite of report?.suites ?? []) visit(suite);
+  return lines;
+}
