@@ -10,6 +10,7 @@ import type {
   LoginOutcome,
   PublicIpOutcome,
   PublishedSettings,
+  SmtpWithoutAuthOutcome,
   TcpOutcome,
   TlsOutcome,
   WebmailOutcome,
@@ -33,6 +34,11 @@ export interface LoginProbeResult extends ServerConversation {
   readonly login: LoginOutcome;
 }
 
+export interface RelayEnvelope {
+  readonly from: string;
+  readonly to: string;
+}
+
 export interface Credentials {
   readonly username: string;
   readonly password: Secret;
@@ -46,6 +52,11 @@ export interface ProbeSet {
   tls(endpoint: ServerEndpoint, ctx: ProbeContext): Promise<TlsProbeResult>;
   /** Exactly one authentication attempt. */
   login(endpoint: ServerEndpoint, credentials: Credentials, ctx: ProbeContext): Promise<LoginProbeResult>;
+  /**
+   * SMTP without a login: MAIL FROM + RCPT TO, then RSET and QUIT before DATA (nothing is sent).
+   * Tells whether "authentication off" means relaying is refused.
+   */
+  relayWithoutAuth(endpoint: ServerEndpoint, envelope: RelayEnvelope, ctx: ProbeContext): Promise<SmtpWithoutAuthOutcome>;
   webmail(emailDomain: string, mailHost: string, ctx: ProbeContext): Promise<readonly WebmailOutcome[]>;
   /** A public-IP lookup that does not depend on the mail server (used only when the EHLO echo gave none). */
   publicIpFallback(ctx: ProbeContext): Promise<PublicIpOutcome>;

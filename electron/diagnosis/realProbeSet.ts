@@ -9,7 +9,7 @@ import { resolveHost } from '../probes/dns';
 import { probeTls } from '../probes/tls';
 import { loginImap } from '../probes/imap';
 import { loginPop3 } from '../probes/pop3';
-import { loginSmtp } from '../probes/smtp';
+import { loginSmtp, probeSmtpWithoutAuth } from '../probes/smtp';
 import { defaultWebmailUrls, probeWebmailUrls } from '../probes/webmail';
 import { findPublicIp } from '../probes/publicIp';
 import type { ProbeSet } from './probeSet';
@@ -55,6 +55,7 @@ export function realProbeSet(options: RealProbeOptions): ProbeSet {
           return loginSmtp(endpoint, credentials, ctx);
       }
     },
+    relayWithoutAuth: async (endpoint, envelope, ctx) => (await probeSmtpWithoutAuth(endpoint, envelope, ctx)).outcome,
     webmail: (domain, mailHost, ctx) =>
       probeWebmailUrls(options.webmailUrls ?? defaultWebmailUrls(domain, mailHost), ctx),
     publicIpFallback: (ctx) =>

@@ -216,6 +216,12 @@ interface AccountBound {
 
 export const LOGIN_FAILURE_ALLOWANCE_MS = 2_500;
 
+/**
+ * An outside address for the no-login relay question: example.com is reserved (RFC 2606) and the check
+ * stops before DATA, so nothing is ever delivered anywhere.
+ */
+export const RELAY_CHECK_RECIPIENT = 'mail-doctor-relay-check@example.com';
+
 function accountBound(startedAt: number, phaseTimeoutMs: number): AccountBound {
   const checks = startedAt + 2 * phaseTimeoutMs;
   return { checks, login: checks + LOGIN_FAILURE_ALLOWANCE_MS };
@@ -284,7 +290,12 @@ async function probeServer(
   if (account.authKind === 'oauth') return result(resolution, { ...common, login: skipped('oauth-account') });
   if (run.input.noLogin) return result(resolution, { ...common, login: skipped('no-login-mode') });
   if (role === 'outgoing' && !settings.authenticationEnabled) {
-    return result(resolution, { ...common, login: skipped('authentication-off') });
+    // Mail sends without logging in: ask the server whether it would take a message that way.
+    const relayWithoutAuth = await timed(
+      `${role}-relay`,
+      probes.relayWithoutAuth(endpoint, { from: account.emailAddress, to: RELAY_CHECK_RECIPIENT }, run.context(bound.checks)),
+    );
+    return { ...result(resolution, { ...common, login: skipped('authentication-off') }), relayWithoutAuth };
   }
   if (password === null) return result(resolution, { ...common, login: skipped('no-password') });
   if (run.input.signal?.aborted === true) return result(resolution, { ...common, login: skipped('cancelled') });

@@ -14,6 +14,7 @@ import type {
   PublicIpOutcome,
   PublishedSettings,
   ServerProbeResult,
+  SmtpWithoutAuthOutcome,
   TcpOutcome,
   TlsOutcome,
   WebmailOutcome,
@@ -232,6 +233,7 @@ function serverSection(label: string, server: ServerProbeResult | null): string[
   rows.push(['Capabilities', server.capabilities.length > 0 ? server.capabilities.join(' ') : '(none)']);
   rows.push(['Login', describeLogin(server.login)]);
   if (server.ehloEchoIp !== undefined) rows.push(['Our address as the server saw it', server.ehloEchoIp]);
+  if (server.relayWithoutAuth !== undefined) rows.push(['Mail without a login (stopped before sending)', describeRelay(server.relayWithoutAuth)]);
   return [heading(4, `${label}: ${server.host}`), '', facts(rows)];
 }
 
@@ -363,4 +365,19 @@ export function renderMarkdown(report: SupportReportJson): string {
   if (report.accounts.length === 0) lines.push('', 'No accounts were diagnosed.');
   report.accounts.forEach((account, index) => lines.push('', ...accountSection(account, index + 1)));
   return `${lines.join('\n')}\n`;
+}
+
+function describeRelay(outcome: SmtpWithoutAuthOutcome): string {
+  switch (outcome.kind) {
+    case 'refused':
+      return `refused at ${outcome.stage === 'rcpt-to' ? 'RCPT TO' : 'MAIL FROM'}: ${outcome.serverText}`;
+    case 'accepted':
+      return `accepted (${outcome.serverText})`;
+    case 'timeout':
+      return `no answer within ${String(outcome.afterMs)} ms`;
+    case 'skipped':
+      return `not checked (${outcome.reason})`;
+    case 'error':
+      return `${outcome.errorCode}: ${outcome.message}`;
+  }
 }

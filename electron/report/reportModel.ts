@@ -38,6 +38,7 @@ import type {
   PublishedServer,
   PublishedSettings,
   ServerProbeResult,
+  SmtpWithoutAuthOutcome,
   SrvRecord,
   TcpOutcome,
   TlsOutcome,
@@ -343,7 +344,23 @@ function projectServerProbe(result: ServerProbeResult | null): ServerProbeResult
     capabilities: strings(result.capabilities),
     login: projectLogin(result.login),
     ...optional('ehloEchoIp', result.ehloEchoIp),
+    ...optional('relayWithoutAuth', result.relayWithoutAuth === undefined ? undefined : projectRelay(result.relayWithoutAuth)),
   };
+}
+
+function projectRelay(outcome: SmtpWithoutAuthOutcome): SmtpWithoutAuthOutcome {
+  switch (outcome.kind) {
+    case 'refused':
+      return { kind: 'refused', stage: outcome.stage, responseCode: outcome.responseCode, serverText: outcome.serverText };
+    case 'accepted':
+      return { kind: 'accepted', serverText: outcome.serverText };
+    case 'timeout':
+      return { kind: 'timeout', afterMs: outcome.afterMs };
+    case 'skipped':
+      return { kind: 'skipped', reason: outcome.reason };
+    case 'error':
+      return { kind: 'error', errorCode: outcome.errorCode, message: outcome.message };
+  }
 }
 
 function projectSrv(record: SrvRecord): SrvRecord {

@@ -220,6 +220,11 @@ export interface ServerProbeResult {
   readonly login: LoginOutcome;
   /** SMTP only: the client address in the EHLO reply `Hello ... [ip]`: our public IP as the server sees it. */
   readonly ehloEchoIp?: string;
+  /**
+   * SMTP with Mail's authentication off: would the server take a message without a login? (MAIL FROM +
+   * RCPT TO to an outside address, stopped before DATA: nothing is ever sent.)
+   */
+  readonly relayWithoutAuth?: SmtpWithoutAuthOutcome;
 }
 
 // ---------------------------------------------------------------- web

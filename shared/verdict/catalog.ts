@@ -457,8 +457,10 @@ export const CATALOG: Readonly<Record<FailureCode, CatalogEntry>> = {
   },
   SMTP_AUTH_DISABLED: {
     title: () => 'Sending is set up without a login',
-    explanation: () =>
-      "Mail's outgoing server ({host}) is set to send without logging in. Almost every email host refuses to pass on mail from someone who has not logged in (\"relay refused\").",
+    explanation: (p) =>
+      has(p, 'serverReply')
+        ? "Mail's outgoing server ({host}) is set to send without logging in, and the server refuses mail sent that way. It said: \"{serverReply}\"."
+        : "Mail's outgoing server ({host}) is set to send without logging in. Almost every email host refuses to pass on mail from someone who has not logged in (\"relay refused\").",
     nextStep: () => `In ${MAIL_SETTINGS}, set the outgoing server's Authentication to "Password" and enter your email address and password.`,
     fixedBy: 'you',
     step: 'outgoing',

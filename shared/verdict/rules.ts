@@ -598,6 +598,12 @@ const LATE_RULES: readonly VerdictRule[] = [
     when: (_facts, a) => {
       const view = a.sides.outgoing;
       if (!a.passwordAccount || view.settings === null || view.settings.authenticationEnabled) return null;
+      // The server's own answer to a message without a login settles it; without one, judge by the signs.
+      const relay = view.probe?.relayWithoutAuth;
+      if (relay?.kind === 'accepted') return null;
+      if (relay?.kind === 'refused') {
+        return { side: 'outgoing', params: params({ host: view.host, port: view.port, serverReply: relay.serverText }), severity: 'failure' };
+      }
       const advertisesAuth = (view.probe?.capabilities ?? []).some((capability) => /^AUTH\b/i.test(capability));
       const submissionPort = view.port === 587 || view.port === 465;
       return {

@@ -145,7 +145,7 @@ describe('mail-doctor diagnose --manual against the real servers', () => {
 });
 
 /** alice's IMAP + SMTP pair in Mail's Accounts4 store, pointing at the test servers. */
-function aliceAccounts(info: MailServersInfo, extra: { rejectionDate?: Date } = {}): FixtureAccount[] {
+function aliceAccounts(info: MailServersInfo, extra: { rejectionDate?: Date; smtpAuthentication?: boolean } = {}): FixtureAccount[] {
   return [
     {
       pk: 1,
@@ -169,7 +169,13 @@ function aliceAccounts(info: MailServersInfo, extra: { rejectionDate?: Date } = 
       uuid: 'A11CE5E7-0000-4000-8000-00000000A11C',
       type: 'com.apple.account.SMTP',
       username: info.users.alice.address,
-      properties: { Hostname: info.goodName, PortNumber: info.smtp.starttls, SSLEnabled: true, SSLIsDirect: false, ShouldUseAuthentication: true },
+      properties: {
+        Hostname: info.goodName,
+        PortNumber: info.smtp.starttls,
+        SSLEnabled: true,
+        SSLIsDirect: false,
+        ShouldUseAuthentication: extra.smtpAuthentication ?? true,
+      },
     },
   ];
 }
@@ -267,6 +273,19 @@ describe('mail-doctor diagnose --home (what Mail stored) against the real server
     expect(mailSaw?.side).toBe('incoming');
     expect(account?.verdict.code, JSON.stringify(account?.servers)).toBe('PASSWORDS_DIFFER');
     expect(account?.verdict.side).toBe('incoming');
+  });
+
+  it("outgoing authentication off: Exim's own refusal of mail without a login is the evidence", async () => {
+    const { info, web, stateDir } = await setup();
+    const home = await macHome({
+      accountsDatabase: { accounts: aliceAccounts(info, { smtpAuthentication: false }) },
+      securityItems: [{ server: info.goodName, account: info.users.alice.address, protocol: 'imap', result: { kind: 'found', password: info.users.alice.password } }],
+    });
+    const result = await runCliProcess(['diagnose', '--home', home.home, ...commonArgs(info, web, stateDir)], { env: home.env });
+    const account = parseCliJson(result).accounts[0];
+    expect(account?.servers.outgoing?.login).toMatchObject({ kind: 'skipped', reason: 'authentication-off' });
+    expect(account?.verdict.code).toBe('SMTP_AUTH_DISABLED');
+    expect(account?.verdict.params.serverReply).toMatch(/^550 .*Authentication required/);
   });
 
   it('macOS rejected a password request 3 hours ago: PASSWORD_PROMPT_SUPPRESSED with the time it lifts', async () => {

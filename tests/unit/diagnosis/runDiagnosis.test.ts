@@ -79,6 +79,10 @@ function scriptedProbes(script: Script, calls: string[]): ProbeSet {
       calls.push(`login ${endpoint.protocol} ${String(credentials.password)}`);
       return Promise.resolve({ login: script.login ?? { kind: 'accepted', durationMs: 1 }, capabilities: [] });
     },
+    relayWithoutAuth: (endpoint, envelope) => {
+      calls.push(`relay ${endpoint.protocol} ${envelope.from} -> ${envelope.to}`);
+      return Promise.resolve({ kind: 'refused', stage: 'rcpt-to', responseCode: '550', serverText: '550 Authentication required' });
+    },
     webmail: () => {
       calls.push('webmail');
       return Promise.resolve([]);
@@ -159,6 +163,20 @@ describe('runDiagnosis', () => {
     expect(calls.some((c) => c.startsWith('login'))).toBe(false);
     expect(run.accounts[0]?.probes.incoming?.login).toEqual({ kind: 'skipped', reason: 'login-budget', safeAfter });
     expect(run.accounts[0]?.verdict.code).toBe('LOGIN_BUDGET_EXHAUSTED');
+  });
+
+  it('outgoing authentication off: no login, but the server is asked whether it takes mail without one', async () => {
+    const calls: string[] = [];
+    const budget = new RecordingBudget(true);
+    const noAuth: MailAccount = { ...account, outgoing: { ...server('smtp', 587), authenticationEnabled: false } };
+    const run = await runDiagnosis(
+      input({ probes: scriptedProbes({}, calls), budget, targets: [{ account: noAuth, passwords: { incoming: new Secret('x'), outgoing: null } }] }),
+    );
+    expect(calls).toContain('relay smtp alice@example.test -> mail-doctor-relay-check@example.com');
+    expect(calls).not.toContain('login smtp [redacted]');
+    expect(run.accounts[0]?.probes.outgoing?.relayWithoutAuth?.kind).toBe('refused');
+    const finding = run.accounts[0]?.findings.find((f) => f.code === 'SMTP_AUTH_DISABLED');
+    expect(finding?.params.serverReply).toBe('550 Authentication required');
   });
 
   it('no-login mode asks the budget nothing and sends no password', async () => {
