@@ -1,7 +1,7 @@
 /**
  * POP3 login probe: greeting, CAPA, STLS when configured, ONE authentication attempt, QUIT.
  *
- * Why not `node-pop3` (installed, 0.11.0): it treats every TCP chunk as exactly one reply (no line
+ * Why not `node-pop3` (0.11.0, evaluated and removed): it treats every TCP chunk as exactly one reply (no line
  * framing, so a greeting split across packets or a reply merged with the next breaks it), has no
  * STLS and no CAPA, exposes no greeting, keeps unbounded buffers, only has an inactivity timeout
  * (not a deadline) and logs in implicitly on its first command. A login probe needs the opposite:
