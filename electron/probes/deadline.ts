@@ -4,6 +4,7 @@
  * whatever happens (success, deadline, cancel, a thrown error) every socket and timer it opened
  * is released before the outcome is returned. Tests count active handles to hold us to that.
  */
+import type { LoginOutcome } from '../../shared/probes/outcomes';
 import type { ProbeContext } from './types';
 
 /** Why a probe's combined signal fired. */
@@ -139,5 +140,27 @@ export async function runWithDeadline<T>(
         // Releasing must never turn a classified outcome into a throw.
       }
     }
+  }
+}
+
+/**
+ * A library login call (imapflow, nodemailer) raced against the probe's deadline and the cancel signal:
+ * whichever comes first is the outcome, and the timer and the abort listener are always released. The
+ * caller closes the library client afterwards in every case.
+ */
+export async function untilDeadlineOrCancel(ctx: Pick<ProbeContext, 'signal'>, budgetMs: number, attempt: Promise<LoginOutcome>): Promise<LoginOutcome> {
+  const startedAt = Date.now();
+  let stopTimer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<LoginOutcome>((resolve) => {
+    stopTimer = setTimeout(() => resolve({ kind: 'timeout', afterMs: Date.now() - startedAt }), budgetMs);
+    onAbort = () => resolve({ kind: 'skipped', reason: 'cancelled' });
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([attempt, stopped]);
+  } finally {
+    clearTimeout(stopTimer);
+    if (onAbort !== undefined) ctx.signal.removeEventListener('abort', onAbort);
   }
 }

@@ -16,7 +16,7 @@
 import { ImapFlow } from 'imapflow';
 import type { LoginOutcome } from '../../shared/probes/outcomes';
 import { sniName, verifiedTlsOptions } from './certificate';
-import { libraryTimeoutMs } from './deadline';
+import { libraryTimeoutMs, untilDeadlineOrCancel } from './deadline';
 import { LineSession, outcomeForSessionFailure } from './lineSession';
 import type { LoginCredentials, ProbeContext, ServerEndpoint } from './types';
 
@@ -128,13 +128,6 @@ export async function loginImap(endpoint: ServerEndpoint, credentials: LoginCred
   client.on('error', () => undefined);
 
   const startedAt = Date.now();
-  let stopTimer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const stopped = new Promise<LoginOutcome>((resolve) => {
-    stopTimer = setTimeout(() => resolve({ kind: 'timeout', afterMs: Date.now() - startedAt }), budgetMs);
-    onAbort = () => resolve({ kind: 'skipped', reason: 'cancelled' });
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-  });
 
   const attempt = (async (): Promise<LoginOutcome> => {
     try {
@@ -146,9 +139,7 @@ export async function loginImap(endpoint: ServerEndpoint, credentials: LoginCred
     }
   })();
 
-  const login = await Promise.race([attempt, stopped]);
-  clearTimeout(stopTimer);
-  if (onAbort !== undefined) ctx.signal.removeEventListener('abort', onAbort);
+  const login = await untilDeadlineOrCancel(ctx, budgetMs, attempt);
   const greeting = client.greeting;
   const capabilities = capabilityList(client.capabilities);
   client.close();

@@ -24,7 +24,7 @@ import os from 'node:os';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { LoginOutcome, SmtpWithoutAuthOutcome } from '../../shared/probes/outcomes';
 import { sniName, verifiedTlsOptions } from './certificate';
-import { libraryTimeoutMs } from './deadline';
+import { libraryTimeoutMs, untilDeadlineOrCancel } from './deadline';
 import { LineSession, outcomeForSessionFailure, type SessionResult } from './lineSession';
 import { parseEhloEchoIp } from './serverDialogue';
 import type { LoginCredentials, ProbeContext, ServerEndpoint } from './types';
@@ -156,13 +156,6 @@ export async function loginSmtp(endpoint: ServerEndpoint, credentials: LoginCred
   connection.on('error', () => undefined);
 
   const startedAt = Date.now();
-  let stopTimer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const stopped = new Promise<LoginOutcome>((resolve) => {
-    stopTimer = setTimeout(() => resolve({ kind: 'timeout', afterMs: Date.now() - startedAt }), budgetMs);
-    onAbort = () => resolve({ kind: 'skipped', reason: 'cancelled' });
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-  });
 
   const attempt = (async (): Promise<LoginOutcome> => {
     const connectError = await new Promise<NodemailerFailure | null>((resolve) => {
@@ -193,9 +186,7 @@ export async function loginSmtp(endpoint: ServerEndpoint, credentials: LoginCred
     return connectionFailureOutcome(loginError, Date.now() - startedAt);
   })();
 
-  const login = await Promise.race([attempt, stopped]);
-  clearTimeout(stopTimer);
-  if (onAbort !== undefined) ctx.signal.removeEventListener('abort', onAbort);
+  const login = await untilDeadlineOrCancel(ctx, budgetMs, attempt);
   if (login.kind === 'accepted' || login.kind === 'rejected' || login.kind === 'skipped' || login.kind === 'unavailable') {
     connection.quit();
   }
