@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createChannelHandlers } from '../../electron/ipc/channelHandlers';
 import type { MainServices } from '../../electron/ipc/mainServices';
 import { startPreviewServer } from '../../electron/preview/previewServer';
@@ -15,25 +15,13 @@ import { err } from '../../shared/result';
 import { buildMacHome } from '../fixtures/buildMacHome';
 import type { MacHome } from '../fixtures/buildMacHome';
 import { imapPlainLoginTranscript, logFileName, writeMailEvidenceFixtures } from '../fixtures/evidence';
-import { useMailServers } from '../servers/useMailServers';
 import type { MailServersInfo } from '../servers/types';
-import { buildCli, commonArgs, runCliProcess, startWebFixtures, temporaryDir } from './cli/support';
-import type { WebFixtures } from './cli/support';
+import { commonArgs, runCliProcess, useCliTestEnvironment } from './cli/support';
 
 const CANARY = `Canary-${randomUUID()}`;
 const IMAP_UUID = 'CA4A4100-0000-4000-8000-0000000CA4A4';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
-let web: WebFixtures | undefined;
-beforeAll(async () => {
-  await buildCli();
-}, 60_000);
-afterAll(async () => {
-  await web?.close();
-});
+const { cleanups, setup } = useCliTestEnvironment('md-canary-state-');
 
 /** Every form a careless implementation could leak the canary in. */
 function leakForms(secret: string): string[] {
@@ -87,14 +75,6 @@ async function plantedHome(info: MailServersInfo): Promise<MacHome> {
     },
   });
   return home;
-}
-
-async function setup() {
-  const info = useMailServers();
-  web ??= await startWebFixtures(info);
-  const state = await temporaryDir('md-canary-state-');
-  cleanups.push(state.remove);
-  return { info, web, stateDir: state.path };
 }
 
 describe('a planted password appears nowhere outside electron/', () => {
@@ -162,6 +142,8 @@ describe('a planted password appears nowhere outside electron/', () => {
       report: core.report,
       clipboard: { writeText: unavailable },
       links: { open: unavailable },
+      reportFiles: { save: unavailable },
+      support: { contact: unavailable },
     };
     const server = await startPreviewServer({ rendererDir: resolve(import.meta.dirname, '../../renderer'), handlers: createChannelHandlers(services), port: 0, log });
     cleanups.push(() => server.close());

@@ -5,38 +5,17 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, chown, stat } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildMacHome } from '../../fixtures/buildMacHome';
 import type { MacHome } from '../../fixtures/buildMacHome';
 import type { FixtureAccount } from '../../fixtures/writers/accountsDatabase';
 import { imapLoginTranscript, logFileName, smtpLoginTranscript, toCocoaSeconds, writeMailEvidenceFixtures } from '../../fixtures/evidence';
 import { dropPort, firewallFaultsUnavailableReason, startFaultProxy } from '../../servers/faults';
-import { useMailServers } from '../../servers/useMailServers';
 import type { MailServersInfo } from '../../servers/types';
 import { settledMatchingLines } from '../login/helpers';
-import { buildCli, commonArgs, parseCliJson, runCliProcess, startWebFixtures, temporaryDir } from './support';
-import type { WebFixtures } from './support';
+import { commonArgs, parseCliJson, runCliProcess, temporaryDir, useCliTestEnvironment } from './support';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
-
-let web: WebFixtures | undefined;
-beforeAll(async () => {
-  await buildCli();
-}, 60_000);
-afterAll(async () => {
-  await web?.close();
-});
-
-async function setup(): Promise<{ info: MailServersInfo; web: WebFixtures; stateDir: string }> {
-  const info = useMailServers();
-  web ??= await startWebFixtures(info);
-  const state = await temporaryDir('md-cli-state-');
-  cleanups.push(state.remove);
-  return { info, web, stateDir: state.path };
-}
+const { cleanups, setup } = useCliTestEnvironment('md-cli-state-');
 
 function manualArgs(info: MailServersInfo, options: { host?: string; imapPort?: number; smtpPort?: number; username?: string } = {}): string[] {
   const host = options.host ?? info.goodName;

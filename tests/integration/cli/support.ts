@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { useMailServers } from '../../servers/useMailServers';
 import { loadTestPki } from '../../servers/certs';
 import type { MailServersInfo } from '../../servers/types';
 
@@ -143,4 +145,39 @@ export function commonArgs(info: MailServersInfo, web: WebFixtures, stateDir: st
 export async function temporaryDir(prefix: string): Promise<{ path: string; remove: () => Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), prefix));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+export interface CliTestEnvironment {
+  /** Registers an undo that runs after the current test. */
+  readonly cleanups: (() => Promise<void>)[];
+  /** The rig, the web fixtures (started once per file) and a fresh --state-dir for this test. */
+  readonly setup: () => Promise<{ info: MailServersInfo; web: WebFixtures; stateDir: string }>;
+}
+
+/**
+ * Hooks for a test file that runs the CLI: builds the bundle once, starts the web fixtures on first use,
+ * gives every test its own login-budget state and undoes what a test registered.
+ */
+export function useCliTestEnvironment(statePrefix: string): CliTestEnvironment {
+  const cleanups: (() => Promise<void>)[] = [];
+  let web: WebFixtures | undefined;
+  beforeAll(async () => {
+    await buildCli();
+  }, 60_000);
+  afterEach(async () => {
+    while (cleanups.length > 0) await cleanups.pop()?.();
+  });
+  afterAll(async () => {
+    await web?.close();
+  });
+  return {
+    cleanups,
+    setup: async () => {
+      const info = useMailServers();
+      web ??= await startWebFixtures(info);
+      const state = await temporaryDir(statePrefix);
+      cleanups.push(state.remove);
+      return { info, web, stateDir: state.path };
+    },
+  };
 }
