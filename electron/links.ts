@@ -66,6 +66,28 @@ function managedUrl(value: string | undefined, what: string): Result<LinkTarget>
   return ok({ kind: 'url', url: parsed.href });
 }
 
+/** Where "Contact support" goes: a new mail draft, or the organisation's ticket page. */
+export type SupportContact =
+  | { readonly kind: 'mail-draft'; readonly url: string }
+  | { readonly kind: 'ticket-page'; readonly url: string };
+
+/**
+ * The support contact from managed preferences, validated exactly like the `support` link (https: or
+ * mailto: only). Anything else, or nothing, is 'support-not-configured': the window then offers no
+ * "Contact support" button.
+ */
+export function resolveSupportContact(managed: ManagedLinkTargets): Result<SupportContact, 'support-not-configured'> {
+  const target = resolveLinkTarget('support', managed);
+  if (!target.ok || target.value.kind !== 'url') {
+    return err(
+      'support-not-configured',
+      target.ok ? 'Your organisation has not set a support contact for Mail Doctor.' : target.error.message,
+    );
+  }
+  const url = target.value.url;
+  return ok(url.startsWith('mailto:') ? { kind: 'mail-draft', url } : { kind: 'ticket-page', url });
+}
+
 export interface LinkOpenerDeps {
   readonly platform: string;
   readonly managedTargets: () => ManagedLinkTargets;

@@ -2,17 +2,17 @@
  * Mail Doctor's main process: app lifecycle and the composition of the Electron-specific services.
  * Bundled by esbuild to dist/electron/main.cjs (package.json "main").
  */
-import { app, clipboard, session, shell } from 'electron';
+import { app, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AppInfo } from '../shared/ipc/contract';
-import { err, ok } from '../shared/result';
 import { createChannelHandlers } from './ipc/channelHandlers';
 import type { MainServices } from './ipc/mainServices';
 import { registerHandlers } from './ipc/registerHandlers';
 import { createSenderPolicy } from './ipc/senderPolicy';
 import { createLinkOpener } from './links';
+import { createReportFiles, createSupportContact, electronClipboard } from './reportDelivery';
 import { createCoreServices } from './services';
 import { WindowRegistry, createMainWindow } from './window/createMainWindow';
 import { lockDownSession, lockDownWebContents } from './window/lockDown';
@@ -49,17 +49,7 @@ function start(): void {
     accounts: core.accounts,
     diagnosis: core.diagnosis,
     report: core.report,
-    clipboard: {
-      // Electron 45's clipboard is asynchronous (modelled on navigator.clipboard).
-      writeText: async (text) => {
-        try {
-          await clipboard.writeText(text);
-          return ok(undefined);
-        } catch {
-          return err('clipboard-failed', 'The report could not be copied to the clipboard.');
-        }
-      },
-    },
+    clipboard: electronClipboard,
     links: {
       open: createLinkOpener({
         platform: process.platform,
@@ -69,6 +59,12 @@ function start(): void {
         pathExists: existsSync,
       }),
     },
+    reportFiles: createReportFiles({ report: core.report, defaultDir: () => app.getPath('documents') }),
+    support: createSupportContact({
+      report: core.report,
+      clipboard: electronClipboard,
+      managedLinkTargets: core.managedLinkTargets,
+    }),
   };
 
   const registry = new WindowRegistry();

@@ -1,7 +1,7 @@
 /**
  * Composition root of the main-process services that do not need Electron: accounts, diagnosis,
  * report. Both the app (electron/main.ts) and the web preview (electron/preview/server.ts) use it;
- * main.ts adds the Electron-only parts (clipboard, links, app info).
+ * main.ts adds the Electron-only parts (clipboard, links, save dialog, support contact, app info).
  *
  * The feature modules are loaded on first use (dynamic import): the window appears before imapflow,
  * nodemailer and sql.js are loaded, and a slow or broken module shows up as a Result for that one
@@ -23,6 +23,8 @@ import { createDiagnosisSessions } from './ipc/diagnosisSessions';
 import type { AccountsService, ReportService } from './ipc/mainServices';
 import type { DiagnosisSessions } from './ipc/diagnosisSessions';
 import type { ManagedLinkTargets } from './links';
+import { resolveSupportContact } from './links';
+import type { SupportReportJson } from './report/supportReport';
 import type { DiagnosisTuning } from './diagnosis/diagnoseAccounts';
 
 export interface CoreServiceOptions {
@@ -30,6 +32,11 @@ export interface CoreServiceOptions {
   readonly homeDir: string;
   /** 'given' when the home came from --home; 'default' for the user's own (see discoverAccounts). */
   readonly homeSource: 'given' | 'default';
+  /**
+   * Managed-preferences folders, highest priority first (default: the real /Library/Managed
+   * Preferences). The preview's browser tests point it at a fixture's folders.
+   */
+  readonly managedPreferencesDirs?: readonly string[];
   /** macOS version for the report ("15.3.1"); Electron knows it, plain Node does not. */
   readonly macosVersion?: string;
   /** Where the app keeps its own state (the login budget ledger). */
@@ -57,9 +64,16 @@ export function createCoreServices(options: CoreServiceOptions): CoreServices {
   const accounts: AccountsService = {
     async list() {
       const { discoverAccounts, toAccountDiscovery } = await import('./accounts/discoverAccounts');
-      const details = await discoverAccounts({ home: options.homeDir, homeSource: options.homeSource });
+      const details = await discoverAccounts({
+        home: options.homeDir,
+        homeSource: options.homeSource,
+        ...(options.managedPreferencesDirs === undefined ? {} : { managedPreferencesDirs: options.managedPreferencesDirs }),
+      });
       managed = details.managedPreferences.preferences;
-      return ok(toAccountDiscovery(details));
+      return ok({
+        ...toAccountDiscovery(details),
+        supportConfigured: resolveSupportContact(linkTargetsFrom(managed)).ok,
+      });
     },
   };
 
@@ -96,7 +110,11 @@ export function createCoreServices(options: CoreServiceOptions): CoreServices {
         },
         { maskIdentities: request.maskIdentities },
       );
-      return ok({ markdown: report.markdown, json: JSON.stringify(report.json, null, 2) });
+      return ok({
+        markdown: report.markdown,
+        json: JSON.stringify(report.json, null, 2),
+        verdictTitle: verdictTitleOf(report.json),
+      });
     },
   };
 
@@ -106,6 +124,15 @@ export function createCoreServices(options: CoreServiceOptions): CoreServices {
     report,
     managedLinkTargets: () => linkTargetsFrom(managed),
   };
+}
+
+/**
+ * The verdict in one line, taken from the report itself so it is masked exactly like the report: one
+ * account's verdict title, or the distinct titles of several.
+ */
+function verdictTitleOf(json: SupportReportJson): string {
+  const titles = [...new Set(json.accounts.map((account) => account.verdict.title))];
+  return titles.length === 0 ? 'no account was checked' : titles.join('; ');
 }
 
 function linkTargetsFrom(preferences: ManagedPreferences | null): ManagedLinkTargets {

@@ -11,9 +11,11 @@ import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
 import type { MainServices } from './mainServices';
 
-/** What a handler may do besides answering: push progress events to the window that asked. */
+/** What a handler knows besides the payload: how to push progress events to the window that asked. */
 export interface RequestContext {
   readonly emitProgress: (event: ProgressEvent) => void;
+  /** The asking window's webContents id (Electron only), so a save dialog attaches to that window. */
+  readonly callerId?: number;
 }
 
 export type ChannelHandlers = {
@@ -32,6 +34,8 @@ export function createChannelHandlers(services: MainServices): ChannelHandlers {
       if (!report.ok) return report;
       return services.clipboard.writeText(report.value.markdown);
     },
+    'report:save': (request, context) => services.reportFiles.save(request, context.callerId),
+    'support:contact': (request) => services.support.contact(request),
     'links:open': ({ linkId }) => services.links.open(linkId),
   };
 }

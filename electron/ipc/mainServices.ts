@@ -6,20 +6,24 @@
  * Services return Results; a service that throws anyway is caught by the dispatcher and turned into
  * an 'internal-error' Result, so nothing is thrown across to the window.
  */
-import type { AccountDiscovery } from '../../shared/model/account';
 import type { ProgressEvent } from '../../shared/diagnosis/types';
 import type { Result } from '../../shared/result';
 import type {
+  AccountsListing,
   AppInfo,
   DiagnosisStartRequest,
   LinkId,
   ReportDocuments,
   ReportRequest,
+  ReportSaveOutcome,
 } from '../../shared/ipc/contract';
 
 export interface AccountsService {
-  /** Reads Mail's accounts (and the status, never the value, of their stored passwords). */
-  list(): Promise<Result<AccountDiscovery>>;
+  /**
+   * Reads Mail's accounts (and the status, never the value, of their stored passwords), and whether
+   * managed preferences name a support contact.
+   */
+  list(): Promise<Result<AccountsListing>>;
 }
 
 export interface DiagnosisService {
@@ -48,6 +52,23 @@ export interface LinksService {
   open(linkId: LinkId): Promise<Result<void>>;
 }
 
+export interface ReportFilesService {
+  /**
+   * Asks the person where to save the report (a native save dialog on the window that asked, which
+   * `callerId` names) and writes it there in the format of the chosen extension. The page never
+   * supplies a path: a page-chosen path would let a page write anywhere.
+   */
+  save(request: ReportRequest, callerId: number | undefined): Promise<Result<ReportSaveOutcome>>;
+}
+
+export interface SupportService {
+  /**
+   * Puts the report on the clipboard, then opens the support contact from managed preferences (a
+   * mail draft or the ticket page). Never a target supplied by the page.
+   */
+  contact(request: ReportRequest): Promise<Result<void>>;
+}
+
 export interface MainServices {
   readonly appInfo: () => AppInfo;
   readonly accounts: AccountsService;
@@ -55,4 +76,6 @@ export interface MainServices {
   readonly report: ReportService;
   readonly clipboard: ClipboardService;
   readonly links: LinksService;
+  readonly reportFiles: ReportFilesService;
+  readonly support: SupportService;
 }

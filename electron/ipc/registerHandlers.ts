@@ -34,6 +34,7 @@ export function registerHandlers(options: RegisterHandlersOptions): () => void {
         channel,
         payload,
         {
+          callerId: sender.id,
           emitProgress: (progress: IpcEvents['diagnosis:progress']) => {
             // The window may be closed while a run is still going; its events then have nowhere to go.
             if (!sender.isDestroyed()) sender.send('diagnosis:progress', progress);

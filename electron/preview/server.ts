@@ -5,10 +5,12 @@
  *
  *   tsx electron/preview/server.ts [--home DIR] [--port N] [--renderer DIR] [--state-dir DIR]
  *     [--dns-server IP[:PORT]] [--ca-file PEM] [--captive-url URL] [--webmail-url URL] [--no-public-ip-lookup] [--public-ip-resolver IP[:PORT]]
- *     [--timeout SECONDS]
+ *     [--timeout SECONDS] [--managed-preferences-dir DIR]...
  *
  * The check flags mean what they mean for the CLI (electron/cli/args.ts): the browser tests use them to
  * point the real pipeline at the loopback test servers. Certificate verification is never switched off.
+ * `--managed-preferences-dir` (repeatable, highest priority first) reads the organisation's settings from
+ * a fixture instead of /Library/Managed Preferences.
  *
  * Prints one line `Mail Doctor preview: http://127.0.0.1:<port>/#token=<token>`; open that URL.
  */
@@ -17,11 +19,10 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AppInfo } from '../../shared/ipc/contract';
-import { err } from '../../shared/result';
 import { createChannelHandlers } from '../ipc/channelHandlers';
-import type { MainServices } from '../ipc/mainServices';
 import { createCoreServices } from '../services';
 import { startPreviewServer } from './previewServer';
+import { previewServices } from './previewServices';
 
 const projectRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     'no-public-ip-lookup': { type: 'boolean' },
     'public-ip-resolver': { type: 'string' },
     timeout: { type: 'string' },
+    'managed-preferences-dir': { type: 'string', multiple: true },
   },
   strict: true,
 });
@@ -69,6 +71,9 @@ const log = (message: string): void => {
 const core = createCoreServices({
   homeDir: values.home === undefined ? homedir() : resolve(values.home),
   homeSource: values.home === undefined ? 'default' : 'given',
+  ...(values['managed-preferences-dir'] === undefined
+    ? {}
+    : { managedPreferencesDirs: values['managed-preferences-dir'].map((dir) => resolve(dir)) }),
   // The preview keeps its login ledger apart from the app's unless told otherwise.
   stateDir: values['state-dir'] ?? mkdtempSync(join(tmpdir(), 'mail-doctor-preview-')),
   appInfo,
@@ -86,18 +91,7 @@ const core = createCoreServices({
   },
 });
 
-const unavailable = (what: string) => () =>
-  Promise.resolve(err('unavailable-in-preview', `${what} works only in the Mail Doctor app, not in the web preview.`));
-
-const services: MainServices = {
-  appInfo: () => appInfo,
-  accounts: core.accounts,
-  diagnosis: core.diagnosis,
-  report: core.report,
-  // The preview must not touch the developer's clipboard or open apps on their machine.
-  clipboard: { writeText: unavailable('Copying the report') },
-  links: { open: unavailable('Opening links') },
-};
+const services = previewServices(core, appInfo);
 
 const server = await startPreviewServer({
   rendererDir: resolve(values.renderer),

@@ -3,8 +3,8 @@
  * right. Talks to main only through the typed bridge (MailDoctorApi).
  */
 import { useEffect, useState } from 'react';
-import type { AppInfo, LinkId, MailDoctorApi } from '../../shared/ipc/contract';
-import type { AccountDiscovery, MailAccount } from '../../shared/model/account';
+import type { AccountsListing, AppInfo, LinkId, MailDoctorApi } from '../../shared/ipc/contract';
+import type { MailAccount } from '../../shared/model/account';
 import type { Finding } from '../../shared/diagnosis/types';
 import type { CatalogAction } from '../../shared/verdict/catalog';
 import { CHECKLIST_STEP_IDS } from '../../shared/checklist/steps';
@@ -19,6 +19,7 @@ import { LoginBudgetNotice, loginBudgetFindings } from './LoginBudgetNotice';
 import { MailSawPanel } from './MailSawPanel';
 import { ManualAccountForm } from './ManualAccountForm';
 import { MismatchPanel } from './MismatchPanel';
+import { ReportActions } from './ReportActions';
 import { VerdictBanner } from './VerdictBanner';
 import { accountHealth } from './presentation';
 
@@ -48,7 +49,7 @@ const LINK_ACTIONS: Partial<Record<CatalogAction, LinkId>> = {
 
 export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
   const [info, setInfo] = useState<Loadable<AppInfo>>({ state: 'loading' });
-  const [discovery, setDiscovery] = useState<Loadable<AccountDiscovery>>({ state: 'loading' });
+  const [discovery, setDiscovery] = useState<Loadable<AccountsListing>>({ state: 'loading' });
   const [selection, setSelection] = useState<Selection>({ kind: 'latest-run' });
   const [manualForm, setManualForm] = useState<ManualForm>({ open: false, prefill: null, generation: 0 });
   const [actionMessage, setActionMessage] = useState<string | null>(null);
@@ -69,12 +70,15 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
 
   const discovered = discovery.state === 'ready' ? discovery.value.accounts : [];
   const problems = discovery.state === 'ready' ? discovery.value.problems : [];
+  const supportConfigured = discovery.state === 'ready' && discovery.value.supportConfigured;
   const sidebarAccounts = listAccounts(discovered, state);
   const latestRunAccount = state.accountIds[0] ?? null;
   const shownId = selection.kind === 'account' ? selection.id : (latestRunAccount ?? discovered[0]?.id ?? null);
   const shown = sidebarAccounts.find((entry) => entry.account.id === shownId) ?? null;
   const result = shownId === null ? undefined : state.results[shownId];
   const busy = isActive(state);
+  // The report panel carries copy / save / contact support for a finished run of the shown account.
+  const reportShown = result !== undefined && !(busy && isBeingChecked(state, shownId ?? ''));
   const noAccounts = discovery.state === 'ready' && sidebarAccounts.length === 0;
   // Without Full Disk Access nothing of Mail's can be read: say so in the catalog's words until a run says more.
   const fullDiskAccess = problems.find((problem) => problem.kind === 'full-disk-access-needed');
@@ -108,12 +112,6 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
     } else if (action === 'run-again') {
       if (shown !== null) checkAccount(shown.account);
       else start({});
-    } else if (action === 'copy-report' && result !== undefined) {
-      void bridge.copyReport({ runId: result.runId, maskIdentities: false }).then((outcome) => {
-        setActionMessage(
-          outcome.ok ? 'The report is on the clipboard. Paste it into an email to your IT admin or email host.' : outcome.error.message,
-        );
-      });
     }
   };
 
@@ -123,15 +121,18 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
       case 'open-keychain-access':
       case 'open-mail-settings':
       case 'grant-full-disk-access':
-      case 'contact-support':
-        // Main knows whether a target exists (webmail and support come from managed preferences) and says so.
+        // Main knows whether a target exists (webmail comes from managed preferences) and says so.
         return true;
+      case 'contact-support':
+        // With a report to send, the report panel offers it (with the report on the clipboard).
+        return supportConfigured && !reportShown;
       case 'type-password':
         return shown !== null && shown.account.authKind === 'password' && shown.account.incoming !== null;
       case 'run-again':
         return true;
       case 'copy-report':
-        return result !== undefined;
+        // Offered by the report panel right below the verdict, never twice.
+        return false;
       case 'open-connection-doctor':
         // No bridge verb opens Mail's Connection Doctor: the next step's words say where it is.
         return false;
@@ -223,6 +224,9 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
                   onAction={doAction}
                   actionMessage={actionMessage}
                 />
+              )}
+              {reportShown && (
+                <ReportActions key={result.runId} bridge={bridge} runId={result.runId} supportConfigured={supportConfigured} />
               )}
               {result !== undefined && <LoginBudgetNotice findings={loginBudgetFindings(result.diagnosis)} />}
               {shownId !== null && (

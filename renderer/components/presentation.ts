@@ -67,6 +67,20 @@ export const ACTION_LABELS: Readonly<Record<CatalogAction, string>> = {
   'open-connection-doctor': 'Open Connection Doctor',
 };
 
+/** The support report's controls (renderer/components/ReportActions.tsx) and what they answer. */
+export const REPORT_CONTROL_LABELS = {
+  heading: 'Support report',
+  intro: 'Everything this check found, for your IT admin or email host. It never contains a password.',
+  maskIdentities: 'Hide my email address in the report',
+  maskIdentitiesNote: 'Email addresses and login names become placeholders such as j***@example.com.',
+  copy: ACTION_LABELS['copy-report'],
+  save: 'Save the report…',
+  contactSupport: ACTION_LABELS['contact-support'],
+  copied: 'The report is on the clipboard. Paste it into an email to your IT admin or email host.',
+  saved: (path: string) => `The report was saved as ${path}.`,
+  contacted: 'The report is on the clipboard. Paste it into the message or support page that just opened.',
+} as const;
+
 export function isCatalogAction(value: string | undefined, known: readonly string[]): value is CatalogAction {
   return value !== undefined && known.includes(value);
 }

@@ -26,6 +26,8 @@ export const REQUEST_CHANNELS = [
   'diagnosis:cancel',
   'report:get',
   'report:copy',
+  'report:save',
+  'support:contact',
   'links:open',
 ] as const;
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
@@ -51,17 +53,37 @@ export interface AppInfo {
 export interface ReportDocuments {
   readonly markdown: string;
   readonly json: string;
+  /** The verdict's title (masked like the report), e.g. for the subject of a mail to support. */
+  readonly verdictTitle: string;
+}
+
+/** What `accounts:list` answers: Mail's accounts, plus what the window needs from managed preferences. */
+export interface AccountsListing extends AccountDiscovery {
+  /**
+   * Whether the organisation's managed preferences name a usable support contact (a mail address or
+   * an https ticket page). Without one the window offers no "Contact support" button.
+   */
+  readonly supportConfigured: boolean;
+}
+
+/** `report:save`: the person chose a file in main's save dialog (`saved`), or cancelled it. */
+export interface ReportSaveOutcome {
+  readonly saved: boolean;
+  /** Where the report was written; the person picked it in the dialog, so showing it back is fine. */
+  readonly path?: string;
 }
 
 export type IpcRequests = { readonly [C in RequestChannel]: z.output<RequestSchemas[C]> };
 
 export interface IpcResponses {
   'app:getInfo': AppInfo;
-  'accounts:list': AccountDiscovery;
+  'accounts:list': AccountsListing;
   'diagnosis:start': { readonly runId: string };
   'diagnosis:cancel': void;
   'report:get': ReportDocuments;
   'report:copy': void;
+  'report:save': ReportSaveOutcome;
+  'support:contact': void;
   'links:open': void;
 }
 
@@ -99,6 +121,8 @@ export const API_VERBS = {
   cancelDiagnosis: 'diagnosis:cancel',
   getReport: 'report:get',
   copyReport: 'report:copy',
+  saveReport: 'report:save',
+  contactSupport: 'support:contact',
   openLink: 'links:open',
 } as const satisfies Record<string, RequestChannel>;
 
@@ -150,6 +174,8 @@ export function buildMailDoctorApi(transport: BridgeTransport): MailDoctorApi {
     cancelDiagnosis: call(API_VERBS.cancelDiagnosis),
     getReport: call(API_VERBS.getReport),
     copyReport: call(API_VERBS.copyReport),
+    saveReport: call(API_VERBS.saveReport),
+    contactSupport: call(API_VERBS.contactSupport),
     openLink: call(API_VERBS.openLink),
     onDiagnosisProgress: on(EVENT_SUBSCRIPTIONS.onDiagnosisProgress),
   };

@@ -64,6 +64,10 @@ export const diagnosisStartSchema = z
     message: 'give either accountId or manual, not both',
   });
 
+/**
+ * Strict: report:save and support:contact take exactly this, so a page cannot slip in a path to write
+ * or a URL to open (main's dialog picks the path, managed preferences name the support target).
+ */
 const reportRequestSchema = z.strictObject({
   runId: idSchema,
   /** Replace e-mail addresses and login names with placeholders in the report. */
@@ -80,6 +84,8 @@ export const requestSchemas = {
   'diagnosis:cancel': z.strictObject({ runId: idSchema }),
   'report:get': reportRequestSchema,
   'report:copy': reportRequestSchema,
+  'report:save': reportRequestSchema,
+  'support:contact': reportRequestSchema,
   'links:open': z.strictObject({ linkId: z.enum(LINK_IDS) }),
 } as const satisfies Record<RequestChannel, z.ZodType>;
 

@@ -37,7 +37,18 @@ test('the built app opens one locked-down window that shows the app', async () =
       hasProcess: 'process' in globalThis,
     }));
     expect(pageView).toEqual({
-      verbs: ['cancelDiagnosis', 'copyReport', 'getAppInfo', 'getReport', 'listAccounts', 'onDiagnosisProgress', 'openLink', 'startDiagnosis'],
+      verbs: [
+        'cancelDiagnosis',
+        'contactSupport',
+        'copyReport',
+        'getAppInfo',
+        'getReport',
+        'listAccounts',
+        'onDiagnosisProgress',
+        'openLink',
+        'saveReport',
+        'startDiagnosis',
+      ],
       hasRequire: false,
       hasProcess: false,
     });

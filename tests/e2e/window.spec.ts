@@ -108,7 +108,46 @@ test('healthy account: nothing wrong, every login step passed', async ({ page })
   await expect(step(page, 'Sending: outgoing login and settings')).toContainText('Passed');
   await expect(step(page, 'Sending: outgoing login and settings')).toContainText('The outgoing server accepted the saved password');
   await expect(page.getByRole('button', { name: 'Run the check again' })).toBeVisible();
+
+  // The support report: copy, save, and a mask choice; no "Contact support" without managed preferences.
+  const report = page.getByRole('region', { name: 'Support report' });
+  await expect(report.getByRole('button', { name: 'Copy the report', exact: true })).toBeVisible();
+  await expect(report.getByRole('button', { name: 'Save the report…', exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Contact support' })).toHaveCount(0);
+  const mask = report.getByRole('checkbox', { name: 'Hide my email address in the report' });
+  await expect(mask).not.toBeChecked();
+  await mask.focus();
+  await page.keyboard.press('Space');
+  await expect(mask).toBeChecked();
+  // The preview writes no files on the developer's machine: main answers through the bridge, and the window shows it.
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await expect(report.getByRole('button', { name: 'Save the report…' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(report).toContainText('Saving the report works only in the Mail Doctor app');
   await screensPass(page, 'healthy');
+});
+
+test('managed preferences name a support contact: the report panel offers "Contact support"', async ({ page }) => {
+  const { info } = requireRig();
+  const home = track(
+    await aliceHome(info, {
+      imapPassword: info.users.alice.password,
+      smtpPassword: info.users.alice.password,
+      supportEmail: 'helpdesk@example.com',
+    }),
+  );
+  await open(page, { rig, home });
+  await checkMyMail(page);
+
+  const report = page.getByRole('region', { name: 'Support report' });
+  const contact = report.getByRole('button', { name: 'Contact support', exact: true });
+  await expect(contact).toBeVisible();
+  await expect(report.getByRole('button', { name: 'Copy the report', exact: true })).toBeVisible();
+  await contact.click();
+  // The preview opens no mail app on the developer's machine and says so.
+  await expect(report).toContainText('Contacting support works only in the Mail Doctor app');
+  await screensPass(page, 'support-report');
 });
 
 test('outgoing password stale: the mismatch is highlighted and the verdict names the outgoing server', async ({ page }) => {

@@ -50,6 +50,8 @@ export interface AliceSettings {
   readonly smtpPort?: number;
   readonly imapPassword: string;
   readonly smtpPassword: string;
+  /** The organisation's SupportEmail managed preference (device level); none by default. */
+  readonly supportEmail?: string;
 }
 
 export const ALICE_DESCRIPTION = 'Work';
@@ -93,7 +95,11 @@ export async function aliceHome(info: MailServersInfo, settings: AliceSettings):
     { server: host, account: address, protocol: 'imap', result: { kind: 'found', password: settings.imapPassword } },
     { server: host, account: address, protocol: 'smtp', result: { kind: 'found', password: settings.smtpPassword } },
   ];
-  return buildMacHome({ accountsDatabase: { accounts }, securityItems });
+  return buildMacHome({
+    accountsDatabase: { accounts },
+    securityItems,
+    ...(settings.supportEmail === undefined ? {} : { managedPreferences: { device: { SupportEmail: settings.supportEmail } } }),
+  });
 }
 
 /**
@@ -154,6 +160,8 @@ export async function startWindowPreview(options: WindowPreviewOptions): Promise
     '--port', '0',
     '--state-dir', stateDir,
     '--timeout', String(options.timeoutSeconds ?? 3),
+    // The fixture's managed preferences, never the machine's own /Library/Managed Preferences.
+    ...options.home.managedPreferencesDirs.flatMap((dir) => ['--managed-preferences-dir', dir]),
     ...rigArgs,
   ];
   const env: NodeJS.ProcessEnv =

@@ -44,6 +44,19 @@ function exposedApi(): MailDoctorApi {
 describe('the preload', () => {
   it('exposes exactly the contract verbs and subscriptions as functions, nothing else', () => {
     const api = exposedApi();
+    // Spelled out, so adding or losing a verb is a visible change to this test.
+    expect(Object.keys(api).sort()).toEqual([
+      'cancelDiagnosis',
+      'contactSupport',
+      'copyReport',
+      'getAppInfo',
+      'getReport',
+      'listAccounts',
+      'onDiagnosisProgress',
+      'openLink',
+      'saveReport',
+      'startDiagnosis',
+    ]);
     const expected = [...Object.keys(API_VERBS), ...Object.keys(EVENT_SUBSCRIPTIONS)].sort();
     expect(Object.keys(api).sort()).toEqual(expected);
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
@@ -60,6 +73,8 @@ describe('the preload', () => {
     await api.getReport({ runId: 'r1', maskIdentities: false });
     await api.cancelDiagnosis({ runId: 'r1' });
     await api.copyReport({ runId: 'r1', maskIdentities: true });
+    await api.saveReport({ runId: 'r1', maskIdentities: false });
+    await api.contactSupport({ runId: 'r1', maskIdentities: true });
     await api.listAccounts();
     expect(captured.invocations).toEqual([
       { channel: 'app:getInfo', args: [undefined] },
@@ -68,6 +83,8 @@ describe('the preload', () => {
       { channel: 'report:get', args: [{ runId: 'r1', maskIdentities: false }] },
       { channel: 'diagnosis:cancel', args: [{ runId: 'r1' }] },
       { channel: 'report:copy', args: [{ runId: 'r1', maskIdentities: true }] },
+      { channel: 'report:save', args: [{ runId: 'r1', maskIdentities: false }] },
+      { channel: 'support:contact', args: [{ runId: 'r1', maskIdentities: true }] },
       { channel: 'accounts:list', args: [undefined] },
     ]);
   });

@@ -33,6 +33,8 @@ const services: MainServices = {
   report: { get: unreachable },
   clipboard: { writeText: unreachable },
   links: { open: unreachable },
+  reportFiles: { save: unreachable },
+  support: { contact: unreachable },
 };
 
 let server: PreviewServer;

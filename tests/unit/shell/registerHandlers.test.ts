@@ -27,7 +27,7 @@ import { createSenderPolicy } from '../../../electron/ipc/senderPolicy';
 import { FakeWebContents } from './fakeElectron';
 
 const APP_PAGE = 'file:///Applications/Mail%20Doctor.app/Contents/Resources/app.asar/dist/renderer/index.html';
-const EMPTY_DISCOVERY = { accounts: [], problems: [{ kind: 'not-macos' as const }] };
+const EMPTY_DISCOVERY = { accounts: [], problems: [{ kind: 'not-macos' as const }], supportConfigured: false };
 
 function fakeServices() {
   const calls: string[] = [];
@@ -54,7 +54,7 @@ function fakeServices() {
     report: {
       get: (request) => {
         calls.push(`report.get ${request.runId} ${String(request.maskIdentities)}`);
-        return Promise.resolve(ok({ markdown: '# Report', json: '{}' }));
+        return Promise.resolve(ok({ markdown: '# Report', json: '{}', verdictTitle: 'Nothing wrong found' }));
       },
     },
     clipboard: {
@@ -66,6 +66,18 @@ function fakeServices() {
     links: {
       open: (linkId) => {
         calls.push(`links.open ${linkId}`);
+        return Promise.resolve(ok(undefined));
+      },
+    },
+    reportFiles: {
+      save: (request, callerId) => {
+        calls.push(`reportFiles.save ${request.runId} ${String(request.maskIdentities)} caller ${String(callerId)}`);
+        return Promise.resolve(ok({ saved: true, path: '/Users/jane/Documents/report.md' }));
+      },
+    },
+    support: {
+      contact: (request) => {
+        calls.push(`support.contact ${request.runId} ${String(request.maskIdentities)}`);
         return Promise.resolve(ok(undefined));
       },
     },
@@ -155,6 +167,13 @@ describe('registerHandlers', () => {
       ['report:get', { runId: 'run-1' }],
       ['links:open', { linkId: 'https://attacker.example/' }],
       ['links:open', 'full-disk-access-settings'],
+      // A page cannot choose where the report is written, nor where "Contact support" goes.
+      ['report:save', { runId: 'run-1', maskIdentities: false, path: '/Users/jane/.zshrc' }],
+      ['report:save', { runId: 'run-1', maskIdentities: false, defaultPath: '/tmp/x.md' }],
+      ['report:save', { runId: 'run-1' }],
+      ['support:contact', { runId: 'run-1', maskIdentities: false, url: 'https://attacker.example/' }],
+      ['support:contact', { runId: 'run-1', maskIdentities: false, mailto: 'mailto:attacker@example.com' }],
+      ['support:contact', undefined],
     ];
     for (const [channel, payload] of bad) {
       const result = await invoke(channel, fromOwnPage(), payload);
@@ -205,6 +224,18 @@ describe('registerHandlers', () => {
       value: undefined,
     });
     expect(fake.calls).toEqual(['report.get run-1 true', 'clipboard # Report']);
+  });
+
+  it('saves the report through main (with the asking window for the dialog) and contacts support', async () => {
+    await expect(invoke('report:save', fromOwnPage(), { runId: 'run-1', maskIdentities: true })).resolves.toEqual({
+      ok: true,
+      value: { saved: true, path: '/Users/jane/Documents/report.md' },
+    });
+    await expect(invoke('support:contact', fromOwnPage(), { runId: 'run-1', maskIdentities: false })).resolves.toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect(fake.calls).toEqual([`reportFiles.save run-1 true caller ${String(own.id)}`, 'support.contact run-1 false']);
   });
 
   it('removes every handler when unregistered', () => {
