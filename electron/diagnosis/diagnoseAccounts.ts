@@ -8,7 +8,9 @@ import type { DiagnosisStartRequest } from '../../shared/ipc/contract';
 import type { DiscoveryProblem, MailAccount, StoredPasswordStatus } from '../../shared/model/account';
 import type { DiagnosisRun, ProgressEvent } from '../../shared/diagnosis/types';
 import type { MailEvidence } from '../../shared/model/evidence';
+import type { ExpectedServer } from '../../shared/model/managedPreferences';
 import { discoverAccounts } from '../accounts/discoverAccounts';
+import { readManagedPreferences } from '../accounts/managedPreferences';
 import type { DiscoveredAccount } from '../accounts/discoverAccounts';
 import { SecretComparer } from '../keychain/compareSecrets';
 import { lookUpAccountPasswords } from '../keychain/passwordSources';
@@ -17,7 +19,7 @@ import { evidenceAccountRef, readMailEvidenceForAccounts } from '../evidence/rea
 import { LoginBudget } from './loginBudget';
 import { realProbeSet } from './realProbeSet';
 import type { RealProbeOptions } from './realProbeSet';
-import { runDiagnosis } from './runDiagnosis';
+import { emailDomain, runDiagnosis } from './runDiagnosis';
 import type { DiagnosisTarget } from './runDiagnosis';
 
 export interface DiagnosisTuning {
@@ -55,7 +57,7 @@ export async function diagnoseAccounts(input: DiagnoseAccountsInput): Promise<Di
   const tuning = input.tuning ?? {};
   const extraCaPem = await Promise.all((tuning.caFiles ?? []).map((file) => readFile(file, 'utf8')));
   const { targets, discoveryProblems, publicIpLookup, evidence } =
-    input.request.manual === undefined ? await savedAccountTargets(input) : manualAccountTarget(input.request.manual);
+    input.request.manual === undefined ? await savedAccountTargets(input) : await manualAccountTarget(input.request.manual, tuning);
 
   const budget = await LoginBudget.open(input.stateDir);
   return runDiagnosis({
@@ -103,16 +105,18 @@ async function savedAccountTargets(input: DiagnoseAccountsInput): Promise<Prepar
 
   const comparer = new SecretComparer();
   const targets: DiagnosisTarget[] = [];
+  const expectedServers = details.managedPreferences.preferences.expectedServers;
   for (const discovered of chosen) {
     if (input.signal.aborted) break;
+    const expected = expectedServerFor(discovered.account.emailAddress, expectedServers);
     if (input.tuning?.readKeychain === false) {
-      targets.push({ account: withKeychainNotRead(discovered.account), passwords: { incoming: null, outgoing: null } });
+      targets.push({ account: withKeychainNotRead(discovered.account), passwords: { incoming: null, outgoing: null }, expected });
       continue;
     }
     const lookup = await lookUpAccountPasswords(discovered, comparer, {
       securityTool: { signal: input.signal },
     });
-    targets.push({ account: lookup.account, passwords: { incoming: lookup.incoming.secret, outgoing: lookup.outgoing.secret } });
+    targets.push({ account: lookup.account, passwords: { incoming: lookup.incoming.secret, outgoing: lookup.outgoing.secret }, expected });
   }
 
   const evidence = await readMailEvidenceForAccounts({
@@ -128,6 +132,16 @@ async function savedAccountTargets(input: DiagnoseAccountsInput): Promise<Prepar
   };
 }
 
+/**
+ * IT's expected servers for an address: the managed entry whose Domain is the address's domain (exact,
+ * case-insensitive; the reader already lower-cased it). The first matching entry wins; null when none.
+ */
+export function expectedServerFor(emailAddress: string, servers: readonly ExpectedServer[]): ExpectedServer | null {
+  const domain = emailDomain(emailAddress);
+  if (domain === null) return null;
+  return servers.find((server) => server.domain.toLowerCase() === domain) ?? null;
+}
+
 function withKeychainNotRead(account: MailAccount): MailAccount {
   const status: StoredPasswordStatus = {
     outcome: 'not-applicable',
@@ -137,7 +151,10 @@ function withKeychainNotRead(account: MailAccount): MailAccount {
 }
 
 /** "Test another account": settings and a password typed by the user, used once, never stored. */
-function manualAccountTarget(manual: NonNullable<DiagnosisStartRequest['manual']>): PreparedTargets {
+async function manualAccountTarget(manual: NonNullable<DiagnosisStartRequest['manual']>, tuning: DiagnosisTuning): Promise<PreparedTargets> {
+  // IT's expected servers apply to a typed-in account of the company's domain too.
+  const managed = await readManagedPreferences(tuning.managedPreferencesDirs === undefined ? {} : { dirs: tuning.managedPreferencesDirs });
+  const expected = expectedServerFor(manual.email, managed.preferences.expectedServers);
   const password = manual.password === undefined ? null : new Secret(manual.password);
   const status: StoredPasswordStatus =
     password === null
@@ -157,7 +174,7 @@ function manualAccountTarget(manual: NonNullable<DiagnosisStartRequest['manual']
     readProblems: [],
   };
   return {
-    targets: [{ account, passwords: { incoming: password, outgoing: password } }],
+    targets: [{ account, passwords: { incoming: password, outgoing: password }, expected }],
     discoveryProblems: [],
     publicIpLookup: true,
     evidence: null,

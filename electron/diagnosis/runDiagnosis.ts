@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Secret } from '../keychain/secret';
 import type { DiscoveryProblem, MailAccount, ServerRole, ServerSettings } from '../../shared/model/account';
 import type { MailEvidence } from '../../shared/model/evidence';
+import type { ExpectedServer } from '../../shared/model/managedPreferences';
 import type {
   HostResolution,
   InternetOutcome,
@@ -32,6 +33,8 @@ export interface DiagnosisTarget {
   readonly account: MailAccount;
   /** Passwords found for this run (null = none); they never leave electron/. */
   readonly passwords: { readonly incoming: Secret | null; readonly outgoing: Secret | null };
+  /** The servers IT expects for this account's email domain (managed preferences), when it set any. */
+  readonly expected?: ExpectedServer | null;
 }
 
 export interface LoginKey {
@@ -111,6 +114,7 @@ export async function runDiagnosis(input: RunDiagnosisInput): Promise<DiagnosisR
       mailEvidence: evidence,
       noLogin: input.noLogin,
       now: new Date(now()).toISOString(),
+      expected: result.target.expected ?? null,
     };
     const evaluation = evaluateAccount(facts);
     for (const step of evaluation.steps) {
@@ -123,6 +127,7 @@ export async function runDiagnosis(input: RunDiagnosisInput): Promise<DiagnosisR
       findings: evaluation.findings,
       verdict: evaluation.verdict,
       mailEvidence: evidence,
+      expected: result.target.expected ?? null,
       timings: { startedAt: new Date(result.startedAt).toISOString(), durationMs: result.durationMs },
     });
   }

@@ -3,6 +3,12 @@
  * credential-free part of the dialogue: greeting, IMAP CAPABILITY / POP3 CAPA / SMTP EHLO, and the
  * SMTP EHLO echo of our address. Verification is always on. When it fails we record why and look at
  * the certificate on a SEPARATE connection that sends nothing but the greeting-time STARTTLS command.
+ *
+ * Wrong kind of port: implicit TLS configured on a port that greets in plain text is seen by a fresh
+ * connection that only reads the greeting (`plaintext-on-tls-port`). STARTTLS or no TLS configured on a
+ * port that speaks TLS from the first byte (993 set to STARTTLS) stays silent: when half the time is
+ * gone without a greeting, a second connection sends nothing but a TLS ClientHello (verification on)
+ * while the first keeps waiting; a TLS answer proves the port's kind (`tls-on-plaintext-port`).
  */
 import net, { type Socket } from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
@@ -10,7 +16,7 @@ import type { MailProtocol } from '../../shared/model/account';
 import type { CertificateVerification, ResolvedAddress, TcpOutcome, TlsOutcome } from '../../shared/probes/outcomes';
 import { errorCodeOf, errorMessageOf } from '../errors';
 import { certificateProblemOf, sniName, summariseCertificate, trustedCas } from './certificate';
-import { type DeadlineScope, runWithDeadline } from './deadline';
+import { type DeadlineScope, type Releasable, remainingMs, runWithDeadline } from './deadline';
 import { DialogueReader, isLastSmtpLine, type LineFailure, parseEhloEchoIp, printable } from './serverDialogue';
 import { openTcp } from './tcp';
 import type { ProbeContext, ServerEndpoint } from './types';
@@ -303,10 +309,16 @@ async function connect(target: Target, ctx: ProbeContext, scope: DeadlineScope):
  * Plain text up to the TLS upgrade on a fresh socket: greeting, capabilities, STARTTLS. Shared by the real
  * probe and the inspection connection (which therefore sends exactly the same credential-free commands).
  */
-async function plaintextUntilUpgrade(protocol: MailProtocol, socket: Socket, scope: DeadlineScope, progress: Progress | undefined): Promise<Step<null>> {
+async function plaintextUntilUpgrade(
+  protocol: MailProtocol,
+  socket: Socket,
+  scope: DeadlineScope,
+  progress: Progress | undefined,
+  watch?: TlsWatch,
+): Promise<Step<null>> {
   const dialogue = newDialogue(socket, scope.signal);
   if (progress !== undefined) progress.phase = 'greeting';
-  const greeting = await readGreeting(protocol, dialogue);
+  const greeting = watch === undefined ? await readGreeting(protocol, dialogue) : await readGreetingWatchingForTls(protocol, dialogue, socket, scope, watch);
   if (!greeting.ok) return greeting;
   if (progress !== undefined) {
     progress.greeting = greeting.value;
@@ -362,6 +374,104 @@ async function sniffPlaintextGreeting(target: Target, ctx: ProbeContext, scope: 
   return line.ok && PLAINTEXT_GREETING.test(line.line) ? printable(line.line, 200) : undefined;
 }
 
+// ------------------------------------------------------------------ a silent port: does it speak TLS from the first byte?
+
+/** What the greeting wait needs to find out, on its own connection, whether a silent port speaks TLS. */
+interface TlsWatch {
+  readonly target: Target;
+  readonly ctx: ProbeContext;
+}
+
+/**
+ * Share of the time left that the greeting may take before we also ask the port for TLS. Real servers greet
+ * within a second; the first connection keeps waiting meanwhile, so a slow greeting is never lost.
+ */
+const GREETING_PATIENCE_SHARE = 0.5;
+
+/**
+ * A scope inside `parent` that can be stopped on its own (the greeting came first: the TLS question is moot).
+ * It stops with its parent (deadline, cancel); its handles are released by `stop()` and, as a backstop, by
+ * the parent scope.
+ */
+function childScope(parent: DeadlineScope): { readonly scope: DeadlineScope; stop(): void } {
+  const controller = new AbortController();
+  const handles: Releasable[] = [];
+  const onParentStop = (): void => controller.abort(parent.signal.reason);
+  if (parent.signal.aborted) controller.abort(parent.signal.reason);
+  else parent.signal.addEventListener('abort', onParentStop, { once: true });
+  return {
+    scope: {
+      signal: controller.signal,
+      elapsedMs: () => parent.elapsedMs(),
+      track: (handle) => {
+        parent.track(handle);
+        handles.push(handle);
+        if (controller.signal.aborted) handle.destroy();
+        return handle;
+      },
+      stopReason: () => parent.stopReason(),
+    },
+    stop: () => {
+      parent.signal.removeEventListener('abort', onParentStop);
+      if (!controller.signal.aborted) controller.abort('cancelled');
+      // Newest first: a TLS socket before the TCP socket under it (see deadline.ts).
+      for (const handle of handles.reverse()) handle.destroy();
+    },
+  };
+}
+
+/**
+ * A second, credential-free connection that sends nothing but a TLS ClientHello, verification ON. A completed
+ * handshake or a certificate refusal both prove the port speaks TLS from the first byte; anything else
+ * (plain text, a reset, the deadline) proves nothing and returns undefined. The connection is closed at once.
+ */
+async function probeImplicitTls(watch: TlsWatch, scope: DeadlineScope, silentSince: number): Promise<TlsOutcome | undefined> {
+  const { target, ctx } = watch;
+  const probeCtx: ProbeContext = { ...ctx, signal: scope.signal };
+  const { tcp, socket } = await connect(target, probeCtx, scope);
+  if (tcp.kind !== 'connected' || socket === undefined || scope.signal.aborted) return undefined;
+  const result = await handshake(socket, target.endpoint.host, ctx, scope, true);
+  const silentMs = Date.now() - silentSince;
+  if (result.ok) {
+    const tlsProtocol = result.socket.getProtocol() ?? undefined;
+    result.socket.destroy();
+    return { kind: 'tls-on-plaintext-port', proof: 'handshake', silentMs, ...(tlsProtocol === undefined ? {} : { tlsProtocol }) };
+  }
+  const code = errorCodeOf(result.error);
+  return certificateProblemOf(code) === undefined ? undefined : { kind: 'tls-on-plaintext-port', proof: 'certificate-error', silentMs, certificateCode: code };
+}
+
+/**
+ * The greeting, as readGreeting reads it; but when the port stays silent for a while, ask it (on a second
+ * connection) whether it speaks TLS from the first byte. Whichever answers first decides: a greeting, or a
+ * TLS answer (then the outcome is `tls-on-plaintext-port` and this connection is closed). When the second
+ * connection proves nothing, the greeting wait simply goes on until the deadline.
+ */
+async function readGreetingWatchingForTls(protocol: MailProtocol, dialogue: Dialogue, socket: Socket, scope: DeadlineScope, watch: TlsWatch): Promise<Step<string>> {
+  const started = Date.now();
+  const greeting = readGreeting(protocol, dialogue);
+  let patienceTimer: NodeJS.Timeout | undefined;
+  const patience = new Promise<'silent'>((resolve) => {
+    patienceTimer = setTimeout(() => resolve('silent'), Math.floor(remainingMs(watch.ctx) * GREETING_PATIENCE_SHARE));
+  });
+  const first = await Promise.race([greeting, patience]).finally(() => clearTimeout(patienceTimer));
+  if (first !== 'silent') return first;
+
+  const tlsQuestion = childScope(scope);
+  try {
+    const answer = await Promise.race([
+      greeting.then((step) => ({ from: 'greeting' as const, step })),
+      probeImplicitTls(watch, tlsQuestion.scope, started).then((outcome) => ({ from: 'tls' as const, outcome })),
+    ]);
+    if (answer.from === 'greeting') return answer.step;
+    if (answer.outcome === undefined) return await greeting;
+    socket.destroy();
+    return { ok: false, outcome: answer.outcome };
+  } finally {
+    tlsQuestion.stop();
+  }
+}
+
 async function runProbe(target: Target, ctx: ProbeContext, scope: DeadlineScope, progress: Progress): Promise<ServerDialogueReport> {
   const { endpoint } = target;
   const { protocol } = endpoint;
@@ -370,10 +480,11 @@ async function runProbe(target: Target, ctx: ProbeContext, scope: DeadlineScope,
   progress.tcp = tcp;
   if (tcp.kind !== 'connected' || socket === undefined) return report(progress, { kind: 'not-applicable', reason: 'no-connection' });
 
+  const watch: TlsWatch = { target, ctx };
   if (endpoint.tls === 'none') {
     const dialogue = newDialogue(socket, scope.signal);
     progress.phase = 'greeting';
-    const greeting = await readGreeting(protocol, dialogue);
+    const greeting = await readGreetingWatchingForTls(protocol, dialogue, socket, scope, watch);
     if (!greeting.ok) return report(progress, greeting.outcome);
     progress.greeting = greeting.value;
     progress.phase = 'capabilities';
@@ -390,7 +501,7 @@ async function runProbe(target: Target, ctx: ProbeContext, scope: DeadlineScope,
   }
 
   if (endpoint.tls === 'starttls') {
-    const upgraded = await plaintextUntilUpgrade(protocol, socket, scope, progress);
+    const upgraded = await plaintextUntilUpgrade(protocol, socket, scope, progress, watch);
     if (!upgraded.ok) return report(progress, upgraded.outcome);
   }
 

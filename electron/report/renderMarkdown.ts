@@ -100,6 +100,10 @@ function describeTls(outcome: TlsOutcome | null): string {
       return 'STARTTLS not offered by the server';
     case 'plaintext-on-tls-port':
       return `plain text on a TLS port (server sent: ${outcome.firstBytes})`;
+    case 'tls-on-plaintext-port':
+      return `TLS from the first byte on a port configured for plain text or STARTTLS (silent for ${outcome.silentMs} ms; ${
+        outcome.proof === 'handshake' ? `TLS handshake completed${outcome.tlsProtocol === undefined ? '' : `, ${outcome.tlsProtocol}`}` : `TLS answered, certificate refused (${outcome.certificateCode ?? 'unknown'})`
+      })`;
     case 'handshake-failed':
       return `handshake failed ${outcome.errorCode}: ${outcome.message}`;
     case 'timeout':

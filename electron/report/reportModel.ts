@@ -296,6 +296,14 @@ function projectTls(outcome: TlsOutcome): TlsOutcome {
       return { kind: 'starttls-not-offered' };
     case 'plaintext-on-tls-port':
       return { kind: 'plaintext-on-tls-port', firstBytes: outcome.firstBytes };
+    case 'tls-on-plaintext-port':
+      return {
+        kind: 'tls-on-plaintext-port',
+        proof: outcome.proof,
+        silentMs: outcome.silentMs,
+        ...optional('tlsProtocol', outcome.tlsProtocol),
+        ...optional('certificateCode', outcome.certificateCode),
+      };
     case 'handshake-failed':
       return { kind: 'handshake-failed', errorCode: outcome.errorCode, message: outcome.message };
     case 'timeout':

@@ -1,5 +1,6 @@
 /**
- * Incoming | outgoing | what the email domain publishes, side by side. Mail keeps the two servers'
+ * Incoming | outgoing | what the IT department set (managed preferences, when it set servers for this
+ * domain) | what the email domain publishes, side by side. Mail keeps the two servers'
  * settings (and passwords) apart, so a changed password often reaches only one of them: this table
  * is where that shows. A cell the verdict rules found fault with says "Differs" in words (not only in
  * colour) and points at a numbered note that explains it in the catalog's words.
@@ -9,6 +10,7 @@ import type { AccountDiagnosis, Finding } from '../../shared/diagnosis/types';
 import type { FailureCode } from '../../shared/verdict/codes';
 import type { PasswordComparison, ServerRole, ServerSettings, StoredPasswordStatus } from '../../shared/model/account';
 import type { PublishedServer } from '../../shared/probes/outcomes';
+import type { ExpectedServer } from '../../shared/model/managedPreferences';
 import { TLS_MODE_LABELS, describeLocally } from './presentation';
 
 type Row = 'host' | 'port' | 'tls' | 'username' | 'authentication' | 'password';
@@ -33,6 +35,7 @@ const FINDING_ROWS: Partial<Record<FailureCode, readonly Row[]>> = {
   POP3_AUTH_REJECTED: ['password'],
   SMTP_AUTH_REJECTED: ['password'],
   SMTP_AUTH_DISABLED: ['authentication'],
+  SERVER_DIFFERS_FROM_EXPECTED: ['host', 'port', 'tls'],
   SERVER_DIFFERS_FROM_PUBLISHED: ['host'],
   TLS_HOSTNAME_MISMATCH: ['host'],
   DNS_NOT_FOUND: ['host'],
@@ -51,11 +54,19 @@ interface Note {
   readonly rows: readonly Row[];
 }
 
+/** The rows a finding marks: for IT's expected servers only the settings that actually differ. */
+function rowsFor(finding: Finding): readonly Row[] | undefined {
+  const rows = FINDING_ROWS[finding.code];
+  if (rows === undefined || finding.code !== 'SERVER_DIFFERS_FROM_EXPECTED') return rows;
+  const differs: Partial<Record<Row, unknown>> = { host: finding.params.hostDiffers, port: finding.params.portDiffers, tls: finding.params.tlsDiffers };
+  return rows.filter((row) => differs[row] === true);
+}
+
 function notesFor(diagnosis: AccountDiagnosis): Note[] {
   const notes: Note[] = [];
   for (const finding of diagnosis.findings) {
-    const rows = FINDING_ROWS[finding.code];
-    if (rows === undefined) continue;
+    const rows = rowsFor(finding);
+    if (rows === undefined || rows.length === 0) continue;
     const sides: ServerRole[] =
       BETWEEN_SIDES.has(finding.code) || (finding.side !== 'incoming' && finding.side !== 'outgoing')
         ? ['incoming', 'outgoing']
@@ -121,6 +132,22 @@ function publishedValue(servers: readonly PublishedServer[], row: Row): string |
   }
 }
 
+function expectedValue(expected: ExpectedServer, side: ServerRole, row: Row): string | null {
+  const incoming = side === 'incoming';
+  switch (row) {
+    case 'host':
+      return incoming ? expected.incomingHost : expected.outgoingHost;
+    case 'port':
+      return String(incoming ? expected.incomingPort : expected.outgoingPort);
+    case 'tls':
+      return TLS_MODE_LABELS[incoming ? expected.incomingTls : expected.outgoingTls];
+    case 'username':
+    case 'authentication':
+    case 'password':
+      return null;
+  }
+}
+
 export function MismatchPanel({ diagnosis }: { readonly diagnosis: AccountDiagnosis }) {
   const { account } = diagnosis;
   if (account.incoming === null && account.outgoing === null) return null;
@@ -151,6 +178,20 @@ export function MismatchPanel({ diagnosis }: { readonly diagnosis: AccountDiagno
     );
   };
 
+  const expected = diagnosis.expected ?? null;
+  const expectedCell = (row: Row) => {
+    if (expected === null) return null;
+    const incoming = expectedValue(expected, 'incoming', row);
+    const outgoing = expectedValue(expected, 'outgoing', row);
+    if (incoming === null || outgoing === null) return <td className="cell cell-muted">—</td>;
+    return (
+      <td className="cell">
+        <span className="published-line">Receiving: {incoming}</span>
+        <span className="published-line">Sending: {outgoing}</span>
+      </td>
+    );
+  };
+
   const publishedCell = (row: Row) => {
     const incoming = publishedValue(publishedIncoming, row);
     const outgoing = publishedValue(publishedOutgoing, row);
@@ -171,13 +212,16 @@ export function MismatchPanel({ diagnosis }: { readonly diagnosis: AccountDiagno
       <div className="table-scroll">
         <table className="mismatch-table">
           <caption className="visually-hidden">
-            Incoming and outgoing server settings side by side, with what the email domain publishes
+            {expected === null
+              ? 'Incoming and outgoing server settings side by side, with what the email domain publishes'
+              : 'Incoming and outgoing server settings side by side, with what your IT department set and what the email domain publishes'}
           </caption>
           <thead>
             <tr>
               <th scope="col">Setting</th>
               <th scope="col">Incoming (receiving)</th>
               <th scope="col">Outgoing (sending)</th>
+              {expected !== null && <th scope="col">What your IT department set</th>}
               <th scope="col">{published === null ? 'What the domain publishes' : `What ${published.domain} publishes`}</th>
             </tr>
           </thead>
@@ -187,6 +231,7 @@ export function MismatchPanel({ diagnosis }: { readonly diagnosis: AccountDiagno
                 <th scope="row">{label}</th>
                 {sideCell('incoming', row)}
                 {sideCell('outgoing', row)}
+                {expectedCell(row)}
                 {publishedCell(row)}
               </tr>
             ))}

@@ -13,6 +13,7 @@ import type {
 } from '../probes/outcomes';
 import type { FailureCode } from '../verdict/codes';
 import type { MailEvidence } from '../model/evidence';
+import type { ExpectedServer } from '../model/managedPreferences';
 
 export type FindingSide = ServerRole | 'both' | 'account' | 'network' | 'mac';
 
@@ -79,6 +80,12 @@ export interface AccountDiagnosis {
    * when the runner did not read it.
    */
   readonly mailEvidence?: MailEvidence | null;
+  /**
+   * The servers the IT department expects for this account's email domain (managed preference
+   * `ExpectedServers`), so the window can show "what IT expects" beside Mail's settings. Optional: absent
+   * or null when no managed entry names this domain.
+   */
+  readonly expected?: ExpectedServer | null;
 }
 
 export interface DiagnosisRun {
@@ -123,6 +130,12 @@ export interface AccountFacts {
   readonly noLogin: boolean;
   /** When `now` is, so time-based rules (24 h prompt suppression) are testable. */
   readonly now: string;
+  /**
+   * What the IT department set for this account's email domain (managed preference `ExpectedServers`,
+   * docs/managed-preferences.md). IT's word outranks what the domain publishes in DNS/autoconfig.
+   * Absent or null: no managed entry for this domain.
+   */
+  readonly expected?: ExpectedServer | null;
 }
 
 export interface AccountEvaluation {

@@ -131,6 +131,22 @@ export type TlsOutcome =
   | { readonly kind: 'starttls-not-offered' }
   /** Implicit TLS was expected but the server spoke plain text (e.g. port 587 configured as SSL). */
   | { readonly kind: 'plaintext-on-tls-port'; readonly firstBytes: string }
+  /**
+   * STARTTLS (or no TLS) was configured but the port speaks TLS from the first byte (e.g. 993 set to
+   * STARTTLS): no plaintext greeting came before the greeting deadline, and a second, credential-free
+   * connection that sent nothing but a TLS ClientHello (verification on) got a TLS answer. `proof` says
+   * how it answered: a completed handshake, or a certificate the verification refused (still TLS).
+   */
+  | {
+      readonly kind: 'tls-on-plaintext-port';
+      readonly proof: 'handshake' | 'certificate-error';
+      /** How long we waited in vain for the plaintext greeting. */
+      readonly silentMs: number;
+      /** The TLS version the port answered with (e.g. TLSv1.3), when the handshake completed. */
+      readonly tlsProtocol?: string;
+      /** The verification error code, when `proof` is 'certificate-error'. */
+      readonly certificateCode?: string;
+    }
   | { readonly kind: 'handshake-failed'; readonly errorCode: string; readonly message: string }
   | { readonly kind: 'timeout'; readonly phase: 'greeting' | 'starttls' | 'handshake'; readonly afterMs: number }
   | { readonly kind: 'not-applicable'; readonly reason: 'tls-off' | 'no-connection' }

@@ -129,6 +129,11 @@ export function implicitPortFor(protocol: MailProtocol): number {
   return protocol === 'imap' ? 993 : protocol === 'pop3' ? 995 : 465;
 }
 
+/** The standard port where the protocol starts in plain text and upgrades with STARTTLS (submission for SMTP). */
+export function starttlsPortFor(protocol: MailProtocol): number {
+  return protocol === 'imap' ? 143 : protocol === 'pop3' ? 110 : 587;
+}
+
 /** What the port's standard use expects, or null when the port is not a standard mail port. */
 export function expectedModeForPort(port: number): 'implicit' | 'starttls' | null {
   if (IMPLICIT_TLS_PORTS.has(port)) return 'implicit';

@@ -303,11 +303,18 @@ export const CATALOG: Readonly<Record<FailureCode, CatalogEntry>> = {
         ? 'Mail is set to use port {port} with {configuredMode}, but port {port} normally expects {expectedMode}.'
         : 'Mail is set to use port {port} with {configuredMode}, which does not match how the server there starts.';
       if (is(p, 'observed', 'plaintext')) text += ' The server indeed answered without encryption.';
+      else if (is(p, 'observed', 'tls-first'))
+        text += ' The server there stayed silent in plain text and answered only when Mail Doctor started encryption right away: port {port} uses TLS from the start.';
       else if (is(p, 'observed', 'no-greeting')) text += ' The server indeed stayed silent, waiting for encryption to start.';
       else if (is(p, 'observed', 'failed')) text += ' The secure connection indeed failed.';
       return text;
     },
-    nextStep: (p) => `In ${MAIL_SETTINGS}, set the ${roleServer(p)}'s port to {suggestedPort} and turn on "Use TLS/SSL".`,
+    nextStep: (p) =>
+      is(p, 'fix', 'turn-on-tls')
+        ? `In ${MAIL_SETTINGS}, turn on "Use TLS/SSL" for the ${roleServer(p)} and keep port {port}.`
+        : is(p, 'fix', 'starttls-port')
+          ? `In ${MAIL_SETTINGS}, set the ${roleServer(p)}'s port to {suggestedPort} (the port for STARTTLS) and keep "Use TLS/SSL" on.`
+          : `In ${MAIL_SETTINGS}, set the ${roleServer(p)}'s port to {suggestedPort} and turn on "Use TLS/SSL".`,
     fixedBy: 'you',
     step: 'server-reachable',
     action: 'open-mail-settings',
@@ -464,6 +471,17 @@ export const CATALOG: Readonly<Record<FailureCode, CatalogEntry>> = {
     nextStep: () => `In ${MAIL_SETTINGS}, set the outgoing server's Authentication to "Password" and enter your email address and password.`,
     fixedBy: 'you',
     step: 'outgoing',
+    action: 'open-mail-settings',
+  },
+  SERVER_DIFFERS_FROM_EXPECTED: {
+    title: () => 'Mail is not set up the way your IT department set it',
+    explanation: (p) =>
+      `For the ${roleServer(p)}, Mail uses {host}, port {port} with {mode}, but your IT department set {expectedHost}, port {expectedPort} with {expectedMode} for {domain}.` +
+      (flag(p, 'works') ? " Mail's current setting answered, but the setting your IT department gave is the one they support." : ''),
+    nextStep: (p) =>
+      `In ${MAIL_SETTINGS}, set the ${roleServer(p)} to {expectedHost}, port {expectedPort}, with "Use TLS/SSL" ${is(p, 'expectedTls', 'none') ? 'off' : 'on'}, as your IT department set it.`,
+    fixedBy: 'you',
+    step: 'server-reachable',
     action: 'open-mail-settings',
   },
   SERVER_DIFFERS_FROM_PUBLISHED: {
@@ -734,6 +752,10 @@ export const EVIDENCE_LABELS = {
       : 'Secure connection to {host} ({protocol}), but the certificate is not valid ({problem}); it names {certNames} and was issued by {issuer}.',
   tlsStarttlsNotOffered: () => '{host} port {port} does not offer STARTTLS.',
   tlsPlaintext: () => '{host} port {port} answered without encryption.',
+  tlsFromFirstByte: (p) =>
+    is(p, 'proof', 'handshake')
+      ? '{host} port {port} said nothing in plain text for {duration}, but answered a secure connection at once ({tlsProtocol}): it uses TLS from the start.'
+      : '{host} port {port} said nothing in plain text for {duration}, but answered a secure connection at once (its certificate was refused: {certificateCode}): it uses TLS from the start.',
   tlsHandshakeFailed: () => 'Setting up encryption with {host} failed ({errorCode}).',
   tlsTimeout: () => '{host} stopped answering while waiting for the {phase}.',
   tlsProtocolError: () => 'The conversation with {host} went wrong during the {phase} ({errorCode}).',

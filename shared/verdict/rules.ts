@@ -6,6 +6,7 @@
  */
 import type { ChecklistStepId } from '../checklist/steps';
 import type { AccountFacts, FindingParams, FindingSeverity, FindingSide } from '../diagnosis/types';
+import type { TlsMode } from '../model/account';
 import type { FailureCode } from './codes';
 import {
   CONNECT_FAILURES_MIN,
@@ -27,6 +28,7 @@ import {
   params,
   parseTime,
   sameHost,
+  starttlsPortFor,
   type Analysis,
   type Side,
   type SideView,
@@ -80,6 +82,15 @@ function comparison(facts: AccountFacts): AccountFacts['account']['passwords']['
   return facts.account.passwords.comparison;
 }
 
+/** What the IT department set for this side (managed preference ExpectedServers), or null. */
+function expectedFor(facts: AccountFacts, side: Side): { readonly host: string; readonly port: number; readonly tls: TlsMode } | null {
+  const expected = facts.expected;
+  if (expected === undefined || expected === null) return null;
+  return side === 'incoming'
+    ? { host: expected.incomingHost, port: expected.incomingPort, tls: expected.incomingTls }
+    : { host: expected.outgoingHost, port: expected.outgoingPort, tls: expected.outgoingTls };
+}
+
 function publishedFor(facts: AccountFacts, view: SideView) {
   const servers = facts.probes.published?.servers ?? [];
   return servers.filter((server) => server.protocol === view.protocol);
@@ -109,8 +120,11 @@ function triedPorts(a: Analysis): string {
   return a.triedMail.map((view) => String(view.port)).join(', ');
 }
 
-/** A suggestion for a server name: a published host for this protocol, else the domain's first MX. */
+/** A suggestion for a server name: IT's expected host, else a published host for this protocol, else the domain's first MX. */
 function suggestedHostFor(facts: AccountFacts, view: SideView): string | undefined {
+  // IT's word outranks what the domain publishes.
+  const expected = expectedFor(facts, view.side);
+  if (expected !== null && !sameHost(expected.host, view.host)) return expected.host;
   const published = publishedFor(facts, view).find((server) => !sameHost(server.host, view.host));
   if (published !== undefined) return published.host;
   const mx = [...(facts.probes.published?.mx ?? [])].sort((x, y) => x.priority - y.priority)[0];
@@ -360,10 +374,12 @@ function certificate(view: SideView) {
 }
 
 /** The configured mode contradicts the port, and the live TLS step did not succeed: the mismatch explains it. */
-function modeMismatchObserved(view: SideView): 'plaintext' | 'no-greeting' | 'failed' | 'none' | null {
+function modeMismatchObserved(view: SideView): 'plaintext' | 'tls-first' | 'no-greeting' | 'failed' | 'none' | null {
   const tls = view.probe?.tls;
   if (tls === undefined || tls === null) return null;
   if (tls.kind === 'plaintext-on-tls-port') return 'plaintext';
+  // The probe proved it on a second connection: the port speaks TLS from the first byte, whatever its number.
+  if (tls.kind === 'tls-on-plaintext-port') return 'tls-first';
   if (!modeContradictsPort(view.port, view.tlsMode)) return null;
   // STARTTLS (or no TLS) configured on a port that waits for TLS: the server's greeting never comes.
   if (tls.kind === 'timeout' && tls.phase === 'greeting') return 'no-greeting';
@@ -372,15 +388,40 @@ function modeMismatchObserved(view: SideView): 'plaintext' | 'no-greeting' | 'fa
   return null;
 }
 
+/**
+ * What the port really speaks (when a probe saw it) and the one setting that fixes the mismatch:
+ * - the port speaks TLS from the first byte and Mail has no TLS: turn on "Use TLS/SSL", keep the port;
+ * - it speaks TLS from the first byte and Mail starts with STARTTLS: the protocol's STARTTLS port;
+ * - otherwise (plain text where Mail wants TLS at once, or not seen live): the protocol's implicit-TLS port
+ *   (or its STARTTLS port when Mail already is on the implicit port and the server there speaks plain text).
+ */
+function modeMismatchFix(view: SideView, observed: string | undefined): { portSpeaks?: 'implicit-tls' | 'plaintext'; fix: 'turn-on-tls' | 'starttls-port' | 'implicit-port'; suggestedPort: number } {
+  const implicitPort = implicitPortFor(view.protocol);
+  if (observed === 'tls-first' || observed === 'no-greeting') {
+    if (view.tlsMode === 'none') return { portSpeaks: 'implicit-tls', fix: 'turn-on-tls', suggestedPort: view.port };
+    if (view.tlsMode === 'starttls') return { portSpeaks: 'implicit-tls', fix: 'starttls-port', suggestedPort: starttlsPortFor(view.protocol) };
+    return { portSpeaks: 'implicit-tls', fix: 'implicit-port', suggestedPort: implicitPort };
+  }
+  if (observed === 'plaintext') {
+    return view.port === implicitPort
+      ? { portSpeaks: 'plaintext', fix: 'starttls-port', suggestedPort: starttlsPortFor(view.protocol) }
+      : { portSpeaks: 'plaintext', fix: 'implicit-port', suggestedPort: implicitPort };
+  }
+  return { fix: 'implicit-port', suggestedPort: implicitPort };
+}
+
 function modeMismatchParams(view: SideView, observed: string | undefined): FindingParams {
   const expected = expectedModeForPort(view.port);
+  const fix = modeMismatchFix(view, observed);
   return params({
     role: view.side,
     host: view.host,
     port: view.port,
     configuredMode: MODE_WORDS[view.tlsMode],
     expectedMode: expected === null ? undefined : MODE_WORDS[expected],
-    suggestedPort: implicitPortFor(view.protocol),
+    suggestedPort: fix.suggestedPort,
+    fix: fix.fix,
+    portSpeaks: fix.portSpeaks,
     observed,
   });
 }
@@ -711,11 +752,51 @@ const LATE_RULES: readonly VerdictRule[] = [
     },
   },
   {
+    id: 'server-differs-from-expected',
+    code: 'SERVER_DIFFERS_FROM_EXPECTED',
+    rank: 175,
+    when: (facts, a) =>
+      perSide((view) => {
+        const expected = expectedFor(facts, view.side);
+        const stored = view.settings;
+        if (expected === null || stored === null) return null;
+        const hostDiffers = !sameHost(stored.host, expected.host);
+        const portDiffers = stored.port !== expected.port;
+        const tlsDiffers = stored.tls !== expected.tls;
+        if (!hostDiffers && !portDiffers && !tlsDiffers) return null;
+        const works = view.login === 'accepted' || (view.connected && view.tlsVerified && view.login !== 'rejected-credentials');
+        // A stored setting that IT does not expect and that failed live is a cause; one that works (or was not
+        // tried) is still worth changing, since IT supports only its own setting.
+        const failedLive = a.networkUsable && view.tcpTried && !works;
+        return {
+          side: view.side,
+          params: params({
+            role: view.side,
+            domain: facts.expected?.domain,
+            host: stored.host,
+            port: stored.port,
+            mode: MODE_WORDS[stored.tls],
+            expectedHost: expected.host,
+            expectedPort: expected.port,
+            expectedMode: MODE_WORDS[expected.tls],
+            expectedTls: expected.tls,
+            hostDiffers,
+            portDiffers,
+            tlsDiffers,
+            works,
+          }),
+          severity: failedLive ? 'failure' : 'warning',
+        };
+      })(facts, a),
+  },
+  {
     id: 'server-differs-from-published',
     code: 'SERVER_DIFFERS_FROM_PUBLISHED',
     rank: 180,
     when: (facts, a) =>
       perSide((view) => {
+        // IT's word outranks what the domain publishes: with a managed expectation for this side, that decides.
+        if (expectedFor(facts, view.side) !== null) return null;
         const published = publishedFor(facts, view);
         if (view.settings === null || published.length === 0 || published.some((server) => sameHost(server.host, view.host))) return null;
         const best = published[0];
@@ -939,7 +1020,8 @@ const TLS_RULES: readonly VerdictRule[] = [
     const tls = certificate(view);
     if (tls === null || tls.verification.ok || tls.verification.problem !== 'hostname-mismatch') return null;
     const names = tls.certificate.names.length > 0 ? tls.certificate.names : [tls.certificate.subjectCommonName ?? ''];
-    const published = publishedFor(facts, view).map((server) => server.host);
+    const expectedHost = expectedFor(facts, view.side)?.host;
+    const published = [...(expectedHost === undefined ? [] : [expectedHost]), ...publishedFor(facts, view).map((server) => server.host)];
     const suggestion =
       published.find((host) => !sameHost(host, view.host) && names.some((name) => certNameCovers(name, host))) ??
       names.find((name) => name !== '' && !name.startsWith('*') && !/^[\d.:]+$/.test(name));

@@ -121,6 +121,37 @@ describe('mail-doctor diagnose --manual against the real servers', () => {
     expect(safeAfter).toBeGreaterThan(Date.now() + 50 * 60_000);
     expect(safeAfter).toBeLessThanOrEqual(Date.now() + 60 * 60_000);
   }, 60_000);
+
+  it('STARTTLS set on the IMAP and SMTP implicit ports: TLS_MODE_PORT_MISMATCH naming the STARTTLS port, no login sent', async () => {
+    const { info, web, stateDir } = await setup();
+    const started = Date.now();
+    const result = await runCliProcess(
+      [
+        'diagnose', '--manual', '--email', info.users.alice.address,
+        '--incoming', `imap://${info.goodName}:${info.imap.implicit}?tls=starttls`,
+        '--outgoing', `smtp://${info.goodName}:${info.smtp.implicit}?tls=starttls`,
+        '--password-stdin',
+        ...commonArgs(info, web, stateDir),
+      ],
+      { stdin: `${info.users.alice.password}\n` },
+    );
+    const json = parseCliJson(result);
+    const account = json.accounts[0];
+    expect(result.code).toBe(1);
+    expect(account?.verdict.code, result.stdout).toBe('TLS_MODE_PORT_MISMATCH');
+    expect(account?.verdict.side).toBe('incoming');
+    expect(account?.verdict.params).toMatchObject({ observed: 'tls-first', portSpeaks: 'implicit-tls', fix: 'starttls-port', suggestedPort: 143, port: info.imap.implicit });
+    expect(account?.verdict.nextStep).toContain('port to 143 (the port for STARTTLS)');
+    const outgoingMismatch = account?.findings.find((f) => f.code === 'TLS_MODE_PORT_MISMATCH' && f.side === 'outgoing');
+    expect(outgoingMismatch?.params).toMatchObject({ portSpeaks: 'implicit-tls', fix: 'starttls-port', suggestedPort: 587, port: info.smtp.implicit });
+    expect(account?.findings.map((f) => f.code)).not.toContain('CONNECTION_FAILED');
+    // The ports were proven TLS on a second connection that sent only a handshake: no password went anywhere.
+    expect(account?.servers.incoming?.login).toMatchObject({ kind: 'skipped', reason: 'connection-failed' });
+    expect(account?.servers.outgoing?.login).toMatchObject({ kind: 'skipped', reason: 'connection-failed' });
+    expect(result.stdout + result.stderr).not.toContain(info.users.alice.password);
+    // Within the deadlines (3 s phases), not after a full greeting timeout per server and more.
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
 });
 
 /** alice's IMAP + SMTP pair in Mail's Accounts4 store, pointing at the test servers. */

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { MailProtocol, TlsMode } from '../../../shared/model/account';
 import { probeTls } from '../../../electron/probes/tls';
 import type { ServerEndpoint } from '../../../electron/probes/types';
+import { startHostileServer } from '../../servers/faults';
 import { useMailServers, type MailServersInfo } from '../../servers/useMailServers';
 import { context, withoutLeaks } from './support';
 
@@ -112,13 +113,50 @@ describe('probeTls on the wrong kind of port', () => {
     expect(report.tls.firstBytes).toMatch(/^220 /);
   });
 
-  it('STARTTLS configured on the implicit port ends classified within the deadline', async () => {
+  // The server waits for a ClientHello and we wait for a greeting. Half-way to the deadline a second
+  // connection sends a ClientHello (nothing else, verification on): the server's TLS answer is the proof.
+  for (const protocol of PROTOCOLS) {
+    for (const configured of ['starttls', 'none'] as const) {
+      it(`${configured === 'none' ? 'no TLS' : 'STARTTLS'} configured on the ${protocol} implicit port: tls-on-plaintext-port within the deadline`, async () => {
+        const info = useMailServers();
+        const deadlineMs = 1500;
+        const started = Date.now();
+        const report = await withoutLeaks(() =>
+          probeTls({ protocol, host: info.goodName, port: info[protocol].implicit, tls: configured }, context(deadlineMs, { extraCaPem: [info.caPem], dnsServers: [`127.0.0.1:${info.dns.port}`] })),
+        );
+        const took = Date.now() - started;
+        expect(took).toBeLessThan(deadlineMs);
+        // It waited for a greeting first: about half the time, not the whole deadline.
+        expect(took).toBeGreaterThanOrEqual(deadlineMs * 0.4);
+        expect(report.tcp).toMatchObject({ kind: 'connected' });
+        expect(report.tls).toMatchObject({ kind: 'tls-on-plaintext-port', proof: 'handshake' });
+        if (report.tls.kind !== 'tls-on-plaintext-port') throw new Error('unreachable');
+        expect(report.tls.tlsProtocol).toMatch(/^TLSv1\.[23]$/);
+        expect(report.tls.silentMs).toBeGreaterThanOrEqual(deadlineMs * 0.4);
+        expect(report.greeting).toBeUndefined();
+      });
+    }
+  }
+
+  it('STARTTLS on the implicit port with an untrusted certificate: still proven TLS (the certificate refusal is a TLS answer)', async () => {
     const info = useMailServers();
-    const started = Date.now();
-    const report = await withoutLeaks(() => probeTls({ protocol: 'imap', host: info.goodName, port: info.imap.implicit, tls: 'starttls' }, context(1500, { extraCaPem: [info.caPem], dnsServers: [`127.0.0.1:${info.dns.port}`] })));
-    expect(Date.now() - started).toBeLessThan(2500);
-    // The server waits for a ClientHello and we wait for a greeting: a greeting timeout.
-    expect(report.tls).toMatchObject({ kind: 'timeout', phase: 'greeting' });
+    const report = await withoutLeaks(() =>
+      probeTls({ protocol: 'imap', host: info.goodName, port: info.imap.implicit, tls: 'starttls' }, context(1500, { dnsServers: [`127.0.0.1:${info.dns.port}`] })),
+    );
+    expect(report.tls).toMatchObject({ kind: 'tls-on-plaintext-port', proof: 'certificate-error' });
+    if (report.tls.kind !== 'tls-on-plaintext-port') throw new Error('unreachable');
+    expect(report.tls.certificateCode).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED_CERT_IN_CHAIN/);
+  });
+
+  it('the TLS question sends no protocol command: STARTTLS on the SMTP implicit port gets no EHLO through', async () => {
+    const info = useMailServers();
+    const report = await withoutLeaks(() =>
+      probeTls({ protocol: 'smtp', host: info.goodName, port: info.smtp.implicit, tls: 'starttls' }, context(1500, { extraCaPem: [info.caPem], dnsServers: [`127.0.0.1:${info.dns.port}`] })),
+    );
+    expect(report.tls).toMatchObject({ kind: 'tls-on-plaintext-port', proof: 'handshake' });
+    // No EHLO was ever sent (the first connection never got a greeting, the second only did TLS): no echo.
+    expect(report.ehloEchoIp).toBeUndefined();
+    expect(report.capabilities).toEqual([]);
   });
 
   it('connects through the resolved address but verifies the configured name', async () => {
@@ -127,5 +165,20 @@ describe('probeTls on the wrong kind of port', () => {
     expect(report.tls).toMatchObject({ kind: 'established', verification: { ok: true } });
     const mismatch = await probeTls({ protocol: 'imap', host: 'imap.other.test', port: info.imap.implicit, tls: 'implicit', connectAddress: '127.0.0.1' }, context(3000, { extraCaPem: [info.caPem] }));
     expect(mismatch.tls).toMatchObject({ kind: 'established', verification: { ok: false, problem: 'hostname-mismatch' } });
+  });
+
+  it('a plaintext server that greets late (after half the time) is still read: the TLS question proves nothing there', async () => {
+    const server = await startHostileServer({ script: [{ waitMs: 1100 }, { write: '* OK [CAPABILITY IMAP4rev1] slow but fine\r\n' }, { stall: true }] });
+    try {
+      const report = await withoutLeaks(() => probeTls({ protocol: 'imap', host: '127.0.0.1', port: server.port, tls: 'none' }, context(2000)));
+      expect(report.tls).toEqual({ kind: 'not-applicable', reason: 'tls-off' });
+      expect(report.greeting).toBe('* OK [CAPABILITY IMAP4rev1] slow but fine');
+      expect(report.capabilities).toContain('IMAP4rev1');
+      // Two connections: ours, and the TLS question, whose ClientHello met the plaintext greeting.
+      expect(server.connections()).toBe(2);
+      expect(server.received()[1]?.charCodeAt(0)).toBe(0x16);
+    } finally {
+      await server.close();
+    }
   });
 });

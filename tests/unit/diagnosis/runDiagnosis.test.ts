@@ -9,6 +9,8 @@ import type { LoginOutcome, TlsOutcome } from '../../../shared/probes/outcomes';
 import { Secret } from '../../../electron/keychain/secret';
 import type { ProbeSet } from '../../../electron/diagnosis/probeSet';
 import { runDiagnosis } from '../../../electron/diagnosis/runDiagnosis';
+import { expectedServerFor } from '../../../electron/diagnosis/diagnoseAccounts';
+import type { ExpectedServer } from '../../../shared/model/managedPreferences';
 import type { LoginBudgetPort, LoginKey, RunDiagnosisInput } from '../../../electron/diagnosis/runDiagnosis';
 
 const server = (protocol: ServerSettings['protocol'], port: number): ServerSettings => ({
@@ -118,6 +120,52 @@ function input(overrides: Partial<RunDiagnosisInput> & { probes: ProbeSet; budge
     ...overrides,
   };
 }
+
+const itExpects: ExpectedServer = {
+  domain: 'example.test',
+  incomingHost: 'mail.example.test',
+  incomingPort: 993,
+  incomingTls: 'implicit',
+  outgoingHost: 'smtp.example.test',
+  outgoingPort: 465,
+  outgoingTls: 'implicit',
+};
+
+describe("IT's expected servers (managed preferences)", () => {
+  it('are chosen by the address domain, exactly and case-insensitively; the first matching entry wins', () => {
+    const other: ExpectedServer = { ...itExpects, domain: 'other.test', incomingHost: 'imap.other.test' };
+    const second: ExpectedServer = { ...itExpects, incomingHost: 'second.example.test' };
+    expect(expectedServerFor('Alice@Example.TEST', [other, itExpects, second])).toBe(itExpects);
+    expect(expectedServerFor('alice@sub.example.test', [itExpects])).toBeNull();
+    expect(expectedServerFor('alice@other.test', [itExpects])).toBeNull();
+    expect(expectedServerFor('no-domain', [itExpects])).toBeNull();
+    expect(expectedServerFor('alice@example.test', [])).toBeNull();
+  });
+
+  it("reach the verdict rules and the diagnosis: Mail's outgoing server differs from IT's", async () => {
+    const run = await runDiagnosis(
+      input({
+        probes: scriptedProbes({}, []),
+        budget: new RecordingBudget(true),
+        targets: [{ account, passwords: { incoming: new Secret('x'), outgoing: new Secret('x') }, expected: itExpects }],
+      }),
+    );
+    const diagnosis = run.accounts[0];
+    expect(diagnosis?.expected).toEqual(itExpects);
+    expect(diagnosis?.verdict).toMatchObject({
+      code: 'SERVER_DIFFERS_FROM_EXPECTED',
+      side: 'outgoing',
+      params: { expectedHost: 'smtp.example.test', expectedPort: 465, host: 'mail.example.test', port: 587, hostDiffers: true, works: true },
+    });
+    expect(diagnosis?.findings.filter((f) => f.code === 'SERVER_DIFFERS_FROM_EXPECTED').map((f) => f.side)).toEqual(['outgoing']);
+  });
+
+  it('without an expectation nothing is compared', async () => {
+    const run = await runDiagnosis(input({ probes: scriptedProbes({}, []), budget: new RecordingBudget(true) }));
+    expect(run.accounts[0]?.expected).toBeNull();
+    expect(run.accounts[0]?.verdict.code).toBe('OK');
+  });
+});
 
 describe('runDiagnosis', () => {
   it('logs in once per server after a verified TLS handshake, settles the budget, and takes the public IP from the EHLO echo', async () => {

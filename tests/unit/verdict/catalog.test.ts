@@ -99,7 +99,7 @@ describe('catalog wording', () => {
     badRole: 'outgoing', username: 'alice', domain: 'example.com', publishedHost: 'server42.host.example', publishedPort: 993, from: 'srv',
     identifier: 'smtp.old:alice', url: 'https://mail.example.com:2096/', count: 3, lastAt: '2026-03-04T11:00:00.000Z',
     lastMailAt: '2026-02-27T11:00:00.000Z', days: 5, pending: 2, provider: 'Google', portalHost: 'portal.example', errorCode: 'EIO',
-    detail: '554 go away', problem: 'read-problems',
+    detail: '554 go away', problem: 'read-problems', mode: 'TLS from the start', expectedHost: 'smtp.example.com', expectedPort: 587,
   };
 
   it.each(FAILURE_CODES.map((code) => [code] as const))('%s reads as complete, plain sentences', (code: FailureCode) => {

@@ -14,6 +14,7 @@ import type {
   StoredPasswordStatus,
 } from '../../../shared/model/account';
 import type { LoggedAuthReply, LoggedConnectFailure, MailEvidence } from '../../../shared/model/evidence';
+import type { ExpectedServer } from '../../../shared/model/managedPreferences';
 import type {
   CertificateProblem,
   CertificateSummary,
@@ -352,4 +353,22 @@ export function passwordsUnreadable(): Mod {
       outgoing: f.probes.outgoing === null ? null : { ...f.probes.outgoing, login: skippedLogin('no-password') },
     },
   });
+}
+
+/**
+ * IT's expected servers for example.com (managed preference ExpectedServers); by default exactly what the
+ * healthy baseline stores, so a scenario changes only what it is about.
+ */
+export function itExpects(patch: Partial<ExpectedServer> = {}): Mod {
+  const expected: ExpectedServer = {
+    domain: 'example.com',
+    incomingHost: HOST,
+    incomingPort: 993,
+    incomingTls: 'implicit',
+    outgoingHost: HOST,
+    outgoingPort: 465,
+    outgoingTls: 'implicit',
+    ...patch,
+  };
+  return (f) => ({ ...f, expected });
 }

@@ -75,6 +75,8 @@ const tlsArb: fc.Arbitrary<TlsOutcome | null> = fc.oneof(
     },
     { kind: 'starttls-not-offered' },
     { kind: 'plaintext-on-tls-port', firstBytes: '220 hello' },
+    { kind: 'tls-on-plaintext-port', proof: 'handshake', silentMs: 2500, tlsProtocol: 'TLSv1.3' },
+    { kind: 'tls-on-plaintext-port', proof: 'certificate-error', silentMs: 2500, certificateCode: 'CERT_HAS_EXPIRED' },
     { kind: 'handshake-failed', errorCode: 'ERR_SSL_WRONG_VERSION_NUMBER', message: 'wrong version' },
     { kind: 'timeout', phase: 'greeting', afterMs: 5000 },
     { kind: 'timeout', phase: 'handshake', afterMs: 5000 },
@@ -296,6 +298,19 @@ const factsArb: fc.Arbitrary<AccountFacts> = fc
     uptimeDays: fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }),
     mailEvidence: evidenceArb,
     noLogin: fc.boolean(),
+    // IT's expected servers (managed preferences): none, or any combination of hosts, ports and modes.
+    expected: fc.option(
+      fc.record({
+        domain: fc.constant('example.com'),
+        incomingHost: hosts,
+        incomingPort: ports,
+        incomingTls: tlsModes,
+        outgoingHost: hosts,
+        outgoingPort: ports,
+        outgoingTls: tlsModes,
+      }),
+      { nil: null },
+    ),
   })
   .map((r) => ({
     account: {
@@ -322,6 +337,7 @@ const factsArb: fc.Arbitrary<AccountFacts> = fc
     mailEvidence: r.mailEvidence,
     noLogin: r.noLogin,
     now: NOW,
+    expected: r.expected,
   }));
 
 /** Findings that say the server refused a side's saved credentials. */
@@ -436,6 +452,47 @@ describe('verdict properties (fast-check)', () => {
           if (step.status === 'warning') expect(placed.length).toBeGreaterThan(0);
           if (step.status === 'skipped' || step.status === 'not-applicable') expect(step.reason ?? '').not.toBe('');
           expect(['passed', 'failed', 'warning', 'skipped', 'not-applicable']).toContain(step.status);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  }, TIMEOUT_MS);
+
+  it('a port proven to speak TLS from the first byte is always a port/mode mismatch on that side, never a bare connection failure', () => {
+    fc.assert(
+      fc.property(factsArb, (f) => {
+        const { findings } = evaluateAccount(f);
+        const usable = f.internet.kind === 'online' || f.internet.kind === 'skipped';
+        for (const side of ['incoming', 'outgoing'] as const) {
+          const probe = f.probes[side];
+          if (!usable || probe?.tls?.kind !== 'tls-on-plaintext-port' || probe.tcp?.kind !== 'connected') continue;
+          const mismatch = findings.find((finding) => finding.code === 'TLS_MODE_PORT_MISMATCH' && finding.side === side);
+          expect(mismatch?.params.portSpeaks).toBe('implicit-tls');
+          expect(findings.some((finding) => finding.code === 'CONNECTION_FAILED' && finding.side === side)).toBe(false);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  }, TIMEOUT_MS);
+
+  it("IT's expected servers: a finding exactly on the sides whose stored host, port or mode differ; DNS's word then never raised", () => {
+    fc.assert(
+      fc.property(factsArb, (f) => {
+        const { findings } = evaluateAccount(f);
+        const expected = f.expected ?? null;
+        const onSides = findings.filter((finding) => finding.code === 'SERVER_DIFFERS_FROM_EXPECTED').map((finding) => finding.side);
+        if (expected === null) {
+          expect(onSides).toEqual([]);
+          return;
+        }
+        expect(findings.some((finding) => finding.code === 'SERVER_DIFFERS_FROM_PUBLISHED')).toBe(false);
+        for (const side of ['incoming', 'outgoing'] as const) {
+          const stored = f.account[side];
+          const it = side === 'incoming'
+            ? { host: expected.incomingHost, port: expected.incomingPort, tls: expected.incomingTls }
+            : { host: expected.outgoingHost, port: expected.outgoingPort, tls: expected.outgoingTls };
+          const differs = stored !== null && (stored.host.toLowerCase() !== it.host.toLowerCase() || stored.port !== it.port || stored.tls !== it.tls);
+          expect(onSides.includes(side), `${side} differs=${String(differs)}`).toBe(differs);
         }
       }),
       { numRuns: RUNS },

@@ -23,6 +23,7 @@ import {
   hoursBefore,
   imapRejected,
   internet,
+  itExpects,
   loggedReply,
   loginOf,
   mailLog,
@@ -397,6 +398,97 @@ const SCENARIOS: readonly Scenario[] = [
     absent: ['CONNECTION_FAILED'],
   },
   {
+    name: '993 set to STARTTLS: the probe proved the port speaks TLS from the first byte; use the STARTTLS port',
+    facts: facts(
+      settingsOf('incoming', { tls: 'starttls' }),
+      tlsOf('incoming', { kind: 'tls-on-plaintext-port', proof: 'handshake', silentMs: 2500, tlsProtocol: 'TLSv1.3' }, skippedLogin('connection-failed')),
+    ),
+    verdict: 'TLS_MODE_PORT_MISMATCH',
+    side: 'incoming',
+    params: { observed: 'tls-first', portSpeaks: 'implicit-tls', fix: 'starttls-port', suggestedPort: 143, port: 993 },
+    absent: ['CONNECTION_FAILED', 'TLS_HANDSHAKE_FAILED'],
+    steps: { 'server-reachable': 'failed' },
+    says: ['port 993 uses TLS from the start', 'port to 143 (the port for STARTTLS)'],
+  },
+  {
+    name: 'SMTP 465 set to STARTTLS (certificate refused on the TLS question, still TLS): the submission port 587',
+    facts: facts(
+      settingsOf('outgoing', { tls: 'starttls' }),
+      tlsOf('outgoing', { kind: 'tls-on-plaintext-port', proof: 'certificate-error', silentMs: 2500, certificateCode: 'CERT_HAS_EXPIRED' }, skippedLogin('connection-failed')),
+    ),
+    verdict: 'TLS_MODE_PORT_MISMATCH',
+    side: 'outgoing',
+    params: { portSpeaks: 'implicit-tls', fix: 'starttls-port', suggestedPort: 587 },
+    absent: ['TLS_CERT_EXPIRED', 'CONNECTION_FAILED'],
+    says: ['587'],
+  },
+  {
+    name: 'non-standard port 2993 with no encryption, but the port speaks TLS: turn on "Use TLS/SSL", keep the port',
+    facts: facts(
+      settingsOf('incoming', { port: 2993, tls: 'none' }),
+      tlsOf('incoming', { kind: 'tls-on-plaintext-port', proof: 'handshake', silentMs: 2500, tlsProtocol: 'TLSv1.2' }, skippedLogin('connection-failed')),
+    ),
+    verdict: 'TLS_MODE_PORT_MISMATCH',
+    params: { observed: 'tls-first', fix: 'turn-on-tls', suggestedPort: 2993, port: 2993 },
+    absent: ['CONNECTION_FAILED'],
+    says: ['turn on "Use TLS/SSL" for the incoming (receiving) server and keep port 2993', 'does not match how the server there starts'],
+  },
+  {
+    name: '993 set to implicit TLS but the server there greets in plain text: suggest the STARTTLS port, not 993 again',
+    facts: facts(tlsOf('incoming', { kind: 'plaintext-on-tls-port', firstBytes: '* OK Dovecot ready.' }, skippedLogin('connection-failed'))),
+    verdict: 'TLS_MODE_PORT_MISMATCH',
+    params: { observed: 'plaintext', portSpeaks: 'plaintext', fix: 'starttls-port', suggestedPort: 143 },
+  },
+  // ---------------------------------------------------------------- IT's expected servers (managed preferences)
+  {
+    name: 'Mail matches what IT set: OK, and what the domain publishes is not raised (IT outranks DNS)',
+    facts: facts(
+      itExpects(),
+      published([{ protocol: 'imap', host: 'server42.host.example', port: 993, tls: 'implicit', from: 'srv' }]),
+    ),
+    verdict: 'OK',
+    absent: ['SERVER_DIFFERS_FROM_EXPECTED', 'SERVER_DIFFERS_FROM_PUBLISHED'],
+  },
+  {
+    name: 'IT set another outgoing server and port; Mail\'s works: a warning naming what IT expects',
+    facts: facts(itExpects({ outgoingHost: 'smtp.example.com', outgoingPort: 587, outgoingTls: 'starttls' })),
+    verdict: 'SERVER_DIFFERS_FROM_EXPECTED',
+    side: 'outgoing',
+    params: { expectedHost: 'smtp.example.com', expectedPort: 587, hostDiffers: true, portDiffers: true, tlsDiffers: true, works: true },
+    absent: ['SERVER_DIFFERS_FROM_PUBLISHED'],
+    steps: { 'server-reachable': 'warning' },
+    says: ['your IT department set smtp.example.com, port 587 with STARTTLS for example.com', 'to smtp.example.com, port 587, with "Use TLS/SSL" on'],
+  },
+  {
+    name: 'IT set implicit TLS, Mail has STARTTLS on 993 and the probe proved TLS: the port mismatch leads, IT mismatch is a failure too',
+    facts: facts(
+      itExpects(),
+      settingsOf('incoming', { tls: 'starttls' }),
+      tlsOf('incoming', { kind: 'tls-on-plaintext-port', proof: 'handshake', silentMs: 2500 }, skippedLogin('connection-failed')),
+    ),
+    verdict: 'TLS_MODE_PORT_MISMATCH',
+    findings: ['SERVER_DIFFERS_FROM_EXPECTED'],
+  },
+  {
+    name: 'the old host no longer exists: DNS_NOT_FOUND suggests the host IT set before what DNS publishes',
+    facts: facts(
+      itExpects({ incomingHost: 'imap.example.com' }),
+      settingsOf('incoming', { host: 'mail.old-example.com' }),
+      resolutionOf('incoming', { kind: 'not-found', host: 'mail.old-example.com' }),
+      published([{ protocol: 'imap', host: 'server42.host.example', port: 993, tls: 'implicit', from: 'autoconfig' }]),
+    ),
+    verdict: 'DNS_NOT_FOUND',
+    params: { suggestedHost: 'imap.example.com' },
+    findings: ['SERVER_DIFFERS_FROM_EXPECTED'],
+    absent: ['SERVER_DIFFERS_FROM_PUBLISHED'],
+  },
+  {
+    name: 'IT set another incoming host and Mail\'s refuses the connection: PORT_REFUSED leads, the IT mismatch is a failure beside it',
+    facts: facts(itExpects({ incomingHost: 'imap.example.com' }), tcpOf('incoming', refused), webmail()),
+    verdict: 'PORT_REFUSED',
+    findings: ['SERVER_DIFFERS_FROM_EXPECTED'],
+  },
+  {
     name: 'port/mode mismatch not tested live (143 with implicit TLS, no probe): a warning',
     facts: facts(settingsOf('incoming', { port: 143, tls: 'implicit' }), noProbe('incoming')),
     verdict: 'TLS_MODE_PORT_MISMATCH',
@@ -740,6 +832,26 @@ describe('verdict details', () => {
     const summaries = result.steps.find((step) => step.id === 'server-reachable')?.evidence.map((item) => item.summary) ?? [];
     expect(summaries).toContain(`Connected to ${HOST} port 993 (192.0.2.10) in 30 ms.`);
     expect(summaries.some((summary) => summary.includes(`valid for ${HOST} until 2026-04-01 00:00 UTC`))).toBe(true);
+  });
+
+  it("IT's expected server: warning while Mail's setting works, failure when that side failed live", () => {
+    const works = evaluateAccount(facts(itExpects({ incomingHost: 'imap.example.com' })));
+    expect(works.findings.find((f) => f.code === 'SERVER_DIFFERS_FROM_EXPECTED')).toMatchObject({ side: 'incoming', severity: 'warning' });
+    const fails = evaluateAccount(facts(itExpects({ incomingHost: 'imap.example.com' }), tcpOf('incoming', refused), webmail()));
+    expect(fails.findings.find((f) => f.code === 'SERVER_DIFFERS_FROM_EXPECTED')).toMatchObject({ side: 'incoming', severity: 'failure' });
+    // Only the differing side is named; the outgoing side matches what IT set.
+    expect(fails.findings.filter((f) => f.code === 'SERVER_DIFFERS_FROM_EXPECTED').map((f) => f.side)).toEqual(['incoming']);
+  });
+
+  it('a port that speaks TLS from the first byte shows as evidence under the server step', () => {
+    const result = evaluateAccount(
+      facts(
+        settingsOf('incoming', { tls: 'starttls' }),
+        tlsOf('incoming', { kind: 'tls-on-plaintext-port', proof: 'handshake', silentMs: 2500, tlsProtocol: 'TLSv1.3' }, skippedLogin('connection-failed')),
+      ),
+    );
+    const summaries = result.steps.find((step) => step.id === 'server-reachable')?.evidence.map((item) => item.summary) ?? [];
+    expect(summaries).toContain(`${HOST} port 993 said nothing in plain text for 2.5 seconds, but answered a secure connection at once (TLSv1.3): it uses TLS from the start.`);
   });
 
   it('a skipped step carries its plain reason', () => {
