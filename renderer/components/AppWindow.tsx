@@ -234,12 +234,14 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
                   statuses={stepStatusesFor(state, shownId)}
                   steps={busy && isBeingChecked(state, shownId) ? null : (result?.diagnosis.steps ?? null)}
                   findings={result?.diagnosis.findings ?? []}
+                  mailEvidence={busy && isBeingChecked(state, shownId) ? null : result?.diagnosis.mailEvidence}
+                  verdict={result?.diagnosis.verdict ?? null}
                 />
               )}
               {result !== undefined && !(busy && isBeingChecked(state, shownId ?? '')) && (
                 <>
                   <MismatchPanel diagnosis={result.diagnosis} />
-                  <MailSawPanel evidence={result.diagnosis.mailEvidence} />
+                  <MailSawPanel diagnosis={result.diagnosis} />
                 </>
               )}
               <AdminToolsSlot enabled={false} />

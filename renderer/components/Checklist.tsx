@@ -1,13 +1,17 @@
 /**
  * The helpdesk's nine steps for one account, with their live state. A finished step opens (a native
  * <details>, so keyboard and VoiceOver work without extra code) to what was found: the catalog's plain
- * words first, the raw detail (server replies, certificate names) second, in monospace.
+ * words first, the raw detail (server replies, certificate names) second, in monospace. What Mail
+ * itself recorded (its connection log, macOS's credential note) is listed apart from what this run's
+ * checks saw, with its times in the person's own time zone.
  */
 import { CHECKLIST_STEPS } from '../../shared/checklist/steps';
 import type { ChecklistStepId, StepStatus } from '../../shared/checklist/steps';
-import type { ChecklistStep, Finding } from '../../shared/diagnosis/types';
+import type { ChecklistStep, EvidenceItem, Finding } from '../../shared/diagnosis/types';
+import type { MailEvidence } from '../../shared/model/evidence';
 import { OWNER_LABELS, STEP_TITLES, stepForFinding } from '../../shared/verdict/catalog';
 import type { LiveSteps } from '../state/diagnosisReducer';
+import { mailSawInChecklist } from './MailSawPanel';
 import { STEP_STATUS_LABELS, describeLocally } from './presentation';
 
 export interface ChecklistProps {
@@ -16,9 +20,14 @@ export interface ChecklistProps {
   /** The finished steps (evidence, reasons), when the run is over. */
   readonly steps: readonly ChecklistStep[] | null;
   readonly findings: readonly Finding[];
+  /** What Mail and macOS recorded, when the run could read it. */
+  readonly mailEvidence?: MailEvidence | null;
+  /** The verdict the banner above already explains with its next step (not repeated here). */
+  readonly verdict?: Pick<Finding, 'code' | 'side'> | null;
 }
 
-export function Checklist({ statuses, steps, findings }: ChecklistProps) {
+export function Checklist({ statuses, steps, findings, mailEvidence, verdict }: ChecklistProps) {
+  const mailSaw = mailSawInChecklist(mailEvidence);
   const detailsById = new Map<ChecklistStepId, ChecklistStep>((steps ?? []).map((step) => [step.id, step]));
   return (
     <section className="panel" aria-labelledby="checklist-heading">
@@ -36,6 +45,8 @@ export function Checklist({ statuses, steps, findings }: ChecklistProps) {
               status={status}
               step={step}
               findings={findings.filter((finding) => step?.findings.includes(finding.code) === true)}
+              mailSaw={mailSaw}
+              verdict={verdict ?? null}
             />
           );
         })}
@@ -51,14 +62,25 @@ function StepRow(props: {
   readonly status: StepStatus;
   readonly step: ChecklistStep | undefined;
   readonly findings: readonly Finding[];
+  readonly mailSaw: ReadonlyMap<string, EvidenceItem>;
+  readonly verdict: Pick<Finding, 'code' | 'side'> | null;
 }) {
   const { step, status } = props;
+  const checked: EvidenceItem[] = [];
+  const mailSaw: EvidenceItem[] = [];
+  for (const item of step?.evidence ?? []) {
+    const fromMail = props.mailSaw.get(item.summary);
+    if (fromMail === undefined) checked.push(item);
+    else mailSaw.push(fromMail);
+  }
+  const title = STEP_TITLES[props.id];
+  const mailSawHeadingId = `mail-saw-${props.id}`;
   const hasDetail = step !== undefined && (step.evidence.length > 0 || step.reason !== undefined || props.findings.length > 0);
   const heading = (
     <span className="step-line">
       <StatusIcon status={status} />
       <span className="step-title">
-        <span className="step-number">{props.order}.</span> {STEP_TITLES[props.id]}
+        <span className="step-number">{props.order}.</span> {title}
         {hasDetail && <span className="step-chevron" aria-hidden="true" />}
       </span>
       <span className={`step-status step-status-${status}`}>{STEP_STATUS_LABELS[status]}</span>
@@ -87,27 +109,50 @@ function StepRow(props: {
               <div key={`${finding.code}:${finding.side}`} className="step-finding">
                 <p className="step-finding-title">{words.title}</p>
                 {ownStep && <p>{words.explanation}</p>}
+                {/* A finding that is not the verdict has no banner: its next step (how to turn Mail's
+                    connection log on, until when macOS suppresses the prompt) is said here. */}
+                {ownStep && !isVerdict(finding, props.verdict) && (
+                  <p className="step-finding-next">
+                    <span className="step-finding-next-label">Next step:</span> {words.nextStep}
+                  </p>
+                )}
               </div>
             );
           })}
-          {step.evidence.length > 0 && (
-            <ul className="evidence-list" aria-label={`What Mail Doctor saw: ${STEP_TITLES[props.id]}`}>
-              {step.evidence.map((item, index) => (
-                <li key={index} className="evidence">
-                  <p className="evidence-summary">{item.summary}</p>
-                  {item.raw !== undefined && (
-                    <pre className="evidence-raw">
-                      <code>{item.raw}</code>
-                    </pre>
-                  )}
-                </li>
-              ))}
-            </ul>
+          {checked.length > 0 && <EvidenceList items={checked} label={`What Mail Doctor saw: ${title}`} />}
+          {mailSaw.length > 0 && (
+            <>
+              <h3 id={mailSawHeadingId} className="evidence-heading">
+                What Mail itself saw
+              </h3>
+              <EvidenceList items={mailSaw} labelledBy={mailSawHeadingId} />
+            </>
           )}
           <p className="step-owner">Who can act on this step: {props.owner}</p>
         </div>
       </details>
     </li>
+  );
+}
+
+function isVerdict(finding: Finding, verdict: Pick<Finding, 'code' | 'side'> | null): boolean {
+  return verdict !== null && verdict.code === finding.code && verdict.side === finding.side;
+}
+
+function EvidenceList(props: { readonly items: readonly EvidenceItem[]; readonly label?: string; readonly labelledBy?: string }) {
+  return (
+    <ul className="evidence-list" aria-label={props.label} aria-labelledby={props.labelledBy}>
+      {props.items.map((item, index) => (
+        <li key={index} className="evidence">
+          <p className="evidence-summary">{item.summary}</p>
+          {item.raw !== undefined && (
+            <pre className="evidence-raw">
+              <code>{item.raw}</code>
+            </pre>
+          )}
+        </li>
+      ))}
+    </ul>
   );
 }
 

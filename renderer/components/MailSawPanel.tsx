@@ -1,65 +1,174 @@
 /**
  * What Mail itself recorded (its connection log, macOS's note of a refused password request, when
  * mail last arrived), with the times, in the catalog's evidence words. Shown only when the run could
- * read it.
+ * read it. Per server, Mail's latest login reply sits beside what this run's own login saw: one side
+ * refused and the other accepted is the password mismatch, even when no password could be read.
  */
 import type { MailEvidence } from '../../shared/model/evidence';
-import type { EvidenceItem } from '../../shared/diagnosis/types';
+import type { ServerRole } from '../../shared/model/account';
+import type { AccountDiagnosis, EvidenceItem, FindingParams } from '../../shared/diagnosis/types';
 import { evidenceItem } from '../../shared/verdict/catalog';
+import type { EvidenceLabel } from '../../shared/verdict/catalog';
+import { loginEvidence } from '../../shared/verdict/evidence';
 import { LOCAL_TEXT_FORMAT } from './presentation';
 
-/** The most recent entries are what matter; older ones stay in the report. */
-const MAX_REPLIES = 4;
-
-export function mailSawItems(evidence: MailEvidence): EvidenceItem[] {
-  const items: EvidenceItem[] = [];
-  const log = evidence.connectionLog;
-  const replies = [...log.authReplies].sort((a, b) => b.at.localeCompare(a.at)).slice(0, MAX_REPLIES);
-  for (const reply of replies) {
-    items.push(evidenceItem('mailLogReply', { replyAt: reply.at, host: reply.host, result: reply.result }, LOCAL_TEXT_FORMAT, reply.serverText));
-  }
-  const failuresByServer = new Map<string, { host: string; port: number; count: number; lastAt: string }>();
-  for (const failure of log.connectFailures) {
-    const key = `${failure.host}:${String(failure.port)}`;
-    const known = failuresByServer.get(key);
-    if (known === undefined) failuresByServer.set(key, { host: failure.host, port: failure.port, count: 1, lastAt: failure.at });
-    else failuresByServer.set(key, { ...known, count: known.count + 1, lastAt: failure.at > known.lastAt ? failure.at : known.lastAt });
-  }
-  for (const failures of failuresByServer.values()) items.push(evidenceItem('mailLogConnectFailures', failures, LOCAL_TEXT_FORMAT));
-  if (evidence.credentialState.renewalRejectedAt !== undefined) {
-    items.push(evidenceItem('credentialRejected', { rejectedAt: evidence.credentialState.renewalRejectedAt }, LOCAL_TEXT_FORMAT));
-  }
-  if (evidence.mailbox.lastMailReceivedAt !== undefined) {
-    items.push(
-      evidenceItem(
-        'lastMail',
-        { lastMailAt: evidence.mailbox.lastMailReceivedAt, pending: evidence.mailbox.pendingLocalActions ?? 0 },
-        LOCAL_TEXT_FORMAT,
-      ),
-    );
-  }
-  return items;
+interface MailSawEntry {
+  readonly label: EvidenceLabel;
+  readonly params: FindingParams;
+  readonly raw?: string;
 }
 
-export function MailSawPanel({ evidence }: { readonly evidence: MailEvidence | null | undefined }) {
+function newestFirstByTime<T extends { readonly at: string }>(entries: readonly T[]): T[] {
+  return [...entries].sort((a, b) => (Date.parse(b.at) || 0) - (Date.parse(a.at) || 0));
+}
+
+/** Unfinished connects per server, grouped the way shared/verdict/evidence.ts groups them for the checklist. */
+function connectFailuresByServer(evidence: MailEvidence): MailSawEntry[] {
+  const byServer = new Map<string, { host: string; port: number; count: number; lastAt: string }>();
+  for (const failure of evidence.connectionLog.connectFailures) {
+    const key = `${failure.host.toLowerCase()}:${String(failure.port)}`;
+    const seen = byServer.get(key);
+    const later = seen === undefined || (Date.parse(failure.at) || 0) > (Date.parse(seen.lastAt) || 0);
+    byServer.set(key, {
+      host: failure.host,
+      port: failure.port,
+      count: (seen?.count ?? 0) + 1,
+      lastAt: later ? failure.at : (seen?.lastAt ?? failure.at),
+    });
+  }
+  return [...byServer.values()].map((server) => ({ label: 'mailLogConnectFailures', params: { ...server } }));
+}
+
+/** Every statement the run can make from Mail's own records (the checklist shows them per step). */
+function allMailSawEntries(evidence: MailEvidence): MailSawEntry[] {
+  const entries: MailSawEntry[] = evidence.connectionLog.authReplies.map((reply) => ({
+    label: 'mailLogReply',
+    params: { replyAt: reply.at, host: reply.host, result: reply.result },
+    raw: reply.serverText,
+  }));
+  entries.push(...connectFailuresByServer(evidence));
+  if (evidence.connectionLog.outcome.kind === 'absent') entries.push({ label: 'mailLogOff', params: {} });
+  const credential = evidence.credentialState;
+  if (credential.renewalRejectedAt !== undefined) entries.push({ label: 'credentialRejected', params: { rejectedAt: credential.renewalRejectedAt } });
+  if (credential.authenticatedFlag !== undefined) entries.push({ label: 'authenticatedFlag', params: { authenticated: credential.authenticatedFlag } });
+  const mailbox = evidence.mailbox;
+  if (mailbox.lastMailReceivedAt !== undefined) {
+    entries.push({ label: 'lastMail', params: { lastMailAt: mailbox.lastMailReceivedAt, pending: mailbox.pendingLocalActions ?? 0 } });
+  }
+  return entries;
+}
+
+/**
+ * Main words the checklist's evidence once, in the fixed UTC format the CLI and the report use. The
+ * items that come from Mail's own records are found by exactly those words (the same catalog function
+ * with its default format, so nothing is guessed from the text) and worded again in the person's time.
+ */
+export function mailSawInChecklist(evidence: MailEvidence | null | undefined): ReadonlyMap<string, EvidenceItem> {
+  const byMainWords = new Map<string, EvidenceItem>();
+  if (evidence === null || evidence === undefined) return byMainWords;
+  for (const entry of allMailSawEntries(evidence)) {
+    byMainWords.set(evidenceItem(entry.label, entry.params).summary, evidenceItem(entry.label, entry.params, LOCAL_TEXT_FORMAT, entry.raw));
+  }
+  return byMainWords;
+}
+
+const SIDES: readonly { readonly side: ServerRole; readonly label: string }[] = [
+  { side: 'incoming', label: 'Incoming (receiving)' },
+  { side: 'outgoing', label: 'Outgoing (sending)' },
+];
+
+/** Mail's newest login reply from this side's server, in the person's time. */
+function latestMailReply(evidence: MailEvidence, side: ServerRole): EvidenceItem | null {
+  const reply = newestFirstByTime(evidence.connectionLog.authReplies.filter((entry) => entry.side === side))[0];
+  if (reply === undefined) return null;
+  return evidenceItem('mailLogReply', { replyAt: reply.at, host: reply.host, result: reply.result }, LOCAL_TEXT_FORMAT, reply.serverText);
+}
+
+/** What this run's own login to the side's server saw, in the same words as the checklist. */
+function liveLogin(diagnosis: AccountDiagnosis, side: ServerRole): EvidenceItem | null {
+  const probe = diagnosis.probes[side];
+  if (probe === null) return null;
+  const items: EvidenceItem[] = [];
+  loginEvidence(side, probe.login, (label, params, raw) => items.push(evidenceItem(label, params, LOCAL_TEXT_FORMAT, raw)));
+  return items[0] ?? null;
+}
+
+/** The rest of what Mail and macOS recorded: unfinished connects, the refused password request, the last mail. */
+function otherMailSawItems(evidence: MailEvidence): EvidenceItem[] {
+  const entries: MailSawEntry[] = connectFailuresByServer(evidence);
+  if (evidence.credentialState.renewalRejectedAt !== undefined) {
+    entries.push({ label: 'credentialRejected', params: { rejectedAt: evidence.credentialState.renewalRejectedAt } });
+  }
+  if (evidence.mailbox.lastMailReceivedAt !== undefined) {
+    entries.push({
+      label: 'lastMail',
+      params: { lastMailAt: evidence.mailbox.lastMailReceivedAt, pending: evidence.mailbox.pendingLocalActions ?? 0 },
+    });
+  }
+  return entries.map((entry) => evidenceItem(entry.label, entry.params, LOCAL_TEXT_FORMAT, entry.raw));
+}
+
+function Evidence({ item }: { readonly item: EvidenceItem }) {
+  return (
+    <>
+      <p className="evidence-summary">{item.summary}</p>
+      {item.raw !== undefined && item.raw !== '' && (
+        <pre className="evidence-raw">
+          <code>{item.raw}</code>
+        </pre>
+      )}
+    </>
+  );
+}
+
+export function MailSawPanel({ diagnosis }: { readonly diagnosis: AccountDiagnosis }) {
+  const evidence = diagnosis.mailEvidence;
   if (evidence === null || evidence === undefined) return null;
-  const items = mailSawItems(evidence);
-  if (items.length === 0) return null;
+  const logOff = evidence.connectionLog.outcome.kind === 'absent';
+  const sides = SIDES.filter(({ side }) => diagnosis.account[side] !== null).map((entry) => ({
+    ...entry,
+    mail: latestMailReply(evidence, entry.side),
+    live: liveLogin(diagnosis, entry.side),
+  }));
+  const others = otherMailSawItems(evidence);
+  const anyReply = sides.some((entry) => entry.mail !== null);
+  if (!anyReply && others.length === 0) return null;
+  const noReply = logOff ? evidenceItem('mailLogOff', {}).summary : '—';
   return (
     <section className="panel" aria-labelledby="mail-saw-heading">
       <h2 id="mail-saw-heading">What Mail itself saw</h2>
-      <ul className="evidence-list">
-        {items.map((item, index) => (
-          <li key={index} className="evidence">
-            <p className="evidence-summary">{item.summary}</p>
-            {item.raw !== undefined && (
-              <pre className="evidence-raw">
-                <code>{item.raw}</code>
-              </pre>
-            )}
-          </li>
-        ))}
-      </ul>
+      {anyReply && (
+        <div className="table-scroll">
+          <table className="mismatch-table mail-saw-table">
+            <caption className="visually-hidden">Each server's last answer to Mail's login, beside what Mail Doctor's own login saw</caption>
+            <thead>
+              <tr>
+                <th scope="col">Server</th>
+                <th scope="col">What Mail saw</th>
+                <th scope="col">What Mail Doctor saw just now</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sides.map((entry) => (
+                <tr key={entry.side}>
+                  <th scope="row">{entry.label}</th>
+                  <td className="cell">{entry.mail === null ? noReply : <Evidence item={entry.mail} />}</td>
+                  <td className="cell">{entry.live === null ? '—' : <Evidence item={entry.live} />}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {others.length > 0 && (
+        <ul className="evidence-list" aria-label="Also recorded by Mail and macOS">
+          {others.map((item, index) => (
+            <li key={index} className="evidence">
+              <Evidence item={item} />
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }

@@ -87,6 +87,16 @@ function tlsEvidence(probe: ServerProbeResult, tls: TlsOutcome, add: Add): void 
     case 'plaintext-on-tls-port':
       add('tlsPlaintext', { host, port: probe.port }, tls.firstBytes);
       return;
+    case 'tls-on-plaintext-port':
+      add('tlsFromFirstByte', {
+        host,
+        port: probe.port,
+        duration: formatDuration(tls.silentMs),
+        proof: tls.proof,
+        tlsProtocol: tls.tlsProtocol ?? 'TLS',
+        certificateCode: tls.certificateCode ?? 'unknown',
+      });
+      return;
     case 'handshake-failed':
       add('tlsHandshakeFailed', { host, errorCode: tls.errorCode }, tls.message);
       return;
@@ -138,7 +148,8 @@ function serverEvidence(probe: ServerProbeResult, add: Add): void {
   if (probe.tls !== null) tlsEvidence(probe, probe.tls, add);
 }
 
-function loginEvidence(role: Side, login: LoginOutcome, add: Add): void {
+/** A live login outcome in the catalog's evidence words (the window shows it beside what Mail saw). */
+export function loginEvidence(role: Side, login: LoginOutcome, add: Add): void {
   switch (login.kind) {
     case 'accepted':
       add('loginAccepted', { role, duration: formatDuration(login.durationMs) }, login.mechanism);

@@ -10,9 +10,28 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import type { MacHome } from '../fixtures/buildMacHome';
+import {
+  CANARY_PASSWORD,
+  CANARY_SASL_PLAIN,
+  imapLoginTranscript,
+  logFileName,
+  smtpLoginTranscript,
+  writeMailEvidenceFixtures,
+} from '../fixtures/evidence';
 import { dropPort, firewallFaultsUnavailableReason, startFaultProxy } from '../servers/faults';
 import type { Rig, WindowPreview } from './support/windowScenarios';
-import { ALICE_DESCRIPTION, NOBODY, aliceHome, lockedHome, startRig, startWindowPreview, unlockHome } from './support/windowScenarios';
+import {
+  ALICE_DESCRIPTION,
+  ALICE_INCOMING_UUID,
+  ALICE_OUTGOING_UUID,
+  NOBODY,
+  aliceHome,
+  lockedHome,
+  startRig,
+  startWindowPreview,
+  unlockHome,
+} from './support/windowScenarios';
+import type { KeychainRefusal } from './support/windowScenarios';
 
 const screenshotsDir = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
@@ -292,4 +311,125 @@ test('test another account: the typed password is used once and cleared', async 
   await page.getByRole('button', { name: 'Check again', exact: true }).click();
   await expect(page.getByRole('region', { name: 'Test another account' }).getByLabel('Password (optional)')).toHaveValue('');
   await expect(page.locator('body')).not.toContainText(info.users.bob.password);
+});
+
+/** The saved passwords are held where no other app may read them (the stand-in `security` refuses, exit 51). */
+const KEYCHAIN_REFUSES: KeychainRefusal = { kind: 'refused', exitCode: 51 };
+
+/**
+ * A time `minutesAgo` in the past, 10 s into its minute: the log lines a few seconds later still fall in
+ * the same minute, so the window's minute-precision time is unambiguous.
+ */
+function minutesAgo(minutes: number): Date {
+  const at = Date.now() - minutes * 60_000;
+  return new Date(at - (at % 60_000) + 10_000);
+}
+
+/** A time as this browser's window shows it: the person's locale and time zone, day and minute. */
+function shownTime(page: Page, at: Date): Promise<string> {
+  return page.evaluate(
+    (iso) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)),
+    at.toISOString(),
+  );
+}
+
+test.describe("what Mail itself saw, in a time zone that is not the machine's", () => {
+  // The window shows the person's own time: a zone far from the test machine's UTC proves it is not UTC.
+  test.use({ timezoneId: 'America/Los_Angeles', locale: 'en-US' });
+
+  test("passwords unreadable, Mail's log shows the incoming server refusing: the verdict names the incoming side", async ({ page }) => {
+    const { info } = requireRig();
+    const rejectedAt = minutesAgo(3 * 60);
+    const home = track(await aliceHome(info, { imapPassword: KEYCHAIN_REFUSES, smtpPassword: KEYCHAIN_REFUSES, credentialRejectedAt: rejectedAt }));
+    const refusedAt = minutesAgo(20);
+    const acceptedAt = new Date(refusedAt.getTime() + 30_000);
+    writeMailEvidenceFixtures(home.home, {
+      connectionLogs: {
+        [logFileName(info.goodName, ALICE_INCOMING_UUID)]: imapLoginTranscript({ host: info.goodName, port: info.imap.implicit, at: refusedAt, result: 'rejected' }),
+        [logFileName(info.goodName, ALICE_OUTGOING_UUID)]: smtpLoginTranscript({ host: info.goodName, port: info.smtp.starttls, at: acceptedAt, result: 'accepted' }),
+      },
+    });
+    await open(page, { rig, home });
+    await checkMyMail(page);
+
+    const refusedShown = await shownTime(page, refusedAt);
+    const acceptedShown = await shownTime(page, acceptedAt);
+    const liftsShown = await shownTime(page, new Date(rejectedAt.getTime() + 24 * 3_600_000));
+    // The machine runs in UTC and the window in Los Angeles: the two must differ for this test to mean anything.
+    expect(refusedShown).not.toContain(`${String(refusedAt.getUTCHours() % 12 || 12)}:${String(refusedAt.getUTCMinutes()).padStart(2, '0')}`);
+
+    // No password was read, yet the verdict names the incoming server's saved password as the stale one.
+    const verdict = page.getByRole('status', { name: 'Mail saved two different passwords for this account' });
+    await expect(verdict).toBeVisible();
+    await expect(verdict).toContainText(`the incoming server (${info.goodName}) refusing Mail's saved password at ${refusedShown}`);
+    await expect(verdict).toContainText(`accepted Mail at ${acceptedShown}`);
+    await expect(verdict).toContainText("type your current password into the incoming server's password field");
+    await expect(accountButton(page)).toContainText('Problem found');
+
+    // The "what Mail saw" panel: per server, the server's own words and when, beside what this run's login saw.
+    const mailSaw = page.getByRole('region', { name: 'What Mail itself saw' });
+    const incomingRow = mailSaw.getByRole('row', { name: /Incoming \(receiving\)/ });
+    await expect(incomingRow.getByRole('cell').nth(0)).toContainText(`At ${refusedShown}, Mail's log shows ${info.goodName} refusing Mail's login.`);
+    await expect(incomingRow.getByRole('cell').nth(0)).toContainText('NO [AUTHENTICATIONFAILED] Authentication failed.');
+    await expect(incomingRow.getByRole('cell').nth(1)).toContainText('Login to the incoming server not tried: No saved password could be read to test.');
+    const outgoingRow = mailSaw.getByRole('row', { name: /Outgoing \(sending\)/ });
+    await expect(outgoingRow.getByRole('cell').nth(0)).toContainText(`At ${acceptedShown}, Mail's log shows ${info.goodName} accepting Mail's login.`);
+    await expect(outgoingRow.getByRole('cell').nth(0)).toContainText('235 2.7.0 Authentication successful');
+    await expect(outgoingRow.getByRole('cell').nth(1)).toContainText('Login to the outgoing server not tried');
+    await expect(mailSaw.getByRole('list', { name: 'Also recorded by Mail and macOS' })).toContainText(
+      `At ${await shownTime(page, rejectedAt)}, macOS noted a dismissed or refused password request for this account.`,
+    );
+    await expect(mailSaw).not.toContainText('UTC');
+
+    // Step 5: what Mail saw (in the person's time, never the report's UTC), apart from what this run's
+    // checks saw, and the suppressed prompt with when Mail will ask again.
+    const incomingStep = step(page, 'Receiving: login with the saved password');
+    await expect(incomingStep).toContainText('Problem found');
+    const incomingMailSaw = incomingStep.getByRole('list', { name: 'What Mail itself saw' });
+    await expect(incomingMailSaw).toContainText(`At ${refusedShown}, Mail's log shows ${info.goodName} refusing Mail's login.`);
+    await expect(incomingMailSaw).toContainText('NO [AUTHENTICATIONFAILED] Authentication failed.');
+    await expect(incomingMailSaw).not.toContainText('UTC');
+    await expect(incomingStep.getByRole('list', { name: /What Mail Doctor saw/ })).toContainText(
+      'Login to the incoming server not tried: No saved password could be read to test.',
+    );
+    await expect(incomingStep).toContainText(`macOS will not ask for the password again until ${liftsShown}`);
+    // Step 6: the outgoing server accepted Mail's login.
+    const outgoingStep = step(page, 'Sending: outgoing login and settings');
+    if ((await outgoingStep.locator('details').getAttribute('open')) === null) await outgoingStep.getByText('Sending: outgoing login and settings').click();
+    const outgoingMailSaw = outgoingStep.getByRole('list', { name: 'What Mail itself saw' });
+    await expect(outgoingMailSaw).toContainText(`At ${acceptedShown}, Mail's log shows ${info.goodName} accepting Mail's login.`);
+    await expect(outgoingMailSaw).toContainText('235 2.7.0 Authentication successful');
+
+    // The mismatch table says the passwords could not be read; the canary credential in Mail's log never shows.
+    const passwordRow = page.getByRole('table').getByRole('row', { name: /Saved password/ });
+    await expect(passwordRow.getByRole('cell').nth(0)).toContainText('Unreadable');
+    await expect(page.locator('body')).not.toContainText(CANARY_PASSWORD);
+    await expect(page.locator('body')).not.toContainText(CANARY_SASL_PLAIN);
+    await screensPass(page, 'mail-saw');
+  });
+});
+
+test("Mail's connection log is off: step 5 says how to turn it on in Connection Doctor, under another verdict", async ({ page }) => {
+  const { info } = requireRig();
+  // No log folder, passwords that cannot be read, and a password request macOS refused an hour ago: the
+  // suppressed prompt is the verdict, and turning on Mail's log is the way to learn which password is stale.
+  const rejectedAt = minutesAgo(60);
+  const home = track(await aliceHome(info, { imapPassword: KEYCHAIN_REFUSES, smtpPassword: KEYCHAIN_REFUSES, credentialRejectedAt: rejectedAt }));
+  await open(page, { rig, home });
+  await checkMyMail(page);
+
+  const liftsShown = await shownTime(page, new Date(rejectedAt.getTime() + 24 * 3_600_000));
+  await expect(page.getByRole('status', { name: `macOS will not ask for the password again until ${liftsShown}` })).toBeVisible();
+  const incomingStep = step(page, 'Receiving: login with the saved password');
+  if ((await incomingStep.locator('details').getAttribute('open')) === null) await incomingStep.getByText('Receiving: login with the saved password').click();
+  await expect(incomingStep).toContainText("Mail's connection log is switched off");
+  await expect(incomingStep).toContainText(
+    'Next step: In Mail, choose Window > Connection Doctor, tick "Log Connection Activity", let Mail check for mail once, run this check again, then untick it.',
+  );
+  await expect(incomingStep.getByRole('list', { name: 'What Mail itself saw' })).toContainText("Mail's connection log is off.");
+  // No log, so no per-server answers: the panel lists only macOS's note.
+  const mailSaw = page.getByRole('region', { name: 'What Mail itself saw' });
+  await expect(mailSaw.getByRole('table')).toHaveCount(0);
+  await expect(mailSaw).toContainText('macOS noted a dismissed or refused password request for this account.');
+  await screensPass(page, 'connection-log-off');
 });

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildMacHome } from '../../fixtures/buildMacHome';
 import type { MacHome } from '../../fixtures/buildMacHome';
-import type { SecurityItem } from '../../fixtures/writers/securityTool';
+import { toCocoaSeconds } from '../../fixtures/evidence';
+import type { SecurityItem, SecurityItemResult } from '../../fixtures/writers/securityTool';
 import type { FixtureAccount } from '../../fixtures/writers/accountsDatabase';
 import { startWebFixtures } from '../../integration/cli/support';
 import type { WebFixtures } from '../../integration/cli/support';
@@ -44,17 +45,30 @@ export async function startRig(): Promise<Rig | { readonly unavailable: string }
   };
 }
 
+/** The stand-in `security` tool refusing to hand out a saved password (51: the keychain refused). */
+export type KeychainRefusal = Extract<SecurityItemResult, { readonly kind: 'refused' }>;
+
 export interface AliceSettings {
   readonly host?: string;
   readonly imapPort?: number;
   readonly smtpPort?: number;
-  readonly imapPassword: string;
-  readonly smtpPassword: string;
+  /** The saved password, or the refusal macOS gives when no other app may read it. */
+  readonly imapPassword: string | KeychainRefusal;
+  readonly smtpPassword: string | KeychainRefusal;
+  /** macOS's note of a dismissed or refused password request (ZLASTCREDENTIALRENEWALREJECTIONDATE). */
+  readonly credentialRejectedAt?: Date;
   /** The organisation's SupportEmail managed preference (device level); none by default. */
   readonly supportEmail?: string;
 }
 
 export const ALICE_DESCRIPTION = 'Work';
+/** Mail's ZIDENTIFIERs of alice's incoming and outgoing accounts (connection logs are named after them). */
+export const ALICE_INCOMING_UUID = 'A11CE000-0000-4000-8000-00000000A11C';
+export const ALICE_OUTGOING_UUID = 'A11CE5E7-0000-4000-8000-00000000A11C';
+
+function keychainResult(saved: string | KeychainRefusal): SecurityItemResult {
+  return typeof saved === 'string' ? { kind: 'found', password: saved } : saved;
+}
 
 /** alice's IMAP + SMTP pair in Mail's Accounts4 store, with the passwords "saved in the keychain". */
 export async function aliceHome(info: MailServersInfo, settings: AliceSettings): Promise<MacHome> {
@@ -63,7 +77,7 @@ export async function aliceHome(info: MailServersInfo, settings: AliceSettings):
   const accounts: FixtureAccount[] = [
     {
       pk: 1,
-      uuid: 'A11CE000-0000-4000-8000-00000000A11C',
+      uuid: ALICE_INCOMING_UUID,
       type: 'com.apple.account.IMAP',
       username: address,
       description: ALICE_DESCRIPTION,
@@ -76,10 +90,13 @@ export async function aliceHome(info: MailServersInfo, settings: AliceSettings):
         SMTPIdentifier: `${host}:${address}`,
         EmailAddresses: [address],
       },
+      ...(settings.credentialRejectedAt === undefined
+        ? {}
+        : { columns: { ZLASTCREDENTIALRENEWALREJECTIONDATE: toCocoaSeconds(settings.credentialRejectedAt) } }),
     },
     {
       pk: 2,
-      uuid: 'A11CE5E7-0000-4000-8000-00000000A11C',
+      uuid: ALICE_OUTGOING_UUID,
       type: 'com.apple.account.SMTP',
       username: address,
       properties: {
@@ -92,8 +109,8 @@ export async function aliceHome(info: MailServersInfo, settings: AliceSettings):
     },
   ];
   const securityItems: SecurityItem[] = [
-    { server: host, account: address, protocol: 'imap', result: { kind: 'found', password: settings.imapPassword } },
-    { server: host, account: address, protocol: 'smtp', result: { kind: 'found', password: settings.smtpPassword } },
+    { server: host, account: address, protocol: 'imap', result: keychainResult(settings.imapPassword) },
+    { server: host, account: address, protocol: 'smtp', result: keychainResult(settings.smtpPassword) },
   ];
   return buildMacHome({
     accountsDatabase: { accounts },
