@@ -234,7 +234,6 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
                   statuses={stepStatusesFor(state, shownId)}
                   steps={busy && isBeingChecked(state, shownId) ? null : (result?.diagnosis.steps ?? null)}
                   findings={result?.diagnosis.findings ?? []}
-                  mailEvidence={busy && isBeingChecked(state, shownId) ? null : result?.diagnosis.mailEvidence}
                   verdict={result?.diagnosis.verdict ?? null}
                 />
               )}

@@ -8,11 +8,9 @@
 import { CHECKLIST_STEPS } from '../../shared/checklist/steps';
 import type { ChecklistStepId, StepStatus } from '../../shared/checklist/steps';
 import type { ChecklistStep, EvidenceItem, Finding } from '../../shared/diagnosis/types';
-import type { MailEvidence } from '../../shared/model/evidence';
-import { OWNER_LABELS, STEP_TITLES, stepForFinding } from '../../shared/verdict/catalog';
+import { OWNER_LABELS, STEP_TITLES, rewordEvidence, stepForFinding } from '../../shared/verdict/catalog';
 import type { LiveSteps } from '../state/diagnosisReducer';
-import { mailSawInChecklist } from './MailSawPanel';
-import { STEP_STATUS_LABELS, describeLocally } from './presentation';
+import { LOCAL_TEXT_FORMAT, STEP_STATUS_LABELS, describeLocally } from './presentation';
 
 export interface ChecklistProps {
   /** Live or final status of every step; null = never checked. */
@@ -20,14 +18,11 @@ export interface ChecklistProps {
   /** The finished steps (evidence, reasons), when the run is over. */
   readonly steps: readonly ChecklistStep[] | null;
   readonly findings: readonly Finding[];
-  /** What Mail and macOS recorded, when the run could read it. */
-  readonly mailEvidence?: MailEvidence | null;
   /** The verdict the banner above already explains with its next step (not repeated here). */
   readonly verdict?: Pick<Finding, 'code' | 'side'> | null;
 }
 
-export function Checklist({ statuses, steps, findings, mailEvidence, verdict }: ChecklistProps) {
-  const mailSaw = mailSawInChecklist(mailEvidence);
+export function Checklist({ statuses, steps, findings, verdict }: ChecklistProps) {
   const detailsById = new Map<ChecklistStepId, ChecklistStep>((steps ?? []).map((step) => [step.id, step]));
   return (
     <section className="panel" aria-labelledby="checklist-heading">
@@ -45,7 +40,6 @@ export function Checklist({ statuses, steps, findings, mailEvidence, verdict }: 
               status={status}
               step={step}
               findings={findings.filter((finding) => step?.findings.includes(finding.code) === true)}
-              mailSaw={mailSaw}
               verdict={verdict ?? null}
             />
           );
@@ -62,17 +56,12 @@ function StepRow(props: {
   readonly status: StepStatus;
   readonly step: ChecklistStep | undefined;
   readonly findings: readonly Finding[];
-  readonly mailSaw: ReadonlyMap<string, EvidenceItem>;
   readonly verdict: Pick<Finding, 'code' | 'side'> | null;
 }) {
   const { step, status } = props;
-  const checked: EvidenceItem[] = [];
-  const mailSaw: EvidenceItem[] = [];
-  for (const item of step?.evidence ?? []) {
-    const fromMail = props.mailSaw.get(item.summary);
-    if (fromMail === undefined) checked.push(item);
-    else mailSaw.push(fromMail);
-  }
+  // Main words evidence in UTC for the CLI and the report; the window words it again in local time.
+  const checked = (step?.evidence ?? []).filter((item) => item.origin !== 'mail');
+  const mailSaw = (step?.evidence ?? []).filter((item) => item.origin === 'mail');
   const title = STEP_TITLES[props.id];
   const mailSawHeadingId = `mail-saw-${props.id}`;
   const hasDetail = step !== undefined && (step.evidence.length > 0 || step.reason !== undefined || props.findings.length > 0);
@@ -144,7 +133,7 @@ function EvidenceList(props: { readonly items: readonly EvidenceItem[]; readonly
     <ul className="evidence-list" aria-label={props.label} aria-labelledby={props.labelledBy}>
       {props.items.map((item, index) => (
         <li key={index} className="evidence">
-          <p className="evidence-summary">{item.summary}</p>
+          <p className="evidence-summary">{rewordEvidence(item, LOCAL_TEXT_FORMAT)}</p>
           {item.raw !== undefined && (
             <pre className="evidence-raw">
               <code>{item.raw}</code>

@@ -39,39 +39,6 @@ function connectFailuresByServer(evidence: MailEvidence): MailSawEntry[] {
   return [...byServer.values()].map((server) => ({ label: 'mailLogConnectFailures', params: { ...server } }));
 }
 
-/** Every statement the run can make from Mail's own records (the checklist shows them per step). */
-function allMailSawEntries(evidence: MailEvidence): MailSawEntry[] {
-  const entries: MailSawEntry[] = evidence.connectionLog.authReplies.map((reply) => ({
-    label: 'mailLogReply',
-    params: { replyAt: reply.at, host: reply.host, result: reply.result },
-    raw: reply.serverText,
-  }));
-  entries.push(...connectFailuresByServer(evidence));
-  if (evidence.connectionLog.outcome.kind === 'absent') entries.push({ label: 'mailLogOff', params: {} });
-  const credential = evidence.credentialState;
-  if (credential.renewalRejectedAt !== undefined) entries.push({ label: 'credentialRejected', params: { rejectedAt: credential.renewalRejectedAt } });
-  if (credential.authenticatedFlag !== undefined) entries.push({ label: 'authenticatedFlag', params: { authenticated: credential.authenticatedFlag } });
-  const mailbox = evidence.mailbox;
-  if (mailbox.lastMailReceivedAt !== undefined) {
-    entries.push({ label: 'lastMail', params: { lastMailAt: mailbox.lastMailReceivedAt, pending: mailbox.pendingLocalActions ?? 0 } });
-  }
-  return entries;
-}
-
-/**
- * Main words the checklist's evidence once, in the fixed UTC format the CLI and the report use. The
- * items that come from Mail's own records are found by exactly those words (the same catalog function
- * with its default format, so nothing is guessed from the text) and worded again in the person's time.
- */
-export function mailSawInChecklist(evidence: MailEvidence | null | undefined): ReadonlyMap<string, EvidenceItem> {
-  const byMainWords = new Map<string, EvidenceItem>();
-  if (evidence === null || evidence === undefined) return byMainWords;
-  for (const entry of allMailSawEntries(evidence)) {
-    byMainWords.set(evidenceItem(entry.label, entry.params).summary, evidenceItem(entry.label, entry.params, LOCAL_TEXT_FORMAT, entry.raw));
-  }
-  return byMainWords;
-}
-
 const SIDES: readonly { readonly side: ServerRole; readonly label: string }[] = [
   { side: 'incoming', label: 'Incoming (receiving)' },
   { side: 'outgoing', label: 'Outgoing (sending)' },

@@ -47,6 +47,14 @@ export interface Verdict extends Finding {
 export interface EvidenceItem {
   readonly summary: string;
   readonly raw?: string;
+  /**
+   * The catalog label and values the summary was worded from (shared/verdict/catalog.ts
+   * EVIDENCE_LABELS), so the window can word it again in the person's own time zone. Plain values only.
+   */
+  readonly label?: string;
+  readonly params?: FindingParams;
+  /** 'mail' when the fact comes from what Mail and macOS recorded, not from this run's own checks. */
+  readonly origin?: 'mail';
 }
 
 export interface ChecklistStep {

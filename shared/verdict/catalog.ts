@@ -811,5 +811,28 @@ export function evidenceItem(
 ): EvidenceItem {
   const template: EvidenceText = EVIDENCE_LABELS[label];
   const summary = formatCatalogText(template(params), params, options);
-  return raw === undefined || raw === '' ? { summary } : { summary, raw };
+  return {
+    summary,
+    ...(raw === undefined || raw === '' ? {} : { raw }),
+    label,
+    params,
+    ...(MAIL_EVIDENCE_LABELS.has(label) ? { origin: 'mail' as const } : {}),
+  };
+}
+
+/** The evidence that comes from Mail's and macOS's own records (shown apart from this run's checks). */
+export const MAIL_EVIDENCE_LABELS: ReadonlySet<EvidenceLabel> = new Set<EvidenceLabel>([
+  'mailLogReply',
+  'mailLogConnectFailures',
+  'mailLogOff',
+  'credentialRejected',
+  'authenticatedFlag',
+  'lastMail',
+]);
+
+/** An evidence item worded again with another time formatter (the window's local time). */
+export function rewordEvidence(item: EvidenceItem, options: TextFormatOptions): string {
+  if (item.label === undefined || item.params === undefined || !(item.label in EVIDENCE_LABELS)) return item.summary;
+  const params = item.params;
+  return formatCatalogText(EVIDENCE_LABELS[item.label as EvidenceLabel](params), params, options);
 }
