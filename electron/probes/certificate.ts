@@ -14,12 +14,29 @@ import type { ProbeContext } from './types';
  * Newer Node versions (22.15+, the one Electron bundles) can read the OS store; use it when present so a
  * company root installed in the macOS keychain is trusted as Mail trusts it.
  */
-export function trustedCas(ctx: Pick<ProbeContext, 'extraCaPem'>): string[] | undefined {
-  const extra = ctx.extraCaPem ?? [];
-  if (extra.length === 0) return undefined;
+function trustedCas(extra: readonly string[]): string[] {
   const withSystemStore = tls as unknown as { getCACertificates?: (type: 'default' | 'system') => string[] };
   const base = typeof withSystemStore.getCACertificates === 'function' ? withSystemStore.getCACertificates('default') : [...tls.rootCertificates];
   return [...base, ...extra];
+}
+
+/**
+ * Parsing the whole root store into OpenSSL costs tens of milliseconds of CPU, so the secure context
+ * for one run's extra CAs is built once and shared by every connection of that run (the runner hands
+ * every probe the same extraCaPem array).
+ */
+const secureContexts = new WeakMap<readonly string[], tls.SecureContext>();
+
+/** The trust part of TLS options: nothing (Node's defaults) or one shared secure context with the extra CAs. */
+export function trustOptions(ctx: Pick<ProbeContext, 'extraCaPem'>): { secureContext?: tls.SecureContext } {
+  const extra = ctx.extraCaPem;
+  if (extra === undefined || extra.length === 0) return {};
+  let secureContext = secureContexts.get(extra);
+  if (secureContext === undefined) {
+    secureContext = tls.createSecureContext({ ca: trustedCas(extra) });
+    secureContexts.set(extra, secureContext);
+  }
+  return { secureContext };
 }
 
 /** SNI must be a name, never an IP address (RFC 6066 §3); verification still checks the configured host. */
@@ -34,10 +51,9 @@ export function sniName(host: string): string | undefined {
 export function verifiedTlsOptions(
   ctx: Pick<ProbeContext, 'extraCaPem'>,
   host: string,
-): { ca?: string[]; rejectUnauthorized: true; checkServerIdentity: (name: string, cert: PeerCertificate) => Error | undefined } {
-  const ca = trustedCas(ctx);
+): { secureContext?: tls.SecureContext; rejectUnauthorized: true; checkServerIdentity: (name: string, cert: PeerCertificate) => Error | undefined } {
   return {
-    ...(ca === undefined ? {} : { ca }),
+    ...trustOptions(ctx),
     rejectUnauthorized: true,
     checkServerIdentity: (_name, cert) => tls.checkServerIdentity(host, cert),
   };

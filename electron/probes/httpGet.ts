@@ -8,7 +8,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { TcpOutcome } from '../../shared/probes/outcomes';
 import { errorCodeOf, errorMessageOf } from '../errors';
-import { certificateProblemOf, trustedCas } from './certificate';
+import { certificateProblemOf, trustOptions } from './certificate';
 import { runWithDeadline } from './deadline';
 import { lookupFunction } from './dns';
 import { classifyConnectError } from './tcp';
@@ -96,9 +96,8 @@ function getOnce(
       headers: { 'user-agent': 'MailDoctor/0.1 (connectivity check)', accept: '*/*', connection: 'close' },
       ...(lookup === undefined ? {} : { lookup }),
     };
-    const ca = trustedCas(ctx);
     const request = isHttps
-      ? https.request(url, { ...common, rejectUnauthorized: true, ...(ca === undefined ? {} : { ca }) })
+      ? https.request(url, { ...common, rejectUnauthorized: true, ...trustOptions(ctx) })
       : http.request(url, common);
     track(request);
     phaseRef.phase = 'connect';

@@ -15,7 +15,7 @@ import tls, { type TLSSocket } from 'node:tls';
 import type { MailProtocol } from '../../shared/model/account';
 import type { CertificateVerification, ResolvedAddress, TcpOutcome, TlsOutcome } from '../../shared/probes/outcomes';
 import { errorCodeOf, errorMessageOf } from '../errors';
-import { certificateProblemOf, sniName, summariseCertificate, trustedCas } from './certificate';
+import { certificateProblemOf, sniName, summariseCertificate, trustOptions } from './certificate';
 import { type DeadlineScope, type Releasable, remainingMs, runWithDeadline } from './deadline';
 import { DialogueReader, isLastSmtpLine, type LineFailure, parseEhloEchoIp, printable } from './serverDialogue';
 import { openTcp } from './tcp';
@@ -246,13 +246,12 @@ type Handshake = { readonly ok: true; readonly socket: TLSSocket; readonly ms: n
 function handshake(socket: Socket, host: string, ctx: ProbeContext, scope: DeadlineScope, verify: boolean): Promise<Handshake> {
   const started = Date.now();
   return new Promise<Handshake>((resolve) => {
-    const ca = trustedCas(ctx);
     const servername = sniName(host);
     const secure = tls.connect({
       socket,
       ...(servername === undefined ? {} : { servername }),
       host,
-      ...(ca === undefined ? {} : { ca }),
+      ...trustOptions(ctx),
       // `verify` is false ONLY for the certificate-inspection connection (see inspectCertificate):
       // it exists to READ a certificate that already failed verification; no credential is ever sent on it.
       rejectUnauthorized: verify,
