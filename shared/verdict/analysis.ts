@@ -193,8 +193,13 @@ export type BanPattern = 'drop' | 'reject' | null;
 
 export interface Analysis {
   readonly nowMs: number;
-  /** The internet check passed or did not run: live probes mean something. */
+  /**
+   * The live probes mean something: the internet check passed or did not run, or a mail server answered
+   * (then the network evidently reaches it, whatever the check page said).
+   */
   readonly networkUsable: boolean;
+  /** A configured mail server accepted our TCP connection during this run. */
+  readonly mailServerAnswered: boolean;
   readonly sides: Readonly<Record<Side, SideView>>;
   /** Sides whose name resolved and whose TCP connect was tried. */
   readonly triedMail: readonly SideView[];
@@ -226,8 +231,9 @@ function detectBan(networkUsable: boolean, tried: readonly SideView[], webAnswer
 
 export function analyse(facts: AccountFacts): Analysis {
   const nowMs = parseTime(facts.now) ?? 0;
-  const networkUsable = facts.internet.kind === 'online' || facts.internet.kind === 'skipped';
   const sides = { incoming: sideView(facts, 'incoming'), outgoing: sideView(facts, 'outgoing') };
+  const mailServerAnswered = sides.incoming.connected || sides.outgoing.connected;
+  const networkUsable = facts.internet.kind === 'online' || facts.internet.kind === 'skipped' || mailServerAnswered;
   const triedMail = SIDES.map((side) => sides[side]).filter((view) => view.tcpTried);
   const webmail = facts.probes.webmail;
   const webAnswered = webmail.some((outcome) => outcome.kind === 'page' || outcome.kind === 'tls-failed');
@@ -244,6 +250,7 @@ export function analyse(facts: AccountFacts): Analysis {
   return {
     nowMs,
     networkUsable,
+    mailServerAnswered,
     sides,
     triedMail,
     webAnswered,

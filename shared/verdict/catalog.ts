@@ -14,6 +14,11 @@ import type { FailureCode } from './codes';
 import { DEFAULT_TEXT_FORMAT, formatCatalogText, type TextFormatOptions } from './format';
 
 /** The buttons the window can offer next to a next step. */
+/** The internet check failed, yet a mail server answered: said the same way for every such finding. */
+const CHECK_PAGE_BUT_MAIL_ANSWERED =
+  ', but your mail servers did answer, so this is not what stops Mail. A firewall, filter or VPN that lets only some traffic through can cause this.';
+const NOTHING_TO_DO_FOR_MAIL = 'Nothing to do for Mail. If web pages do not open either, check the network connection.';
+
 export const CATALOG_ACTIONS = [
   'open-webmail',
   'open-keychain-access',
@@ -117,10 +122,15 @@ export const CATALOG: Readonly<Record<FailureCode, CatalogEntry>> = {
     step: 'restart',
   },
   NO_INTERNET: {
-    title: () => 'This Mac is not connected to the internet',
-    explanation: () =>
-      'Mail Doctor could not reach the internet at all, so Mail cannot reach your mail servers either. Nothing here points to a problem with your email account itself.',
-    nextStep: () => "Connect to Wi-Fi or a network cable (or your phone's hotspot), then run the check again.",
+    title: (p) => (has(p, 'mailServersAnswered') ? 'The internet check did not get through' : 'This Mac is not connected to the internet'),
+    explanation: (p) =>
+      has(p, 'mailServersAnswered')
+        ? `Mail Doctor could not reach Apple's check page${CHECK_PAGE_BUT_MAIL_ANSWERED}`
+        : 'Mail Doctor could not reach the internet at all, so Mail cannot reach your mail servers either. Nothing here points to a problem with your email account itself.',
+    nextStep: (p) =>
+      has(p, 'mailServersAnswered')
+        ? NOTHING_TO_DO_FOR_MAIL
+        : "Connect to Wi-Fi or a network cable (or your phone's hotspot), then run the check again.",
     fixedBy: 'you',
     step: 'internet',
     action: 'run-again',
@@ -128,11 +138,16 @@ export const CATALOG: Readonly<Record<FailureCode, CatalogEntry>> = {
   CAPTIVE_PORTAL: {
     title: () => 'This network wants you to sign in first',
     explanation: (p) =>
-      (has(p, 'portalHost')
+      has(p, 'mailServersAnswered')
+        ? `Apple's check page was answered by something else (a network sign-in page or a filter)${CHECK_PAGE_BUT_MAIL_ANSWERED}`
+        : (has(p, 'portalHost')
         ? 'The network you are on shows a sign-in page (from {portalHost}) before it lets anything through.'
         : 'The network you are on shows a sign-in page before it lets anything through.') +
       ' Hotels, airports and cafés often do this. Until you sign in there, Mail cannot reach your servers.',
-    nextStep: () => "Open a web browser, visit any website, complete the network's sign-in page, then run the check again.",
+    nextStep: (p) =>
+      has(p, 'mailServersAnswered')
+        ? NOTHING_TO_DO_FOR_MAIL
+        : "Open a web browser, visit any website, complete the network's sign-in page, then run the check again.",
     fixedBy: 'you',
     step: 'internet',
     action: 'run-again',
@@ -140,6 +155,8 @@ export const CATALOG: Readonly<Record<FailureCode, CatalogEntry>> = {
   DNS_NOT_FOUND: {
     title: (p) => (is(p, 'scope', 'network') ? 'This network cannot look up internet names' : "The mail server's name cannot be found"),
     explanation: (p) => {
+      if (is(p, 'scope', 'network') && has(p, 'mailServersAnswered'))
+        return `Looking up the name of Apple's check page failed${CHECK_PAGE_BUT_MAIL_ANSWERED}`;
       if (is(p, 'scope', 'network'))
         return 'Your Mac is connected, but looking up names (DNS) does not work on this network, so Mail cannot find any mail server.';
       const what =
@@ -151,6 +168,7 @@ export const CATALOG: Readonly<Record<FailureCode, CatalogEntry>> = {
       return has(p, 'suggestedHost') ? `${what} Your email domain names {suggestedHost} as its mail server.` : what;
     },
     nextStep: (p) => {
+      if (is(p, 'scope', 'network') && has(p, 'mailServersAnswered')) return NOTHING_TO_DO_FOR_MAIL;
       if (is(p, 'scope', 'network')) return "Switch to another network (for example your phone's hotspot), then run the check again.";
       return has(p, 'suggestedHost')
         ? `In ${MAIL_SETTINGS}, change the server name {host} to {suggestedHost}.`

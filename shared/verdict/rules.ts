@@ -34,6 +34,19 @@ import {
   type SideView,
 } from './analysis';
 
+/**
+ * The internet check fetches Apple's captive-portal page. When it fails but a mail server answered
+ * anyway (a firewall or VPN that lets mail through, a blocked check page), the network is not what
+ * stops Mail: the finding stays as a note, never the verdict.
+ */
+function internetSeverity(a: Analysis): FindingSeverity {
+  return a.mailServerAnswered ? 'note' : 'failure';
+}
+
+function internetCheckOnly(a: Analysis): { mailServersAnswered?: boolean } {
+  return a.mailServerAnswered ? { mailServersAnswered: true } : {};
+}
+
 export interface RuleMatch {
   readonly side: FindingSide;
   readonly params: FindingParams;
@@ -229,21 +242,24 @@ const NETWORK_RULES: readonly VerdictRule[] = [
     id: 'no-internet',
     code: 'NO_INTERNET',
     rank: 30,
-    when: (facts) =>
+    when: (facts, a) =>
       facts.internet.kind === 'no-network'
-        ? { side: 'network', params: params({ errorCode: facts.internet.errorCode }), severity: 'failure' }
+        ? { side: 'network', params: params({ errorCode: facts.internet.errorCode, ...internetCheckOnly(a) }), severity: internetSeverity(a) }
         : null,
   },
   {
     id: 'captive-portal',
     code: 'CAPTIVE_PORTAL',
     rank: 40,
-    when: (facts) =>
+    when: (facts, a) =>
       facts.internet.kind === 'captive-portal'
         ? {
             side: 'network',
-            params: params({ portalHost: facts.internet.redirectedTo === undefined ? undefined : hostOfUrl(facts.internet.redirectedTo) }),
-            severity: 'failure',
+            params: params({
+              portalHost: facts.internet.redirectedTo === undefined ? undefined : hostOfUrl(facts.internet.redirectedTo),
+              ...internetCheckOnly(a),
+            }),
+            severity: internetSeverity(a),
           }
         : null,
   },
@@ -251,9 +267,13 @@ const NETWORK_RULES: readonly VerdictRule[] = [
     id: 'dns-broken-on-network',
     code: 'DNS_NOT_FOUND',
     rank: 50,
-    when: (facts) =>
+    when: (facts, a) =>
       facts.internet.kind === 'dns-broken'
-        ? { side: 'network', params: params({ scope: 'network', errorCode: facts.internet.errorCode }), severity: 'failure' }
+        ? {
+            side: 'network',
+            params: params({ scope: 'network', errorCode: facts.internet.errorCode, ...internetCheckOnly(a) }),
+            severity: internetSeverity(a),
+          }
         : null,
   },
   // ---------------------------------------------------------------- DNS of the configured servers

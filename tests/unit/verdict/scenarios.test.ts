@@ -189,6 +189,9 @@ const SCENARIOS: readonly Scenario[] = [
         httpStatus: 302,
         redirectedTo: 'https://login.hotel-wifi.example/portal?mac=1',
       }),
+      // Until the person signs in, the portal lets no mail connection through.
+      tcpOf('incoming', timeout),
+      tcpOf('outgoing', timeout),
     ),
     verdict: 'CAPTIVE_PORTAL',
     params: { portalHost: 'login.hotel-wifi.example' },
@@ -199,16 +202,37 @@ const SCENARIOS: readonly Scenario[] = [
     facts: facts(
       internet({ kind: 'captive-portal', checkedUrl: 'http://captive.apple.com/hotspot-detect.html', httpStatus: 200 }),
       resolutionOf('incoming', { kind: 'not-found', host: HOST }),
+      tcpOf('outgoing', timeout),
     ),
     verdict: 'CAPTIVE_PORTAL',
     absent: ['DNS_NOT_FOUND'],
   },
   {
     name: 'DNS broken on the whole network',
-    facts: facts(internet({ kind: 'dns-broken', errorCode: 'ETIMEOUT' })),
+    facts: facts(
+      internet({ kind: 'dns-broken', errorCode: 'ETIMEOUT' }),
+      resolutionOf('incoming', { kind: 'timeout', host: HOST }),
+      resolutionOf('outgoing', { kind: 'timeout', host: HOST }),
+    ),
     verdict: 'DNS_NOT_FOUND',
     side: 'network',
     params: { scope: 'network' },
+  },
+  {
+    name: "the internet check fails but the mail servers answered: a note, not the verdict",
+    facts: facts(internet({ kind: 'no-network', errorCode: 'ECONNREFUSED' })),
+    verdict: 'OK',
+    findings: ['NO_INTERNET'],
+    steps: { internet: 'warning', 'server-reachable': 'passed', 'incoming-login': 'passed' },
+  },
+  {
+    name: 'a captive-portal answer while the mail servers answered: the mail chain decides',
+    facts: facts(
+      internet({ kind: 'captive-portal', checkedUrl: 'http://captive.apple.com/hotspot-detect.html', httpStatus: 200 }),
+      loginOf('outgoing', { kind: 'rejected', responseCode: '535', serverText: '535 Incorrect authentication data', durationMs: 3 }),
+    ),
+    verdict: 'SMTP_AUTH_REJECTED',
+    findings: ['CAPTIVE_PORTAL'],
   },
   // ---------------------------------------------------------------- DNS of the servers
   {
@@ -872,5 +896,16 @@ describe('verdict details', () => {
       (finding) => finding.side === 'incoming' && finding.severity !== 'note' && /AUTH_REJECTED|PASSWORDS_DIFFER/.test(finding.code),
     );
     expect(incomingRejections).toEqual([]);
+  });
+});
+
+describe('an internet check that failed while the mail servers answered', () => {
+  it('is worded as not being what stops Mail', () => {
+    const evaluation = evaluateAccount(facts(internet({ kind: 'no-network', errorCode: 'ECONNREFUSED' })));
+    const finding = evaluation.findings.find((f) => f.code === 'NO_INTERNET');
+    expect(finding?.severity).toBe('note');
+    const words = describeFinding(finding ?? { code: 'NO_INTERNET', params: {} });
+    expect(words.title).toBe('The internet check did not get through');
+    expect(words.explanation).toContain('not what stops Mail');
   });
 });
