@@ -6,7 +6,7 @@
 import type { ChecklistStepId, StepStatus } from '../../shared/checklist/steps';
 import type { DiagnosisRun, ProgressEvent } from '../../shared/diagnosis/types';
 import type { DiscoveryProblem } from '../../shared/model/account';
-import { OWNER_LABELS, STEP_TITLES, describeFinding } from '../../shared/verdict/catalog';
+import { OWNER_LABELS, STEP_TITLES, describeFinding, describeProbe } from '../../shared/verdict/catalog';
 
 const STATUS_MARKS: Readonly<Record<StepStatus, string>> = {
   pending: '·',
@@ -24,7 +24,7 @@ export function progressLine(event: ProgressEvent): string | null {
     case 'run-started':
       return `Checking ${event.accountIds.length} account(s)…`;
     case 'probe-finished':
-      return `  ${event.probe} done in ${event.durationMs} ms`;
+      return `  ${describeProbe(event.probe)} (${event.durationMs} ms)`;
     case 'step-changed':
     case 'run-finished':
       return null;

@@ -7,6 +7,7 @@
  * findings and the one next step, so the app, the CLI and the report all say the same thing.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Secret } from '../keychain/secret';
 import type { DiscoveryProblem, MailAccount, ServerRole, ServerSettings } from '../../shared/model/account';
 import type { MailEvidence } from '../../shared/model/evidence';
@@ -77,6 +78,9 @@ export async function runDiagnosis(input: RunDiagnosisInput): Promise<DiagnosisR
   const runId = input.runId ?? randomUUID();
   const started = now();
   const signal = input.signal ?? new AbortController().signal;
+  // Every concurrent probe listens to the run's signal (and removes its listener when done), so a run
+  // with several accounts legitimately passes Node's default warning threshold of 10 listeners.
+  setMaxListeners(0, signal);
   const emit = (event: ProgressEvent): void => input.onProgress?.(event);
   /** A phase's context: its own deadline, never later than `notAfter` (the account's bound). */
   const context = (notAfter = Number.POSITIVE_INFINITY): ProbeContext => ({

@@ -682,6 +682,23 @@ export const STEP_TITLES: Readonly<Record<ChecklistStepId, string>> = {
   'contact-host': 'Contact your email host with the report',
 };
 
+/**
+ * What each probe of a run did, for live progress ("probe-finished" events carry these ids:
+ * `incoming-dns`, `outgoing-connect`, `incoming-login`, `outgoing-relay`, `published-settings`, `webmail`).
+ */
+export function describeProbe(probe: string): string {
+  if (probe === 'published-settings') return 'Looked up what your email domain publishes about its mail servers';
+  if (probe === 'webmail') return 'Checked the webmail page';
+  const match = /^(incoming|outgoing)-(dns|connect|login|relay)$/.exec(probe);
+  if (match === null) return probe;
+  const server = match[1] === 'incoming' ? 'incoming (receiving) server' : 'outgoing (sending) server';
+  const what = match[2];
+  if (what === 'dns') return `Looked up the ${server}'s name`;
+  if (what === 'connect') return `Connected to the ${server} and checked its certificate`;
+  if (what === 'login') return `Tried the saved password on the ${server}, once`;
+  return `Asked the ${server} whether it takes mail without a login`;
+}
+
 export const OWNER_LABELS: Readonly<Record<FixedBy, string>> = {
   you: 'You',
   'it-admin': 'Your IT admin',
