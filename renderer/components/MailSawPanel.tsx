@@ -9,7 +9,7 @@ import type { ServerRole } from '../../shared/model/account';
 import type { AccountDiagnosis, EvidenceItem, FindingParams } from '../../shared/diagnosis/types';
 import { evidenceItem } from '../../shared/verdict/catalog';
 import type { EvidenceLabel } from '../../shared/verdict/catalog';
-import { loginEvidence } from '../../shared/verdict/evidence';
+import { connectFailuresByServer, loginEvidence } from '../../shared/verdict/evidence';
 import { LOCAL_TEXT_FORMAT } from './presentation';
 
 interface MailSawEntry {
@@ -22,21 +22,12 @@ function newestFirstByTime<T extends { readonly at: string }>(entries: readonly 
   return [...entries].sort((a, b) => (Date.parse(b.at) || 0) - (Date.parse(a.at) || 0));
 }
 
-/** Unfinished connects per server, grouped the way shared/verdict/evidence.ts groups them for the checklist. */
-function connectFailuresByServer(evidence: MailEvidence): MailSawEntry[] {
-  const byServer = new Map<string, { host: string; port: number; count: number; lastAt: string }>();
-  for (const failure of evidence.connectionLog.connectFailures) {
-    const key = `${failure.host.toLowerCase()}:${String(failure.port)}`;
-    const seen = byServer.get(key);
-    const later = seen === undefined || (Date.parse(failure.at) || 0) > (Date.parse(seen.lastAt) || 0);
-    byServer.set(key, {
-      host: failure.host,
-      port: failure.port,
-      count: (seen?.count ?? 0) + 1,
-      lastAt: later ? failure.at : (seen?.lastAt ?? failure.at),
-    });
-  }
-  return [...byServer.values()].map((server) => ({ label: 'mailLogConnectFailures', params: { ...server } }));
+/** Unfinished connects per server, grouped as the checklist groups them. */
+function connectFailureEntries(evidence: MailEvidence): MailSawEntry[] {
+  return connectFailuresByServer(evidence.connectionLog.connectFailures).map((server) => ({
+    label: 'mailLogConnectFailures',
+    params: { ...server },
+  }));
 }
 
 const SIDES: readonly { readonly side: ServerRole; readonly label: string }[] = [
@@ -62,7 +53,7 @@ function liveLogin(diagnosis: AccountDiagnosis, side: ServerRole): EvidenceItem 
 
 /** The rest of what Mail and macOS recorded: unfinished connects, the refused password request, the last mail. */
 function otherMailSawItems(evidence: MailEvidence): EvidenceItem[] {
-  const entries: MailSawEntry[] = connectFailuresByServer(evidence);
+  const entries: MailSawEntry[] = connectFailureEntries(evidence);
   if (evidence.credentialState.renewalRejectedAt !== undefined) {
     entries.push({ label: 'credentialRejected', params: { rejectedAt: evidence.credentialState.renewalRejectedAt } });
   }

@@ -4,7 +4,7 @@
  */
 import type { ChecklistStepId } from '../checklist/steps';
 import type { AccountFacts, EvidenceItem } from '../diagnosis/types';
-import type { LoggedAuthReply } from '../model/evidence';
+import type { LoggedAuthReply, LoggedConnectFailure } from '../model/evidence';
 import type { LoginOutcome, ServerProbeResult, TlsOutcome, WebmailOutcome } from '../probes/outcomes';
 import type { Analysis, Side } from './analysis';
 import { evidenceItem, SKIP_REASONS, type EvidenceLabel } from './catalog';
@@ -210,9 +210,16 @@ function loginStepEvidence(facts: AccountFacts, analysis: Analysis, side: Side, 
   }
 }
 
-function connectFailureEvidence(facts: AccountFacts, add: Add): void {
-  const failures = facts.mailEvidence?.connectionLog.connectFailures ?? [];
-  const byServer = new Map<string, { host: string; port: number; count: number; lastAt: string }>();
+export interface ConnectFailuresAtServer {
+  readonly host: string;
+  readonly port: number;
+  readonly count: number;
+  readonly lastAt: string;
+}
+
+/** Mail's unfinished connects, one entry per server with how many and the latest time. */
+export function connectFailuresByServer(failures: readonly LoggedConnectFailure[]): ConnectFailuresAtServer[] {
+  const byServer = new Map<string, ConnectFailuresAtServer>();
   for (const failure of failures) {
     const key = `${failure.host.toLowerCase()}:${failure.port}`;
     const seen = byServer.get(key);
@@ -224,7 +231,13 @@ function connectFailureEvidence(facts: AccountFacts, add: Add): void {
       lastAt: later ? failure.at : (seen?.lastAt ?? failure.at),
     });
   }
-  for (const server of byServer.values()) add('mailLogConnectFailures', { ...server });
+  return [...byServer.values()];
+}
+
+function connectFailureEvidence(facts: AccountFacts, add: Add): void {
+  for (const server of connectFailuresByServer(facts.mailEvidence?.connectionLog.connectFailures ?? [])) {
+    add('mailLogConnectFailures', { ...server });
+  }
 }
 
 /** Evidence items for every step of one account. */
