@@ -803,7 +803,9 @@ export const EVIDENCE_LABELS = {
   username: () => 'Mail logs in to the {role} server as {username}.',
   authenticationOff: () => 'Mail sends without logging in to the outgoing server.',
   storedPassword: (p) =>
-    is(p, 'outcome', 'found')
+    has(p, 'typed')
+      ? 'You typed the password for the {role} server for this check (it is not stored).'
+      : is(p, 'outcome', 'found')
       ? 'Mail has a saved password for the {role} server.'
       : is(p, 'outcome', 'not-found')
         ? 'Mail has no saved password for the {role} server.'

@@ -188,7 +188,7 @@ function loginStepEvidence(facts: AccountFacts, analysis: Analysis, side: Side, 
     const details = stored.attempts
       .map((attempt) => `${attempt.source}: ${attempt.outcome}${attempt.detail === undefined ? '' : ` (${attempt.detail})`}`)
       .join('; ');
-    add('storedPassword', { role: side, outcome: stored.outcome }, details);
+    add('storedPassword', { role: side, outcome: stored.outcome, ...(stored.foundIn === 'typed' ? { typed: true } : {}) }, details);
     const comparison = facts.account.passwords.comparison;
     if (comparison !== 'not-applicable') add('passwordComparison', { comparison });
   }
