@@ -25,6 +25,10 @@ export interface PreviewOptions {
   /** Fixture home folder for account discovery; an empty temporary folder when not given. */
   readonly home?: string;
   readonly extraArgs?: readonly string[];
+  /** The server's environment (default: this process's). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Run the server as this uid/gid (root only: the Full Disk Access scenario). */
+  readonly uid?: number;
 }
 
 export async function startPreview(options: PreviewOptions = {}): Promise<RunningPreview> {
@@ -32,7 +36,12 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Runnin
   const child = spawn(
     process.execPath,
     [join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), join(projectRoot, 'electron/preview/server.ts'), '--home', home, '--port', '0', ...(options.extraArgs ?? [])],
-    { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: projectRoot,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
+    },
   );
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

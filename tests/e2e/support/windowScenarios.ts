@@ -4,12 +4,9 @@
  * (tests/fixtures/buildMacHome.ts) and `electron/preview/server.ts` pointed at all of them with the
  * same flags the CLI takes. Nothing here fakes a result: every verdict comes from the real pipeline.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { chmod, mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildMacHome } from '../../fixtures/buildMacHome';
 import type { MacHome } from '../../fixtures/buildMacHome';
 import { toCocoaSeconds } from '../../fixtures/evidence';
@@ -20,8 +17,8 @@ import type { WebFixtures } from '../../integration/cli/support';
 import { locateBinaries, startMailServers } from '../../servers/start';
 import type { RunningMailServers } from '../../servers/start';
 import type { MailServersInfo } from '../../servers/types';
+import { startPreview } from './previewServer';
 
-const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 export interface Rig {
   readonly info: MailServersInfo;
@@ -170,52 +167,22 @@ export async function startWindowPreview(options: WindowPreviewOptions): Promise
           // The public-IP fallback asks the loopback DNS server (it answers info.dns.publicIp), never OpenDNS.
           '--public-ip-resolver', `127.0.0.1:${String(options.rig.info.dns.port)}`,
         ];
-  const args = [
-    join(projectRoot, 'node_modules/tsx/dist/cli.mjs'),
-    join(projectRoot, 'electron/preview/server.ts'),
-    '--home', options.home.home,
-    '--port', '0',
-    '--state-dir', stateDir,
-    '--timeout', String(options.timeoutSeconds ?? 3),
-    // The fixture's managed preferences, never the machine's own /Library/Managed Preferences.
-    ...options.home.managedPreferencesDirs.flatMap((dir) => ['--managed-preferences-dir', dir]),
-    ...rigArgs,
-  ];
   const env: NodeJS.ProcessEnv =
     options.uid === undefined
       ? options.home.env
       : { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', TMPDIR: '/tmp', MAIL_DOCTOR_SECURITY_TOOL: options.home.security.toolPath };
-  const child = spawn(process.execPath, args, {
-    cwd: projectRoot,
+  const preview = await startPreview({
+    home: options.home.home,
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
+    ...(options.uid === undefined ? {} : { uid: options.uid }),
+    extraArgs: [
+      '--state-dir', stateDir,
+      '--timeout', String(options.timeoutSeconds ?? 3),
+      // The fixture's managed preferences, never the machine's own /Library/Managed Preferences.
+      ...options.home.managedPreferencesDirs.flatMap((dir) => ['--managed-preferences-dir', dir]),
+      ...rigArgs,
+    ],
   });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const pageUrl = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`preview did not start within 20 s\n${stderr}`)), 20_000);
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const match = /Mail Doctor preview: (http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)/.exec(stdout);
-      if (match?.[1] !== undefined) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`preview exited with ${String(code)}\n${stderr}`));
-    });
-  });
-  return { pageUrl, log: () => stderr, stop: () => stopChild(child) };
+  return { pageUrl: preview.pageUrl, log: preview.log, stop: () => preview.stop() };
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
