@@ -26,6 +26,8 @@ export interface DiagnoseCommand {
   readonly kind: 'diagnose';
   readonly json: boolean;
   readonly account?: string;
+  /** With --account: read a password for this check from standard input (used where the keychain gives none). */
+  readonly passwordFromStdin: boolean;
   readonly noLogin: boolean;
   /** Never open the keychain (no dialog can appear): for unattended fleet scripts. */
   readonly noKeychain: boolean;
@@ -48,7 +50,7 @@ export type CliCommand = DiagnoseCommand | { readonly kind: 'help' } | { readonl
 export type ParseResult = { readonly ok: true; readonly command: CliCommand } | { readonly ok: false; readonly usageError: string };
 
 export const USAGE = `Usage:
-  mail-doctor diagnose [--json] [--account EMAIL] [--no-login] [--no-keychain] [--timeout SECONDS]
+  mail-doctor diagnose [--json] [--account EMAIL [--password-stdin]] [--no-login] [--no-keychain] [--timeout SECONDS]
                        [--dns-server IP[:PORT]] [--ca-file PEM] [--state-dir DIR] [--home DIR]
                        [--mask-identities] [--captive-url URL] [--webmail-url URL]
                        [--no-public-ip-lookup | --public-ip-resolver IP[:PORT]]
@@ -149,8 +151,8 @@ export function parseCliArgs(argv: readonly string[]): ParseResult {
       passwordFromStdin: values['password-stdin'] === true,
     };
   } else {
-    const stray = manualOnly.find((name) => values[name] !== undefined);
-    if (stray !== undefined) return usageError(`--${stray} only goes with --manual`);
+    const stray = manualOnly.find((name) => values[name] !== undefined && !(name === 'password-stdin' && values.account !== undefined));
+    if (stray !== undefined) return usageError(`--${stray} only goes with --manual${stray === 'password-stdin' ? ' or --account' : ''}`);
   }
 
   return {
@@ -159,6 +161,7 @@ export function parseCliArgs(argv: readonly string[]): ParseResult {
       kind: 'diagnose',
       json: values.json === true,
       ...(values.account === undefined ? {} : { account: values.account }),
+      passwordFromStdin: values['password-stdin'] === true,
       noLogin: values['no-login'] === true,
       noKeychain: values['no-keychain'] === true,
       phaseTimeoutMs,

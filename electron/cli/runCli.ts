@@ -71,7 +71,15 @@ async function diagnose(command: DiagnoseCommand, io: CliIo): Promise<number> {
       },
     };
   } else if (command.account !== undefined) {
-    request = { noLogin: command.noLogin, accountId: command.account };
+    let password: string | undefined;
+    if (command.passwordFromStdin) {
+      password = await readFirstLine(io.stdin);
+      if (password === undefined || password === '') {
+        io.stderr.write('mail-doctor: --password-stdin was given but standard input had no password line\n');
+        return EXIT_COULD_NOT_DIAGNOSE;
+      }
+    }
+    request = { noLogin: command.noLogin, accountId: command.account, ...(password === undefined ? {} : { password }) };
   }
 
   const showProgress = !command.json;

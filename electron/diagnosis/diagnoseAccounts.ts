@@ -104,6 +104,8 @@ async function savedAccountTargets(input: DiagnoseAccountsInput): Promise<Prepar
   }
 
   const comparer = new SecretComparer();
+  // Used only where the keychain gives no password, and never counted in the stored comparison.
+  const typed = input.request.password === undefined ? undefined : new Secret(input.request.password);
   const targets: DiagnosisTarget[] = [];
   const expectedServers = details.managedPreferences.preferences.expectedServers;
   for (const discovered of chosen) {
@@ -115,6 +117,7 @@ async function savedAccountTargets(input: DiagnoseAccountsInput): Promise<Prepar
     }
     const lookup = await lookUpAccountPasswords(discovered, comparer, {
       securityTool: { signal: input.signal },
+      ...(typed === undefined ? {} : { typed: { incoming: typed, outgoing: typed } }),
     });
     targets.push({ account: lookup.account, passwords: { incoming: lookup.incoming.secret, outgoing: lookup.outgoing.secret }, expected });
   }

@@ -57,11 +57,19 @@ export const diagnosisStartSchema = z
     /** One discovered account; without it (and without `manual`) every discovered account is checked. */
     accountId: idSchema.optional(),
     manual: manualAccountSchema.optional(),
+    /**
+     * With accountId: a password the person typed for this one check ("test with a password I type"),
+     * used for both of the account's servers when the keychain gives none, never stored.
+     */
+    password: z.string().min(1).max(1024).optional(),
     /** Check everything except the logins (no credential is sent anywhere). */
     noLogin: z.boolean().optional(),
   })
   .refine((value) => value.accountId === undefined || value.manual === undefined, {
     message: 'give either accountId or manual, not both',
+  })
+  .refine((value) => value.password === undefined || value.accountId !== undefined, {
+    message: 'a typed password goes with one accountId (a manual account carries its own)',
   });
 
 /**

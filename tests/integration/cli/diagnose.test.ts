@@ -285,6 +285,29 @@ describe('mail-doctor diagnose --home (what Mail stored) against the real server
     expect(account?.verdict.side).toBe('incoming');
   });
 
+  it('the keychain gives nothing: --account with a password typed on standard input tests both servers with it', async () => {
+    const { info, web, stateDir } = await setup();
+    const refused = { kind: 'refused', exitCode: 51 } as const;
+    const home = await macHome({
+      accountsDatabase: { accounts: aliceAccounts(info) },
+      securityItems: [
+        { server: info.goodName, account: info.users.alice.address, protocol: 'imap', result: refused },
+        { server: info.goodName, account: info.users.alice.address, protocol: 'smtp', result: refused },
+      ],
+    });
+    const result = await runCliProcess(
+      ['diagnose', '--home', home.home, '--account', info.users.alice.address, '--password-stdin', ...commonArgs(info, web, stateDir)],
+      { env: home.env, stdin: `${info.users.alice.password}\n` },
+    );
+    const account = parseCliJson(result).accounts[0];
+    expect(account?.servers.incoming?.login.kind).toBe('accepted');
+    expect(account?.servers.outgoing?.login.kind).toBe('accepted');
+    expect(account?.passwords.incoming.attempts.map((a) => `${a.source}:${a.outcome}`)).toContain('typed:found');
+    // A typed password is not a stored one: the stored comparison still says the keychain could not be read.
+    expect(account?.passwords.comparison).toBe('unreadable');
+    expect(result.stdout).not.toContain(info.users.alice.password);
+  });
+
   it("outgoing authentication off: Exim's own refusal of mail without a login is the evidence", async () => {
     const { info, web, stateDir } = await setup();
     const home = await macHome({

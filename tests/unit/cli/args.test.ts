@@ -68,6 +68,13 @@ describe('mail-doctor argument parsing', () => {
     });
   });
 
+  it('takes a typed password for one saved account', () => {
+    expect(command(['diagnose', '--account', 'alice@example.test', '--password-stdin'])).toMatchObject({
+      account: 'alice@example.test',
+      passwordFromStdin: true,
+    });
+  });
+
   it('accepts POP3 as the incoming protocol', () => {
     const parsed = command([
       'diagnose', '--manual', '--email', 'a@b.test', '--incoming', 'pop3://127.0.0.1:995?tls=implicit',
@@ -81,6 +88,7 @@ describe('mail-doctor argument parsing', () => {
     [['diagnose', '--timeout', 'soon'], '--timeout'],
     [['diagnose', '--dns-server', 'resolver.example'], '--dns-server'],
     [['diagnose', '--email', 'a@b.test'], 'only goes with --manual'],
+    [['diagnose', '--password-stdin'], 'only goes with --manual or --account'],
     [['diagnose', '--manual'], '--email'],
     [['diagnose', '--manual', '--email', 'a@b.test'], '--incoming'],
     [['diagnose', '--manual', '--email', 'a@b.test', '--incoming', 'imap://h:993?tls=implicit'], '--outgoing'],

@@ -20,6 +20,7 @@ describe('the IPC contract', () => {
     expect(start.safeParse({}).success).toBe(true);
     expect(start.safeParse({ accountId: '6D2B1A0C-1E2F-4A5B-9C8D-7E6F5A4B3C2D' }).success).toBe(true);
     expect(start.safeParse({ manual, noLogin: false }).success).toBe(true);
+    expect(start.safeParse({ accountId: '6D2B1A0C-1E2F-4A5B-9C8D-7E6F5A4B3C2D', password: 'typed once' }).success).toBe(true);
     expect(requestSchemas['app:getInfo'].safeParse(undefined).success).toBe(true);
     expect(requestSchemas['links:open'].safeParse({ linkId: 'full-disk-access-settings' }).success).toBe(true);
   });
@@ -37,6 +38,8 @@ describe('the IPC contract', () => {
     ['a password over 1024 characters', { manual: { ...manual, password: 'x'.repeat(1025) } }],
     ['an empty typed password', { manual: { ...manual, password: '' } }],
     ['an account id with a path in it', { accountId: '../../etc/passwd' }],
+    ['a typed password without the account it is for', { password: 'typed once' }],
+    ['a typed password beside a manual account', { manual, password: 'typed once' }],
   ])('refuses a diagnosis:start with %s', (_what, payload) => {
     expect(requestSchemas['diagnosis:start'].safeParse(payload).success).toBe(false);
   });
