@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { AccountsListing, AppInfo, LinkId, MailDoctorApi } from '../../shared/ipc/contract';
 import type { MailAccount } from '../../shared/model/account';
-import type { Finding } from '../../shared/diagnosis/types';
+import type { AccountDiagnosis, Finding } from '../../shared/diagnosis/types';
 import type { CatalogAction } from '../../shared/verdict/catalog';
 import { CHECKLIST_STEP_IDS } from '../../shared/checklist/steps';
 import { useDiagnosis } from '../state/useDiagnosis';
@@ -20,8 +20,9 @@ import { MailSawPanel } from './MailSawPanel';
 import { ManualAccountForm } from './ManualAccountForm';
 import { MismatchPanel } from './MismatchPanel';
 import { ReportActions } from './ReportActions';
+import { TypedPasswordForm } from './TypedPasswordForm';
 import { VerdictBanner } from './VerdictBanner';
-import { accountHealth } from './presentation';
+import { ACTION_LABELS, accountHealth } from './presentation';
 
 type Loadable<T> =
   | { readonly state: 'loading' }
@@ -90,6 +91,8 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
     setManualForm((previous) => ({ open: true, prefill, generation: previous.generation + 1 }));
   };
   const closeManualForm = (): void => setManualForm((previous) => ({ ...previous, open: false }));
+  // "Test with a password I type" for one of Mail's own accounts: the id of the account it is open for.
+  const [typedPasswordFor, setTypedPasswordFor] = useState<string | null>(null);
 
   const checkAccount = (account: MailAccount): void => {
     setActionMessage(null);
@@ -108,7 +111,9 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
       return;
     }
     if (action === 'type-password') {
-      openManualForm(shown?.account ?? null);
+      // Mail's own account keeps its settings and evidence; only a hand-typed one is retyped whole.
+      if (shown !== null && shown.account.source !== 'manual') setTypedPasswordFor(shown.account.id);
+      else openManualForm(shown?.account ?? null);
     } else if (action === 'run-again') {
       if (shown !== null) checkAccount(shown.account);
       else start({});
@@ -200,9 +205,16 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
                     </button>
                   ) : (
                     shown !== null && (
-                      <button type="button" className="button button-primary" onClick={() => checkAccount(shown.account)}>
-                        {result === undefined ? 'Check my mail' : 'Check again'}
-                      </button>
+                      <>
+                        {shown.account.source !== 'manual' && result !== undefined && loginLackedPassword(result.diagnosis) && (
+                          <button type="button" className="button" onClick={() => setTypedPasswordFor(shown.account.id)}>
+                            {ACTION_LABELS['type-password']}
+                          </button>
+                        )}
+                        <button type="button" className="button button-primary" onClick={() => checkAccount(shown.account)}>
+                          {result === undefined ? 'Check my mail' : 'Check again'}
+                        </button>
+                      </>
                     )
                   )}
                 </div>
@@ -223,6 +235,17 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
                   busy={busy}
                   onAction={doAction}
                   actionMessage={actionMessage}
+                />
+              )}
+              {shown !== null && typedPasswordFor === shown.account.id && (
+                <TypedPasswordForm
+                  account={shown.account}
+                  disabled={busy}
+                  onClose={() => setTypedPasswordFor(null)}
+                  onStart={(password) => {
+                    setTypedPasswordFor(null);
+                    start({ accountId: shown.account.id, password });
+                  }}
                 />
               )}
               {reportShown && (
@@ -284,4 +307,11 @@ function describeProgress(state: DiagnosisState, accountId: string | null): stri
     case 'failed':
       return 'The check could not finish.';
   }
+}
+
+/** A login of this run was skipped because no saved password could be read (then typing one helps). */
+function loginLackedPassword(diagnosis: AccountDiagnosis): boolean {
+  return [diagnosis.probes.incoming, diagnosis.probes.outgoing].some(
+    (probe) => probe?.login.kind === 'skipped' && probe.login.reason === 'no-password',
+  );
 }

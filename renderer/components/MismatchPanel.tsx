@@ -96,6 +96,13 @@ function serverValue(settings: ServerSettings | null, row: Exclude<Row, 'passwor
 function passwordValue(status: StoredPasswordStatus, comparison: PasswordComparison): string {
   switch (status.outcome) {
     case 'found':
+      if (status.foundIn === 'typed') {
+        const stored = status.attempts.filter((attempt) => attempt.source !== 'typed');
+        if (stored.some((attempt) => attempt.outcome === 'denied' || attempt.outcome === 'error')) {
+          return 'Typed for this check (the saved one could not be read)';
+        }
+        return stored.length > 0 ? 'Typed for this check (none saved)' : 'Typed for this check';
+      }
       if (comparison === 'same') return 'Saved, same for both';
       if (comparison === 'different') return 'Saved, different from the other';
       return 'Saved';

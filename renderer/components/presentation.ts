@@ -67,6 +67,15 @@ export const ACTION_LABELS: Readonly<Record<CatalogAction, string>> = {
   'open-connection-doctor': 'Open Connection Doctor',
 };
 
+/** "Test with a password I type" for one of Mail's own accounts (renderer/components/TypedPasswordForm.tsx). */
+export const TYPED_PASSWORD_LABELS = {
+  heading: ACTION_LABELS['type-password'],
+  field: (address: string) => `Your current password for ${address}`,
+  note: 'Used once for this check, for both the incoming and the outgoing server, then forgotten. Mail Doctor never stores it.',
+  start: 'Test this password',
+  cancel: 'Cancel',
+} as const;
+
 /** The support report's controls (renderer/components/ReportActions.tsx) and what they answer. */
 export const REPORT_CONTROL_LABELS = {
   heading: 'Support report',

@@ -333,6 +333,31 @@ function shownTime(page: Page, at: Date): Promise<string> {
   );
 }
 
+test('the keychain gives no password: the person types it once and both servers are tested with it', async ({ page }) => {
+  const { info } = requireRig();
+  const home = track(await aliceHome(info, { imapPassword: KEYCHAIN_REFUSES, smtpPassword: KEYCHAIN_REFUSES }));
+  await open(page, { rig, home });
+  await checkMyMail(page);
+  await expect(step(page, 'Receiving: login with the saved password')).toContainText('No saved password could be read to test');
+
+  await page.getByRole('button', { name: 'Test with a password I type' }).first().click();
+  const form = page.getByRole('region', { name: 'Test with a password I type' });
+  const field = form.getByLabel(`Your current password for ${info.users.alice.address}`);
+  await expect(field).toHaveAttribute('type', 'password');
+  await field.fill(info.users.alice.password);
+  await form.getByRole('button', { name: 'Test this password' }).click();
+
+  // The same account (its settings and evidence), logged in with the typed password, once per server.
+  await expect(step(page, 'Receiving: login with the saved password')).toContainText('The incoming server accepted the saved password');
+  await expect(step(page, 'Sending: outgoing login and settings')).toContainText('The outgoing server accepted the saved password');
+  await expect(step(page, 'Receiving: login with the saved password')).toContainText('You typed the password for the incoming server for this check');
+  await expect(form).toHaveCount(0);
+  const passwordRow = page.getByRole('table').getByRole('row', { name: /Saved password/ });
+  await expect(passwordRow.getByRole('cell').nth(0)).toContainText('Typed for this check (the saved one could not be read)');
+  await expect(page.locator('body')).not.toContainText(info.users.alice.password);
+  await screensPass(page, 'typed-password');
+});
+
 test.describe("what Mail itself saw, in a time zone that is not the machine's", () => {
   // The window shows the person's own time: a zone far from the test machine's UTC proves it is not UTC.
   test.use({ timezoneId: 'America/Los_Angeles', locale: 'en-US' });
