@@ -25,6 +25,8 @@ export interface ManualAccountArgs {
 export interface DiagnoseCommand {
   readonly kind: 'diagnose';
   readonly json: boolean;
+  /** Print the support report as Markdown (what the window's "Copy the report" gives) instead of the summary. */
+  readonly markdown: boolean;
   readonly account?: string;
   /** With --account: read a password for this check from standard input (used where the keychain gives none). */
   readonly passwordFromStdin: boolean;
@@ -50,7 +52,7 @@ export type CliCommand = DiagnoseCommand | { readonly kind: 'help' } | { readonl
 export type ParseResult = { readonly ok: true; readonly command: CliCommand } | { readonly ok: false; readonly usageError: string };
 
 export const USAGE = `Usage:
-  mail-doctor diagnose [--json] [--account EMAIL [--password-stdin]] [--no-login] [--no-keychain] [--timeout SECONDS]
+  mail-doctor diagnose [--json | --markdown] [--account EMAIL [--password-stdin]] [--no-login] [--no-keychain] [--timeout SECONDS]
                        [--dns-server IP[:PORT]] [--ca-file PEM] [--state-dir DIR] [--home DIR]
                        [--mask-identities] [--captive-url URL] [--webmail-url URL]
                        [--no-public-ip-lookup | --public-ip-resolver IP[:PORT]]
@@ -76,6 +78,7 @@ export function parseCliArgs(argv: readonly string[]): ParseResult {
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
         json: { type: 'boolean' },
+        markdown: { type: 'boolean' },
         account: { type: 'string' },
         'no-login': { type: 'boolean' },
         'no-keychain': { type: 'boolean' },
@@ -108,6 +111,8 @@ export function parseCliArgs(argv: readonly string[]): ParseResult {
   const [verb, ...extra] = positionals;
   if (verb !== 'diagnose') return usageError(verb === undefined ? 'missing command' : `unknown command "${verb}"`);
   if (extra.length > 0) return usageError(`unexpected argument "${extra[0] ?? ''}"`);
+
+  if (values.json === true && values.markdown === true) return usageError('--json and --markdown cannot be used together');
 
   let phaseTimeoutMs = DEFAULT_PHASE_TIMEOUT_MS;
   if (values.timeout !== undefined) {
@@ -160,6 +165,7 @@ export function parseCliArgs(argv: readonly string[]): ParseResult {
     command: {
       kind: 'diagnose',
       json: values.json === true,
+      markdown: values.markdown === true,
       ...(values.account === undefined ? {} : { account: values.account }),
       passwordFromStdin: values['password-stdin'] === true,
       noLogin: values['no-login'] === true,

@@ -82,7 +82,7 @@ async function diagnose(command: DiagnoseCommand, io: CliIo): Promise<number> {
     request = { noLogin: command.noLogin, accountId: command.account, ...(password === undefined ? {} : { password }) };
   }
 
-  const showProgress = !command.json;
+  const showProgress = !command.json && !command.markdown;
   let run: DiagnosisRun;
   try {
     run = await diagnoseAccounts({
@@ -116,10 +116,10 @@ async function diagnose(command: DiagnoseCommand, io: CliIo): Promise<number> {
     return EXIT_COULD_NOT_DIAGNOSE;
   }
 
-  if (command.json) {
+  if (command.json || command.markdown) {
     const environment = await currentReportEnvironment(io.appVersion);
     const report = buildSupportReport(run, environment, { maskIdentities: command.maskIdentities });
-    io.stdout.write(`${JSON.stringify(report.json, null, 2)}\n`);
+    io.stdout.write(command.json ? `${JSON.stringify(report.json, null, 2)}\n` : `${report.markdown}\n`);
   } else {
     io.stdout.write(`${renderRun(run)}\n`);
   }

@@ -42,6 +42,18 @@ describe('mail-doctor diagnose --manual against the real servers', () => {
     ]);
   });
 
+  it('--markdown prints the support report a helpdesk can paste into a ticket', async () => {
+    const { info, web, stateDir } = await setup();
+    const args = [...manualArgs(info), ...commonArgs(info, web, stateDir).filter((arg) => arg !== '--json'), '--markdown'];
+    const result = await runCliProcess(args, { stdin: `${info.users.alice.password}\n` });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^# /);
+    expect(result.stdout).toContain(info.goodName);
+    expect(result.stdout).toContain('Nothing wrong found');
+    expect(result.stdout).not.toContain(info.users.alice.password);
+    expect(result.stderr).toBe('');
+  });
+
   it('a wrong password: both servers refuse it, exit 1, and the password never reaches the output', async () => {
     const { info, web, stateDir } = await setup();
     const wrong = `Wrong-${randomUUID()}`;

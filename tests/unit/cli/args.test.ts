@@ -89,6 +89,7 @@ describe('mail-doctor argument parsing', () => {
     [['diagnose', '--dns-server', 'resolver.example'], '--dns-server'],
     [['diagnose', '--email', 'a@b.test'], 'only goes with --manual'],
     [['diagnose', '--password-stdin'], 'only goes with --manual or --account'],
+    [['diagnose', '--json', '--markdown'], 'cannot be used together'],
     [['diagnose', '--manual'], '--email'],
     [['diagnose', '--manual', '--email', 'a@b.test'], '--incoming'],
     [['diagnose', '--manual', '--email', 'a@b.test', '--incoming', 'imap://h:993?tls=implicit'], '--outgoing'],
