@@ -2,8 +2,9 @@
  * Incoming | outgoing | what the IT department set (managed preferences, when it set servers for this
  * domain) | what the email domain publishes, side by side. Mail keeps the two servers'
  * settings (and passwords) apart, so a changed password often reaches only one of them: this table
- * is where that shows. A cell the verdict rules found fault with says "Differs" in words (not only in
- * colour) and points at a numbered note that explains it in the catalog's words.
+ * is where that shows. A cell the verdict rules found fault with says so in words (not only in colour):
+ * "Differs" when a finding on it is a difference between settings, "Problem" otherwise; it points at a
+ * numbered note that explains it in the catalog's words.
  * The stored passwords appear only as a status (same / different / missing / unreadable).
  */
 import type { AccountDiagnosis, Finding } from '../../shared/diagnosis/types';
@@ -43,6 +44,14 @@ const FINDING_ROWS: Partial<Record<FailureCode, readonly Row[]>> = {
   STARTTLS_NOT_OFFERED: ['tls'],
   LOGIN_NEEDS_TLS: ['tls'],
 };
+
+/** Findings that are a difference between two settings; any other finding on a cell is a problem with it. */
+const DIFFERENCE_CODES: ReadonlySet<FailureCode> = new Set<FailureCode>([
+  'PASSWORDS_DIFFER',
+  'USERNAMES_DIFFER',
+  'SERVER_DIFFERS_FROM_EXPECTED',
+  'SERVER_DIFFERS_FROM_PUBLISHED',
+]);
 
 /** Codes about the two stored sides relative to each other: both cells differ, whatever side names the stale one. */
 const BETWEEN_SIDES: ReadonlySet<FailureCode> = new Set<FailureCode>(['PASSWORDS_DIFFER', 'USERNAMES_DIFFER']);
@@ -178,7 +187,8 @@ export function MismatchPanel({ diagnosis }: { readonly diagnosis: AccountDiagno
         {flagged.length > 0 && (
           <span className="differs">
             <span aria-hidden="true">⚠︎ </span>
-            Differs (see note {flagged.map((note) => note.number).join(', ')})
+            {flagged.some((note) => DIFFERENCE_CODES.has(note.finding.code)) ? 'Differs' : 'Problem'} (see note{' '}
+            {flagged.map((note) => note.number).join(', ')})
           </span>
         )}
       </td>

@@ -203,6 +203,11 @@ test('wrong password on both servers; a second check is paused by the login budg
   await expect(page.getByRole('status', { name: 'Your password seems to have changed on the server' })).toBeVisible();
   await expect(step(page, 'Receiving: login with the saved password')).toContainText('Problem found');
   await expect(step(page, 'Sending: outgoing login and settings')).toContainText('Problem found');
+  // The same password was saved for both, and both servers refused it: a problem with the password, not a difference.
+  const passwordRow = page.getByRole('table').getByRole('row', { name: /Saved password/ });
+  await expect(passwordRow.getByRole('cell').nth(0)).toContainText('Saved, same for both');
+  await expect(passwordRow.getByRole('cell').nth(0)).toContainText('Problem (see note 1)');
+  await expect(passwordRow).not.toContainText('Differs');
   await screensPass(page, 'wrong-password-both');
 
   // Another login now would only bring the user's IP closer to a ban: Mail Doctor waits and says until when.
