@@ -14,15 +14,12 @@ import type {
   EvidenceItem,
   Finding,
   FindingParams,
-  FindingSeverity,
-  FindingSide,
   Verdict,
 } from '../../shared/diagnosis/types';
 import type {
   DiscoveryProblem,
   MailAccount,
   OutgoingLink,
-  PasswordComparison,
   PasswordLookupAttempt,
   ServerSettings,
   StoredPasswordStatus,
@@ -74,12 +71,9 @@ export interface ReportStep {
   readonly findings: readonly FailureCode[];
 }
 
-export interface ReportFinding {
-  readonly code: FailureCode;
+/** A finding as the shared model has it, with its title in the catalog's words. */
+export interface ReportFinding extends Finding {
   readonly title: string;
-  readonly side: FindingSide;
-  readonly params: FindingParams;
-  readonly severity?: FindingSeverity;
 }
 
 export type ReportVerdict = Verdict;
@@ -94,16 +88,8 @@ export interface ReportAccount {
   readonly verdict: ReportVerdict;
   readonly findings: readonly ReportFinding[];
   readonly steps: readonly ReportStep[];
-  readonly settings: {
-    readonly incoming: ServerSettings | null;
-    readonly outgoing: ServerSettings | null;
-    readonly outgoingLink: OutgoingLink;
-  };
-  readonly passwords: {
-    readonly incoming: StoredPasswordStatus;
-    readonly outgoing: StoredPasswordStatus;
-    readonly comparison: PasswordComparison;
-  };
+  readonly settings: Pick<MailAccount, 'incoming' | 'outgoing' | 'outgoingLink'>;
+  readonly passwords: MailAccount['passwords'];
   readonly readProblems: readonly string[];
   readonly servers: { readonly incoming: ServerProbeResult | null; readonly outgoing: ServerProbeResult | null };
   readonly published: PublishedSettings | null;

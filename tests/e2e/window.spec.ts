@@ -270,7 +270,9 @@ test('certificate for another name: the verdict names the name on the certificat
 });
 
 test('Full Disk Access missing: the window says so and offers the settings', async ({ page }) => {
-  test.skip(process.getuid?.() !== 0, 'a real permission refusal needs root to run the preview as nobody');
+  const notRoot = process.getuid?.() !== 0;
+  if (notRoot && process.env.CI === 'true') throw new Error('CI must run as root: a real permission refusal needs the preview to run as nobody');
+  test.skip(notRoot, 'a real permission refusal needs root to run the preview as nobody');
   const home = track(await lockedHome());
   cleanups.push(() => unlockHome(home));
   await open(page, { rig: null, home, uid: NOBODY });

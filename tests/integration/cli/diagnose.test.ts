@@ -202,6 +202,18 @@ function aliceAccounts(info: MailServersInfo, extra: { rejectionDate?: Date; smt
   ];
 }
 
+/** alice's accounts, with a keychain that refuses both saved passwords (exit 51: access refused). */
+async function keychainRefusingHome(info: MailServersInfo): Promise<MacHome> {
+  const refused = { kind: 'refused', exitCode: 51 } as const;
+  return macHome({
+    accountsDatabase: { accounts: aliceAccounts(info) },
+    securityItems: [
+      { server: info.goodName, account: info.users.alice.address, protocol: 'imap', result: refused },
+      { server: info.goodName, account: info.users.alice.address, protocol: 'smtp', result: refused },
+    ],
+  });
+}
+
 async function macHome(options: Parameters<typeof buildMacHome>[0]): Promise<MacHome> {
   const home = await buildMacHome(options);
   cleanups.push(() => home.cleanup());
@@ -268,14 +280,7 @@ describe('mail-doctor diagnose --home (what Mail stored) against the real server
 
   it("passwords unreadable, Mail's log shows incoming rejected and outgoing accepted: PASSWORDS_DIFFER on the incoming side", async () => {
     const { info, web, stateDir } = await setup();
-    const refused = { kind: 'refused', exitCode: 51 } as const;
-    const home = await macHome({
-      accountsDatabase: { accounts: aliceAccounts(info) },
-      securityItems: [
-        { server: info.goodName, account: info.users.alice.address, protocol: 'imap', result: refused },
-        { server: info.goodName, account: info.users.alice.address, protocol: 'smtp', result: refused },
-      ],
-    });
+    const home = await keychainRefusingHome(info);
     const at = new Date(Date.now() - 20 * 60_000);
     writeMailEvidenceFixtures(home.home, {
       connectionLogs: {
@@ -299,14 +304,7 @@ describe('mail-doctor diagnose --home (what Mail stored) against the real server
 
   it('the keychain gives nothing: --account with a password typed on standard input tests both servers with it', async () => {
     const { info, web, stateDir } = await setup();
-    const refused = { kind: 'refused', exitCode: 51 } as const;
-    const home = await macHome({
-      accountsDatabase: { accounts: aliceAccounts(info) },
-      securityItems: [
-        { server: info.goodName, account: info.users.alice.address, protocol: 'imap', result: refused },
-        { server: info.goodName, account: info.users.alice.address, protocol: 'smtp', result: refused },
-      ],
-    });
+    const home = await keychainRefusingHome(info);
     const result = await runCliProcess(
       ['diagnose', '--home', home.home, '--account', info.users.alice.address, '--password-stdin', ...commonArgs(info, web, stateDir)],
       { env: home.env, stdin: `${info.users.alice.password}\n` },
