@@ -10,10 +10,10 @@
  *    whitelisted fields of a DiagnosisRun, a type with no secret fields); this guard catches a future
  *    change that breaks that, before the text leaves the process.
  */
-import { Buffer } from 'node:buffer';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
-import { Secret } from '../keychain/secret';
+import type { Secret } from '../keychain/secret';
+import { createSecretScrubber } from '../keychain/secretForms';
 
 /** Characters that can be part of a login name or an address: a match must not touch them on either side. */
 const IDENTITY_CHAR = "A-Za-z0-9._%+@'-";
@@ -84,60 +84,12 @@ export function createIdentityMasker(identities: Iterable<string>): TextMasker {
 
 export type SecretLeakCode = 'SECRET_IN_TEXT';
 
-/** Shorter values would match ordinary words by chance; such a "password" is still checked verbatim. */
-const MIN_ENCODED_CHECK_LENGTH = 4;
-
-/**
- * The base64 text that a secret produces wherever it sits inside a longer base64 blob (AUTH PLAIN's
- * `\0user\0password`, a data URL...): base64 works on 3-byte groups, so there are three alignments; for each,
- * keep only the characters determined by the secret's own bits.
- */
-function base64Fragments(secret: Buffer): string[] {
-  const fragments: string[] = [];
-  for (let prefixBytes = 0; prefixBytes < 3; prefixBytes += 1) {
-    const encoded = Buffer.concat([Buffer.alloc(prefixBytes), secret]).toString('base64');
-    const firstChar = Math.ceil((prefixBytes * 8) / 6);
-    const endChar = Math.floor(((prefixBytes + secret.length) * 8) / 6);
-    const fragment = encoded.slice(firstChar, endChar);
-    if (fragment.length >= MIN_ENCODED_CHECK_LENGTH) fragments.push(fragment);
-  }
-  return fragments;
-}
-
-type LeakEncoding = 'verbatim' | 'JSON-escaped' | 'URL-encoded' | 'hex' | 'base64' | 'base64url';
-
-/** Every form a careless serialisation could give a secret: verbatim, JSON-escaped, URL-encoded, hex, base64. */
-function leakForms(secret: string): { readonly form: string; readonly encoding: LeakEncoding }[] {
-  const forms: { form: string; encoding: LeakEncoding }[] = [{ form: secret, encoding: 'verbatim' }];
-  if (secret.length >= MIN_ENCODED_CHECK_LENGTH) {
-    const bytes = Buffer.from(secret, 'utf8');
-    forms.push({ form: JSON.stringify(secret).slice(1, -1), encoding: 'JSON-escaped' });
-    forms.push({ form: encodeURIComponent(secret), encoding: 'URL-encoded' });
-    forms.push({ form: bytes.toString('hex'), encoding: 'hex' });
-    for (const fragment of base64Fragments(bytes)) {
-      forms.push({ form: fragment, encoding: 'base64' });
-      forms.push({ form: fragment.replace(/\+/g, '-').replace(/\//g, '_'), encoding: 'base64url' });
-    }
-  }
-  return forms;
-}
-
 /**
  * Checks that none of `secrets` (the values the caller holds, e.g. the passwords read this run) occurs in
- * `text` in any common encoding. The error message never repeats the secret; it says which secret (by
- * position) and which encoding, so the defect can be found without leaking it again.
+ * `text` in any form electron/keychain/secretForms.ts knows. The error message never repeats the secret;
+ * it says which secret (by position) and which encoding, so the defect can be found without leaking it again.
  */
 export function assertNoSecretsIn(text: string, secrets: readonly (Secret | string)[]): Result<true, SecretLeakCode> {
-  const lowerCaseText = text.toLowerCase();
-  for (const [index, held] of secrets.entries()) {
-    // The one reason to reveal a secret outside a login: to search for it, so it is not sent anywhere.
-    const secret = held instanceof Secret ? held.reveal() : held;
-    if (secret.length === 0) continue;
-    for (const { form, encoding } of leakForms(secret)) {
-      // Hex dumps come in either case (`security -w` prints lower case, others upper case).
-      const found = encoding === 'hex' ? lowerCaseText.includes(form) : text.includes(form);
-      if (found) return err('SECRET_IN_TEXT', `secret #${index + 1} appears in the text (${encoding})`);
-    }
-  }
-  return ok(true);
+  const leak = createSecretScrubber(secrets).firstLeak(text);
+  return leak === null ? ok(true) : err('SECRET_IN_TEXT', `secret #${leak.index} appears in the text (${leak.encoding})`);
 }

@@ -98,6 +98,8 @@ function describeTls(outcome: TlsOutcome | null): string {
       return `${outcome.mode}: ${outcome.protocol}, ${outcome.cipher}, handshake ${outcome.handshakeMs} ms`;
     case 'starttls-not-offered':
       return 'STARTTLS not offered by the server';
+    case 'starttls-withdrawn':
+      return `STARTTLS offered, then withdrawn (${outcome.advertisedOn === 'same-connection' ? 'on the same connection' : 'on another connection'}): possible interception`;
     case 'plaintext-on-tls-port':
       return `plain text on a TLS port (server sent: ${outcome.firstBytes})`;
     case 'tls-on-plaintext-port':
@@ -142,7 +144,7 @@ function describeLogin(outcome: LoginOutcome): string {
     case 'skipped':
       return `not attempted (${outcome.reason})${outcome.safeAfter === undefined ? '' : `, safe to try after ${outcome.safeAfter}`}`;
     case 'timeout':
-      return `timed out after ${outcome.afterMs} ms`;
+      return outcome.phase === 'auth' ? `no answer to the login within ${outcome.afterMs} ms` : `timed out after ${outcome.afterMs} ms`;
     case 'error':
       return `error ${outcome.errorCode}: ${outcome.message}`;
   }

@@ -280,6 +280,8 @@ function projectTls(outcome: TlsOutcome): TlsOutcome {
       };
     case 'starttls-not-offered':
       return { kind: 'starttls-not-offered' };
+    case 'starttls-withdrawn':
+      return { kind: 'starttls-withdrawn', advertisedOn: outcome.advertisedOn };
     case 'plaintext-on-tls-port':
       return { kind: 'plaintext-on-tls-port', firstBytes: outcome.firstBytes };
     case 'tls-on-plaintext-port':
@@ -304,20 +306,26 @@ function projectTls(outcome: TlsOutcome): TlsOutcome {
 function projectLogin(outcome: LoginOutcome): LoginOutcome {
   switch (outcome.kind) {
     case 'accepted':
-      return { kind: 'accepted', ...optional('mechanism', outcome.mechanism), durationMs: outcome.durationMs };
+      return {
+        kind: 'accepted',
+        ...optional('mechanism', outcome.mechanism),
+        durationMs: outcome.durationMs,
+        ...optional('authReplyMs', outcome.authReplyMs),
+      };
     case 'rejected':
       return {
         kind: 'rejected',
         ...optional('responseCode', outcome.responseCode),
         serverText: outcome.serverText,
         durationMs: outcome.durationMs,
+        ...optional('authReplyMs', outcome.authReplyMs),
       };
     case 'unavailable':
       return { kind: 'unavailable', serverText: outcome.serverText };
     case 'skipped':
       return { kind: 'skipped', reason: outcome.reason, ...optional('safeAfter', outcome.safeAfter) };
     case 'timeout':
-      return { kind: 'timeout', afterMs: outcome.afterMs };
+      return { kind: 'timeout', afterMs: outcome.afterMs, ...optional('phase', outcome.phase) };
     case 'error':
       return { kind: 'error', errorCode: outcome.errorCode, message: outcome.message };
   }
@@ -339,6 +347,7 @@ function projectServerProbe(result: ServerProbeResult | null): ServerProbeResult
     login: projectLogin(result.login),
     ...optional('ehloEchoIp', result.ehloEchoIp),
     ...optional('relayWithoutAuth', result.relayWithoutAuth === undefined ? undefined : projectRelay(result.relayWithoutAuth)),
+    ...optional('secretScrubbed', result.secretScrubbed),
   };
 }
 

@@ -14,6 +14,7 @@ import type {
 import type { FailureCode } from '../verdict/codes';
 import type { MailEvidence } from '../model/evidence';
 import type { ExpectedServer } from '../model/managedPreferences';
+import type { HostBlockCheck } from '../model/hosting';
 
 export type FindingSide = ServerRole | 'both' | 'account' | 'network' | 'mac';
 
@@ -144,6 +145,11 @@ export interface AccountFacts {
    * Absent or null: no managed entry for this domain.
    */
   readonly expected?: ExpectedServer | null;
+  /**
+   * What the hosting account's records (cPanel/WHM API, electron/admin/) say about this Mac's address,
+   * when an administrator ran that check. Absent or null: not checked.
+   */
+  readonly hostBlockCheck?: HostBlockCheck | null;
 }
 
 export interface AccountEvaluation {

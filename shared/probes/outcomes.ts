@@ -129,6 +129,13 @@ export type TlsOutcome =
     }
   /** STARTTLS was expected but the server does not offer it. */
   | { readonly kind: 'starttls-not-offered' }
+  /**
+   * The server offered STARTTLS and then took it back: advertised in its greeting's capabilities but not
+   * in the CAPABILITY/EHLO answer on the same connection ('same-connection'), or offered on one of this
+   * run's connections to this server and not on another ('other-connection'). A downgrade by something
+   * between us and the server, or a broken middlebox. No credential was sent on such a connection.
+   */
+  | { readonly kind: 'starttls-withdrawn'; readonly advertisedOn: 'same-connection' | 'other-connection' }
   /** Implicit TLS was expected but the server spoke plain text (e.g. port 587 configured as SSL). */
   | { readonly kind: 'plaintext-on-tls-port'; readonly firstBytes: string }
   /**
@@ -160,7 +167,10 @@ export type TlsOutcome =
   | {
       readonly kind: 'protocol-error';
       readonly phase: 'greeting' | 'capabilities' | 'starttls';
-      /** UNEXPECTED_GREETING, SERVER_REFUSED, LINE_TOO_LONG, TOO_MUCH_DATA, CLOSED, ECONNRESET, STARTTLS_REJECTED, STARTTLS_INJECTION, ABORT_ERR. */
+      /**
+       * UNEXPECTED_GREETING, SERVER_REFUSED, REPLY_TOO_LARGE (a line or a connection past the byte budget,
+       * REPLY_TOO_LARGE_LIMITS), CLOSED, ECONNRESET, STARTTLS_REJECTED, STARTTLS_INJECTION, ABORT_ERR.
+       */
       readonly errorCode: string;
       readonly detail: string;
     };
@@ -172,6 +182,11 @@ export type LoginSkipReason =
   | 'no-password'
   | 'oauth-account'
   | 'login-budget'
+  /**
+   * The login ledger (electron/diagnosis/loginBudget.ts) could not be read, written or locked, so nothing
+   * can promise the two-failures-per-hour limit: no login is attempted. Not "you tried too often".
+   */
+  | 'ledger-unavailable'
   | 'connection-failed'
   | 'certificate-invalid'
   | 'authentication-off'
@@ -182,20 +197,37 @@ export type LoginSkipReason =
    */
   | 'cleartext-connection';
 
+/**
+ * Byte budgets for what one server may send us (electron/probes enforce them below imapflow/nodemailer):
+ * past either, the connection is closed and the outcome carries errorCode REPLY_TOO_LARGE.
+ */
+export const REPLY_TOO_LARGE_LIMITS = { lineBytes: 64 * 1024, connectionBytes: 1024 * 1024 } as const;
+
 export type LoginOutcome =
-  | { readonly kind: 'accepted'; readonly mechanism?: string; readonly durationMs: number }
-  /** The server said no. `serverText` is its reply verbatim (credentials never appear in it). */
+  /**
+   * `authReplyMs`: from sending the credential to the server's answer. Dovecot delays answers to an
+   * address that failed recently (its auth penalty, 2 s up to 15 s), correct logins included.
+   */
+  | { readonly kind: 'accepted'; readonly mechanism?: string; readonly durationMs: number; readonly authReplyMs?: number }
+  /** The server said no. `serverText` is its reply, bounded and scrubbed of this run's secrets. */
   | {
       readonly kind: 'rejected';
       /** IMAP response code (AUTHENTICATIONFAILED, UNAVAILABLE, ...), POP3 [AUTH]/[IN-USE], SMTP 535. */
       readonly responseCode?: string;
       readonly serverText: string;
       readonly durationMs: number;
+      readonly authReplyMs?: number;
     }
   /** The server refuses to authenticate at all here: LOGINDISABLED, no AUTH in EHLO, plaintext refused. */
   | { readonly kind: 'unavailable'; readonly serverText: string }
   | { readonly kind: 'skipped'; readonly reason: LoginSkipReason; readonly safeAfter?: string }
-  | { readonly kind: 'timeout'; readonly afterMs: number }
+  /**
+   * No answer in time. `phase` 'auth': the server greeted, TLS was verified and the credential was sent,
+   * then no reply came before the AUTH-reply deadline (a server slowing a refusal, never "unavailable");
+   * 'connect' (or absent): it stopped earlier, before any credential left.
+   */
+  | { readonly kind: 'timeout'; readonly afterMs: number; readonly phase?: 'connect' | 'auth' }
+  /** errorCode REPLY_TOO_LARGE: the server sent more than REPLY_TOO_LARGE_LIMITS allow. */
   | { readonly kind: 'error'; readonly errorCode: string; readonly message: string };
 
 /**
@@ -241,6 +273,11 @@ export interface ServerProbeResult {
    * RCPT TO to an outside address, stopped before DATA: nothing is ever sent.)
    */
   readonly relayWithoutAuth?: SmtpWithoutAuthOutcome;
+  /**
+   * Something this server sent contained one of this run's secrets (it echoed the AUTH line or the
+   * password) and was scrubbed before it was kept. Worth a note: real servers never do that.
+   */
+  readonly secretScrubbed?: boolean;
 }
 
 // ---------------------------------------------------------------- web

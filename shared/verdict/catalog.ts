@@ -720,6 +720,7 @@ export const SKIP_REASONS = {
     'no-password': 'No saved password could be read to test.',
     'oauth-account': 'This account signs in through its provider; there is no password to test.',
     'login-budget': 'Skipped to protect your IP address from being blocked: Mail Doctor tried recently.',
+    'ledger-unavailable': "Skipped: Mail Doctor could not open its record of recent logins, so it cannot promise not to get you blocked.",
     'connection-failed': 'The server could not be reached, so there was nothing to log in to.',
     'certificate-invalid': "The server's certificate is not valid, so the password was not sent.",
     'authentication-off': 'Mail is set to send without logging in.',
@@ -786,6 +787,7 @@ export const EVIDENCE_LABELS = {
       ? 'Secure connection to {host} ({protocol}); the certificate is valid for {certNames} until {validToAt}.'
       : 'Secure connection to {host} ({protocol}), but the certificate is not valid ({problem}); it names {certNames} and was issued by {issuer}.',
   tlsStarttlsNotOffered: () => '{host} port {port} does not offer STARTTLS.',
+  tlsStarttlsWithdrawn: () => '{host} port {port} offered encryption, then took the offer back; no password was sent.',
   tlsPlaintext: () => '{host} port {port} answered without encryption.',
   tlsFromFirstByte: (p) =>
     is(p, 'proof', 'handshake')

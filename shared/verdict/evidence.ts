@@ -84,6 +84,9 @@ function tlsEvidence(probe: ServerProbeResult, tls: TlsOutcome, add: Add): void 
     case 'starttls-not-offered':
       add('tlsStarttlsNotOffered', { host, port: probe.port });
       return;
+    case 'starttls-withdrawn':
+      add('tlsStarttlsWithdrawn', { host, port: probe.port }, `advertised on the ${tls.advertisedOn}`);
+      return;
     case 'plaintext-on-tls-port':
       add('tlsPlaintext', { host, port: probe.port }, tls.firstBytes);
       return;
