@@ -33,9 +33,11 @@ export async function checkInternet(ctx: ProbeContext, options: InternetCheckOpt
   const captiveUrl = options.captiveUrl ?? DEFAULT_CAPTIVE_URL;
   const expected = options.expectedBody ?? 'Success';
   const outcome = await runInternetCheck(ctx, captiveUrl, expected, started, options);
-  // The interface list only explains a failure: a check that succeeded is proof enough (a VPN or a
-  // loopback test server counts), but a failure with no interface up is "no network", not "DNS broken".
-  if (outcome.kind !== 'online' && !hasExternalInterface((options.interfaces ?? os.networkInterfaces)())) {
+  // The interface list only explains a failure: an answer from the check server is proof of a network
+  // (a VPN or a loopback test server counts, and so does a captive portal's login page, which only a
+  // network can serve), but a failure with no interface up is "no network", not "DNS broken".
+  const networkAnswered = outcome.kind === 'online' || outcome.kind === 'captive-portal';
+  if (!networkAnswered && !hasExternalInterface((options.interfaces ?? os.networkInterfaces)())) {
     return { kind: 'no-network', errorCode: 'NO_INTERFACE' };
   }
   return outcome;

@@ -323,7 +323,17 @@ function projectLogin(outcome: LoginOutcome): LoginOutcome {
     case 'unavailable':
       return { kind: 'unavailable', serverText: outcome.serverText };
     case 'skipped':
-      return { kind: 'skipped', reason: outcome.reason, ...optional('safeAfter', outcome.safeAfter) };
+      return {
+        kind: 'skipped',
+        reason: outcome.reason,
+        ...optional('safeAfter', outcome.safeAfter),
+        ...optional(
+          'ledger',
+          outcome.ledger === undefined
+            ? undefined
+            : { path: outcome.ledger.path, problem: outcome.ledger.problem, ...optional('errorCode', outcome.ledger.errorCode) },
+        ),
+      };
     case 'timeout':
       return { kind: 'timeout', afterMs: outcome.afterMs, ...optional('phase', outcome.phase) };
     case 'error':

@@ -197,6 +197,23 @@ export type LoginSkipReason =
    */
   | 'cleartext-connection';
 
+/** Why the login ledger could not be used (electron/diagnosis/loginBudget.ts). */
+export type LedgerProblem =
+  /** The state folder or the ledger file cannot be written (read-only volume, permissions). */
+  | 'not-writable'
+  /** Something other than a regular file sits where the ledger or its lock should be (a folder, a dangling link). */
+  | 'not-a-file'
+  /** Another run holds the lock and it could not be taken in time, nor safely broken. */
+  | 'lock-unavailable'
+  | 'io-error';
+
+export interface LedgerFault {
+  readonly path: string;
+  readonly problem: LedgerProblem;
+  /** The system's error code (EACCES, EROFS, EISDIR, ELOOP...), when there was one. */
+  readonly errorCode?: string;
+}
+
 /**
  * Byte budgets for what one server may send us (electron/probes enforce them below imapflow/nodemailer):
  * past either, the connection is closed and the outcome carries errorCode REPLY_TOO_LARGE.
@@ -220,7 +237,8 @@ export type LoginOutcome =
     }
   /** The server refuses to authenticate at all here: LOGINDISABLED, no AUTH in EHLO, plaintext refused. */
   | { readonly kind: 'unavailable'; readonly serverText: string }
-  | { readonly kind: 'skipped'; readonly reason: LoginSkipReason; readonly safeAfter?: string }
+  /** `ledger`: with reason 'ledger-unavailable', which file could not be used and why (no secret in it). */
+  | { readonly kind: 'skipped'; readonly reason: LoginSkipReason; readonly safeAfter?: string; readonly ledger?: LedgerFault }
   /**
    * No answer in time. `phase` 'auth': the server greeted, TLS was verified and the credential was sent,
    * then no reply came before the AUTH-reply deadline (a server slowing a refusal, never "unavailable");

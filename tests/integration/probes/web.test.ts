@@ -95,6 +95,15 @@ describe('checkInternet', () => {
         })
       ).kind,
     ).toBe('online');
+    // A captive portal's login page proves a network too, even when no interface is listed (issue 12).
+    const portal = await httpServer((_request, response) => response.end('<html>Hotel Wi-Fi login</html>'));
+    expect(
+      await checkInternet(context(2000, { dnsServers: [`127.0.0.1:${info.dns.port}`] }), {
+        wellKnownName: info.dns.names.mail,
+        captiveUrl: `http://127.0.0.1:${portal}/hotspot-detect.html`,
+        interfaces: () => ({ lo: [] }),
+      }),
+    ).toEqual({ kind: 'captive-portal', checkedUrl: `http://127.0.0.1:${portal}/hotspot-detect.html`, httpStatus: 200 });
     const port = await httpServer(() => undefined);
     await cleanups.pop()?.();
     const outcome = await checkInternet(context(1500, { dnsServers: [`127.0.0.1:${info.dns.port}`] }), { wellKnownName: info.goodName, captiveUrl: `http://127.0.0.1:${port}/`, interfaces: wifiUp });
