@@ -28,7 +28,8 @@ import type { ChecklistStepId, StepStatus } from '../../shared/checklist/steps';
 import { evaluateAccount } from '../../shared/verdict/evaluate';
 import type { ProbeContext, ServerEndpoint } from '../probes/types';
 import type { LoginProbeResult, ProbeSet, TlsProbeResult } from './probeSet';
-import { budgetResultFor } from './loginBudget';
+import { budgetResultFor, loginSkippedByBudget } from './loginBudget';
+import type { BudgetRefusalSummary, LoginKey } from './loginBudget';
 
 export interface DiagnosisTarget {
   readonly account: MailAccount;
@@ -38,11 +39,7 @@ export interface DiagnosisTarget {
   readonly expected?: ExpectedServer | null;
 }
 
-export interface LoginKey {
-  readonly host: string;
-  readonly port: number;
-  readonly protocol: ServerSettings['protocol'];
-}
+export type { LoginKey } from './loginBudget';
 
 /**
  * The anti-lockout ledger as the runner needs it (electron/diagnosis/loginBudget.ts implements it).
@@ -50,7 +47,7 @@ export interface LoginKey {
  * last allowance; a granted reservation must be settled with `record`.
  */
 export interface LoginBudgetPort {
-  reserve(key: LoginKey): Promise<{ readonly allowed: true } | { readonly allowed: false; readonly safeAfter?: string }>;
+  reserve(key: LoginKey): Promise<{ readonly allowed: true } | BudgetRefusalSummary>;
   record(key: LoginKey, result: 'success' | 'failure' | 'not-sent'): Promise<void>;
 }
 
@@ -309,9 +306,10 @@ async function probeServer(
   if (password === null) return result(resolution, { ...common, login: skipped('no-password') });
   if (run.input.signal?.aborted === true) return result(resolution, { ...common, login: skipped('cancelled') });
 
-  const key = { host: settings.host, port: settings.port, protocol: settings.protocol };
+  // Bans count per address: the budget counts this login where it connects (connectAddress), not by name only.
+  const key: LoginKey = { host: settings.host, address: connectAddress, port: settings.port, protocol: settings.protocol };
   const reservation = await run.input.budget.reserve(key);
-  if (!reservation.allowed) return result(resolution, { ...common, login: skipped('login-budget', reservation.safeAfter) });
+  if (!reservation.allowed) return result(resolution, { ...common, login: loginSkippedByBudget(reservation) });
 
   const attempt = await attemptLogin(run.input.budget, key, () =>
     timed(`${role}-login`, probes.login(endpoint, { username: settings.username, password }, run.context(bound.login))),

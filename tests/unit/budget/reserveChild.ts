@@ -5,7 +5,7 @@ import { LoginBudget } from '../../../electron/diagnosis/loginBudget';
 const stateDir = process.argv[2];
 const startAt = Number(process.argv[3]);
 if (stateDir === undefined || !Number.isFinite(startAt)) throw new Error('usage: reserveChild.ts STATE_DIR START_AT_MS');
-const key = { host: 'race.example.test', port: 993, protocol: 'imap' as const };
+const key = { host: 'race.example.test', address: '127.0.0.30', port: 993, protocol: 'imap' as const };
 const budget = await LoginBudget.open(stateDir, { lockWaitMs: 20_000 });
 // All children start loading at once but tsx start-up varies: wait for a common instant so they really race.
 await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
