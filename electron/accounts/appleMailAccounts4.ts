@@ -7,7 +7,8 @@ import type { Database, SqlValue } from '../sqlite/sqlJs';
 import { queryRows, quoteIdentifier, tableColumns } from '../sqlite/sqlJs';
 import type { ArchivedValue } from './keyedArchive';
 import { decodeStoredValue } from './keyedArchive';
-import { ACCOUNT_TYPE, PROVIDERS, isTokenScheme } from './providers';
+import { ACCOUNT_TYPE, LEGACY_PROVIDER_TYPES, PROVIDERS, isTokenScheme } from './providers';
+import type { ProviderInfo } from './providers';
 import type { StoredServerFields } from './serverSettings';
 import { looseBoolean, loosePort, looseString, resolveServer } from './serverSettings';
 import type { IncomingRecord, OutgoingRecord, StoreReadResult } from './types';
@@ -16,7 +17,18 @@ import type { IncomingRecord, OutgoingRecord, StoreReadResult } from './types';
  * Reads Mail's accounts from the Internet Accounts database (~/Library/Accounts/Accounts4.sqlite,
  * falling back to Accounts3.sqlite). Core Data entity numbers change between macOS versions, so
  * everything is selected by column name, and columns are checked with PRAGMA table_info first.
+ *
+ * Two layouts hold a Mail account: its own IMAP/POP row (an "Other Mail Account", or the child of a
+ * Google/iCloud parent, with an SMTP row beside it), or, on current stores, the parent row alone: a
+ * Google account with Mail switched on keeps `Class` = GmailAccount, `SSLEnabled` and
+ * `AuthenticationScheme` on the com.apple.account.Google row and has no IMAP/SMTP child. No account
+ * whose Mail data class is switched on is dropped: it is read as an OAuth account of its provider
+ * (servers from the provider's published settings where none are stored), or listed with a read
+ * problem saying its settings cannot be read.
  */
+
+/** The data class Mail uses (ZDATACLASS.ZNAME, an archived string). */
+export const MAIL_DATACLASS = 'com.apple.Dataclass.Mail';
 
 export const ACCOUNTS_DATABASE_NAMES = [
   { file: 'Accounts4.sqlite', source: 'accounts4' },
@@ -206,22 +218,134 @@ function readAccounts(db: Database, path: string, source: AccountSource): StoreR
     });
   }
 
-  // Exchange accounts have no IMAP child: list them so the user sees they were found, not tested.
+  // Mail accounts without an IMAP/POP row of their own: the parent-row layout (Google with Mail on),
+  // Exchange, a provider or a type this version does not know. Listed, never dropped.
+  const mailEnabled = mailEnabledAccounts(db);
   for (const row of accountRows) {
-    if (row.typeId !== 'com.apple.account.Exchange' || parentsWithMailChildren.has(row.pk)) continue;
-    incoming.push({
-      id: row.uuid ?? `${source}-account-${row.pk}`,
-      ...(row.uuid !== undefined ? { uuid: row.uuid } : {}),
-      source,
-      description: row.description ?? row.username ?? 'Exchange',
-      emailAddress: emailAddressOf(properties.get(row.pk) ?? new Map(), row.username) ?? '',
-      authKind: 'oauth',
-      provider: 'Exchange',
-      incoming: null,
-      readProblems: [],
-    });
+    if (incomingProtocolOf(row.typeId) !== undefined || row.typeId === ACCOUNT_TYPE.smtp || parentsWithMailChildren.has(row.pk)) continue;
+    const props = properties.get(row.pk) ?? new Map<string, ArchivedValue>();
+    if (!isMailAccountRow(row, props, mailEnabled)) continue;
+    const parentRow = parentRowAccount(row, props, source, [...(propertyProblems.get(row.pk) ?? [])]);
+    incoming.push(parentRow.incoming);
+    if (parentRow.outgoing !== undefined) outgoing.push(parentRow.outgoing);
   }
   return { incoming, outgoing, problems, storeFound: true };
+}
+
+/**
+ * Accounts whose Mail data class is switched on (System Settings > Internet Accounts), from ZDATACLASS and
+ * the enabled-dataclass join table. Core Data names that table and its columns after entity numbers that
+ * change between macOS versions (`Z_7ENABLEDDATACLASSES` with `Z_7ENABLEDACCOUNTS` and `Z_4ENABLEDDATACLASSES`),
+ * so they are found by pattern. Undefined when the store has no such tables: then nothing is known either way.
+ */
+function mailEnabledAccounts(db: Database): ReadonlySet<number> | undefined {
+  const dataclassColumns = tableColumns(db, 'ZDATACLASS');
+  if (!dataclassColumns.has('z_pk') || !dataclassColumns.has('zname')) return undefined;
+  const mailPks = new Set<number>();
+  for (const row of queryRows(db, 'SELECT Z_PK, ZNAME FROM ZDATACLASS')) {
+    const decoded = decodeStoredValue(row[1] ?? null);
+    if (decoded.ok && decoded.value === MAIL_DATACLASS) mailPks.add(Number(row[0]));
+  }
+  const joinTables = queryRows(db, "SELECT name FROM sqlite_master WHERE type = 'table'")
+    .map((row) => textOf(row[0]))
+    // Named after either side of the relationship, depending on the model version.
+    .filter((name): name is string => name !== undefined && /^z_\d+enabled(dataclasses|accounts)$/i.test(name));
+  let found = false;
+  const enabled = new Set<number>();
+  for (const table of joinTables) {
+    const columns = [...tableColumns(db, table)];
+    const accountColumn = columns.find((column) => /^z_\d+enabledaccounts$/.test(column));
+    const dataclassColumn = columns.find((column) => /^z_\d+enableddataclasses$/.test(column));
+    if (accountColumn === undefined || dataclassColumn === undefined) continue;
+    found = true;
+    for (const row of queryRows(db, `SELECT ${quoteIdentifier(accountColumn)}, ${quoteIdentifier(dataclassColumn)} FROM ${quoteIdentifier(table)}`)) {
+      if (mailPks.has(Number(row[1]))) enabled.add(Number(row[0]));
+    }
+  }
+  return found ? enabled : undefined;
+}
+
+/**
+ * Is this row (not an IMAP/POP/SMTP row, no mail child) one of Mail's accounts? Where the store says which
+ * accounts have Mail switched on, that decides. Older stores without those tables: a Mail account class on
+ * the row (`Class` = GmailAccount...) says so, and Exchange rows are listed as before.
+ */
+function isMailAccountRow(row: AccountRow, props: ReadonlyMap<string, ArchivedValue>, mailEnabled: ReadonlySet<number> | undefined): boolean {
+  if (mailEnabled !== undefined) return mailEnabled.has(row.pk);
+  return mailClassOf(props) !== undefined || row.typeId === 'com.apple.account.Exchange';
+}
+
+/** Mail's own account class stored on the row (decompiled Mail's class names, research §1.4). */
+function mailClassOf(props: ReadonlyMap<string, ArchivedValue>): string | undefined {
+  const value = textProperty(props, 'Class')?.trim();
+  return value !== undefined && /Account$/.test(value) ? value : undefined;
+}
+
+/**
+ * One Mail account kept on a single row: its provider from the row's type, else from Mail's class on it
+ * (GmailAccount -> Google). A provider with published servers: an OAuth account whose servers are those
+ * stored on the row, else the provider's (`inherited`), with its outgoing server beside it. Exchange: an
+ * OAuth account with no IMAP server, as before. Anything else: listed with a read problem.
+ */
+function parentRowAccount(
+  row: AccountRow,
+  props: ReadonlyMap<string, ArchivedValue>,
+  source: AccountSource,
+  readProblems: string[],
+): { incoming: IncomingRecord; outgoing?: OutgoingRecord } {
+  const mailClass = mailClassOf(props);
+  const providerType = row.typeId !== undefined && PROVIDERS[row.typeId] !== undefined ? row.typeId : mailClass === undefined ? undefined : LEGACY_PROVIDER_TYPES[mailClass];
+  const provider: ProviderInfo | undefined = providerType === undefined ? undefined : PROVIDERS[providerType];
+  const parentKey = `${source}-parent-${row.pk}`;
+  const emailAddress = emailAddressOf(props, row.username) ?? '';
+  const common = {
+    id: row.uuid ?? `${source}-account-${row.pk}`,
+    ...(row.uuid !== undefined ? { uuid: row.uuid } : {}),
+    source,
+    parentKey,
+  };
+  const description = row.description ?? (emailAddress || (provider?.name ?? 'Mail account'));
+  const stored = storedFields(props, row.username ?? textProperty(props, 'Username'));
+  const tokenAuth = provider !== undefined || isTokenScheme(stored.authScheme);
+  const incomingProvider = provider?.incoming;
+  if (incomingProvider !== undefined || (tokenAuth && stored.host !== undefined)) {
+    const protocol = incomingProvider?.protocol ?? 'imap';
+    const resolved = resolveServer(protocol, stored, undefined, incomingProvider);
+    readProblems.push(...resolved.problems);
+    // The row's Hostname and PortNumber are the incoming server's; the outgoing side keeps only TLS and the scheme.
+    const outgoingStored: StoredServerFields = {
+      ...(stored.sslEnabled === undefined ? {} : { sslEnabled: stored.sslEnabled }),
+      ...(stored.authScheme === undefined ? {} : { authScheme: stored.authScheme }),
+      ...(stored.username === undefined ? {} : { username: stored.username }),
+    };
+    const outgoingResolved = provider?.outgoing === undefined ? undefined : resolveServer('smtp', outgoingStored, undefined, provider.outgoing);
+    const authKind = tokenAuth ? ('oauth' as const) : ('password' as const);
+    return {
+      incoming: { ...common, description, emailAddress, authKind, ...(provider === undefined ? {} : { provider: provider.name }), incoming: resolved.settings, readProblems },
+      ...(outgoingResolved?.settings === null || outgoingResolved === undefined
+        ? {}
+        : {
+            outgoing: {
+              id: `${parentKey}-smtp`,
+              source,
+              description: outgoingResolved.settings.host,
+              server: outgoingResolved.settings,
+              authKind,
+              ...(provider === undefined ? {} : { provider: provider.name }),
+              parentKey,
+              readProblems: [],
+            },
+          }),
+    };
+  }
+  if (provider !== undefined) {
+    // Exchange: Mail talks EWS to it, not IMAP. Listed so the user sees it was found, not tested.
+    return { incoming: { ...common, description: row.description ?? row.username ?? provider.name, emailAddress, authKind: 'oauth', provider: provider.name, incoming: null, readProblems } };
+  }
+  readProblems.push(
+    `Mail Doctor cannot read this account's settings: Mail is switched on for it, but its type (${row.typeId ?? 'unknown'}${mailClass === undefined ? '' : `, class ${mailClass}`}) keeps no incoming server Mail Doctor knows how to read`,
+  );
+  return { incoming: { ...common, description, emailAddress, authKind: 'password', incoming: null, readProblems } };
 }
 
 function incomingProtocolOf(typeId: string | undefined): MailProtocol | undefined {
