@@ -13,7 +13,10 @@ import type {
   DiagnosisRun,
   EvidenceItem,
   Finding,
-  FindingParams,
+  FindingKey,
+  FindingSeverity,
+  FindingSide,
+  PlainParams,
   Verdict,
 } from '../../shared/diagnosis/types';
 import type {
@@ -59,7 +62,7 @@ export interface ReportEnvironment {
 /** Where the report takes its words for step and finding titles (the failure catalog by default). */
 export interface ReportWording {
   stepTitle(id: ChecklistStepId): string;
-  findingTitle(finding: Pick<Finding, 'code' | 'params'>): string;
+  findingTitle(finding: FindingKey): string;
 }
 
 export interface ReportStep {
@@ -71,12 +74,19 @@ export interface ReportStep {
   readonly findings: readonly FailureCode[];
 }
 
-/** A finding as the shared model has it, with its title in the catalog's words. */
-export interface ReportFinding extends Finding {
+/**
+ * A finding as the shared model has it, with its title in the catalog's words. Its params are kept as an
+ * open record of plain values (projectParams), not per code: the report is a projection, read by people.
+ */
+export interface ReportFinding {
+  readonly code: FailureCode;
   readonly title: string;
+  readonly side: FindingSide;
+  readonly params: PlainParams;
+  readonly severity?: FindingSeverity;
 }
 
-export type ReportVerdict = Verdict;
+export type ReportVerdict = Omit<ReportFinding, 'title'> & Pick<Verdict, 'title' | 'explanation' | 'nextStep' | 'fixedBy' | 'action'>;
 
 export interface ReportAccount {
   readonly id: string;
@@ -434,7 +444,7 @@ function projectWebmail(outcome: WebmailOutcome): WebmailOutcome {
  */
 const CREDENTIAL_KEY = /pass(word|wd)?|secret|token|credential|cookie|session|api[-_]?key|private/i;
 
-function projectParams(params: FindingParams): FindingParams {
+function projectParams(params: PlainParams): PlainParams {
   const projected: Record<string, string | number | boolean> = {};
   for (const [key, value] of Object.entries(params)) {
     if (CREDENTIAL_KEY.test(key)) continue;

@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { AccountsListing, AppInfo, LinkId, MailDoctorApi } from '../../shared/ipc/contract';
 import type { MailAccount } from '../../shared/model/account';
-import type { AccountDiagnosis, Finding } from '../../shared/diagnosis/types';
+import type { AccountDiagnosis, FindingKey } from '../../shared/diagnosis/types';
 import type { CatalogAction } from '../../shared/verdict/catalog';
 import { CHECKLIST_STEP_IDS } from '../../shared/checklist/steps';
 import { useDiagnosis } from '../state/useDiagnosis';
@@ -144,7 +144,7 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
     }
   };
 
-  const banner: { finding: Pick<Finding, 'code' | 'params'>; fromRun: boolean } | null =
+  const banner: { finding: FindingKey; fromRun: boolean } | null =
     result !== undefined
       ? { finding: result.diagnosis.verdict, fromRun: true }
       : fullDiskAccess !== undefined && !busy

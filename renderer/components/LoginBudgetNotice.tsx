@@ -2,15 +2,15 @@
  * Shown when a login was not tried because Mail Doctor tried recently: servers ban an address after a
  * few failures, so the budget protects the person's IP. Says when it is safe to try again.
  */
-import type { AccountDiagnosis, Finding } from '../../shared/diagnosis/types';
+import type { AccountDiagnosis, FindingOf } from '../../shared/diagnosis/types';
 import type { ServerRole } from '../../shared/model/account';
 import { describeLocally } from './presentation';
 
 /** The budget findings of an account; also built from the probes when the rules did not make it the verdict. */
-export function loginBudgetFindings(diagnosis: AccountDiagnosis): readonly Finding[] {
-  const fromRules = diagnosis.findings.filter((finding) => finding.code === 'LOGIN_BUDGET_EXHAUSTED');
+export function loginBudgetFindings(diagnosis: AccountDiagnosis): readonly BudgetFinding[] {
+  const fromRules = diagnosis.findings.filter((finding): finding is BudgetFinding => finding.code === 'LOGIN_BUDGET_EXHAUSTED');
   if (fromRules.length > 0) return fromRules;
-  const found: Finding[] = [];
+  const found: BudgetFinding[] = [];
   for (const role of ['incoming', 'outgoing'] as const satisfies readonly ServerRole[]) {
     const probe = diagnosis.probes[role];
     if (probe?.login.kind === 'skipped' && probe.login.reason === 'login-budget') {
@@ -24,7 +24,9 @@ export function loginBudgetFindings(diagnosis: AccountDiagnosis): readonly Findi
   return found;
 }
 
-export function LoginBudgetNotice({ findings }: { readonly findings: readonly Finding[] }) {
+type BudgetFinding = FindingOf<'LOGIN_BUDGET_EXHAUSTED'>;
+
+export function LoginBudgetNotice({ findings }: { readonly findings: readonly BudgetFinding[] }) {
   const first = findings[0];
   if (first === undefined) return null;
   return (

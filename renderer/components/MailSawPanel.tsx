@@ -6,7 +6,7 @@
  */
 import type { MailEvidence } from '../../shared/model/evidence';
 import type { ServerRole } from '../../shared/model/account';
-import type { AccountDiagnosis, EvidenceItem, FindingParams } from '../../shared/diagnosis/types';
+import type { AccountDiagnosis, EvidenceItem, PlainParams } from '../../shared/diagnosis/types';
 import { evidenceItem } from '../../shared/verdict/catalog';
 import type { EvidenceLabel } from '../../shared/verdict/catalog';
 import { connectFailuresByServer, loginEvidence } from '../../shared/verdict/evidence';
@@ -14,7 +14,7 @@ import { LOCAL_TEXT_FORMAT } from './presentation';
 
 interface MailSawEntry {
   readonly label: EvidenceLabel;
-  readonly params: FindingParams;
+  readonly params: PlainParams;
   readonly raw?: string;
 }
 

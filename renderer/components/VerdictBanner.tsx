@@ -2,14 +2,14 @@
  * The one thing to do next, in the catalog's words, with the button for it when there is one. It is a
  * status region, so VoiceOver reads the new verdict when a check ends.
  */
-import type { Finding } from '../../shared/diagnosis/types';
+import type { FindingKey } from '../../shared/diagnosis/types';
 import type { CatalogAction } from '../../shared/verdict/catalog';
 import { CATALOG_ACTIONS, OWNER_LABELS } from '../../shared/verdict/catalog';
 import type { AccountHealth } from './presentation';
 import { ACTION_LABELS, HEALTH_LABELS, describeLocally, isCatalogAction } from './presentation';
 
 export interface VerdictBannerProps {
-  readonly finding: Pick<Finding, 'code' | 'params'>;
+  readonly finding: FindingKey;
   readonly health: AccountHealth;
   /** Actions this window can carry out here (others are not offered as a button). */
   readonly available: (action: CatalogAction) => boolean;

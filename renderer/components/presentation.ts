@@ -4,7 +4,7 @@
  * never live here: they come from shared/verdict/catalog.ts.
  */
 import type { StepStatus } from '../../shared/checklist/steps';
-import type { AccountDiagnosis, Finding } from '../../shared/diagnosis/types';
+import type { AccountDiagnosis, FindingKey } from '../../shared/diagnosis/types';
 import type { TlsMode } from '../../shared/model/account';
 import type { CatalogAction, RenderedFinding } from '../../shared/verdict/catalog';
 import { describeFinding } from '../../shared/verdict/catalog';
@@ -21,7 +21,7 @@ export function formatLocalTime(iso: string): string {
 export const LOCAL_TEXT_FORMAT: TextFormatOptions = { formatTime: formatLocalTime };
 
 /** A finding's catalog words, with its times in the person's locale. */
-export function describeLocally(finding: Pick<Finding, 'code' | 'params'>): RenderedFinding {
+export function describeLocally(finding: FindingKey): RenderedFinding {
   return describeFinding(finding, LOCAL_TEXT_FORMAT);
 }
 

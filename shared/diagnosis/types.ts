@@ -12,14 +12,24 @@ import type {
   WebmailOutcome,
 } from '../probes/outcomes';
 import type { FailureCode } from '../verdict/codes';
+import type { ParamsOf } from '../verdict/params';
 import type { MailEvidence } from '../model/evidence';
 import type { ExpectedServer } from '../model/managedPreferences';
 import type { HostBlockCheck } from '../model/hosting';
 
 export type FindingSide = ServerRole | 'both' | 'account' | 'network' | 'mac';
 
-/** Values a catalog text may interpolate (host names, times, the public IP...). Never secrets. */
-export type FindingParams = Readonly<Record<string, string | number | boolean>>;
+/** A plain value a text may interpolate (host names, times, counts...). Never a secret. */
+export type PlainValue = string | number | boolean;
+
+/** An open record of plain values: evidence labels' params, and any finding's params seen generically (report, CLI). */
+export type PlainParams = Readonly<Record<string, PlainValue>>;
+
+/**
+ * A finding's params, typed per code (shared/verdict/params.ts). `FindingParams` alone is the union of
+ * every code's params; narrow a Finding by its `code` to read one code's keys.
+ */
+export type FindingParams<C extends FailureCode = FailureCode> = ParamsOf<C>;
 
 /**
  * How much a finding matters: a 'failure' fails its checklist step and can be the verdict; a 'warning'
@@ -27,22 +37,34 @@ export type FindingParams = Readonly<Record<string, string | number | boolean>>;
  */
 export type FindingSeverity = 'failure' | 'warning' | 'note';
 
-export interface Finding {
-  readonly code: FailureCode;
-  readonly side: FindingSide;
-  readonly params: FindingParams;
-  /** Set by shared/verdict/evaluate.ts on every finding it produces. */
-  readonly severity?: FindingSeverity;
-}
+/**
+ * One finding of one code, its params typed for that code. Distributive over C, so `Finding` (below) is
+ * a union discriminated by `code`: `if (finding.code === 'PASSWORDS_DIFFER') finding.params.staleRole`.
+ */
+export type FindingOf<C extends FailureCode> = C extends FailureCode
+  ? {
+      readonly code: C;
+      readonly side: FindingSide;
+      readonly params: ParamsOf<C>;
+      /** Set by shared/verdict/evaluate.ts on every finding it produces. */
+      readonly severity?: FindingSeverity;
+    }
+  : never;
 
-export interface Verdict extends Finding {
+export type Finding = FindingOf<FailureCode>;
+
+/** What the catalog needs to word a finding: its code and its params (correlated). */
+export type FindingKeyOf<C extends FailureCode> = C extends FailureCode ? { readonly code: C; readonly params: ParamsOf<C> } : never;
+export type FindingKey = FindingKeyOf<FailureCode>;
+
+export type Verdict = Finding & {
   readonly title: string;
   readonly explanation: string;
   readonly nextStep: string;
   readonly fixedBy: 'you' | 'it-admin' | 'email-host';
   /** The button the window can offer for the next step (catalog action id), when there is one. */
   readonly action?: string;
-}
+};
 
 /** A fact shown under a checklist step: plain words first, the raw detail (server reply...) second. */
 export interface EvidenceItem {
@@ -53,7 +75,7 @@ export interface EvidenceItem {
    * EVIDENCE_LABELS), so the window can word it again in the person's own time zone. Plain values only.
    */
   readonly label?: string;
-  readonly params?: FindingParams;
+  readonly params?: PlainParams;
   /** 'mail' when the fact comes from what Mail and macOS recorded, not from this run's own checks. */
   readonly origin?: 'mail';
 }

@@ -3,7 +3,7 @@
  * pattern of failures looks like a ban, and what Mail's own log says. Computed once per evaluation so the
  * rules stay short and agree with each other.
  */
-import type { AccountFacts, FindingParams } from '../diagnosis/types';
+import type { AccountFacts } from '../diagnosis/types';
 import type { MailProtocol, ServerRole, ServerSettings, TlsMode } from '../model/account';
 import type { LoggedAuthReply } from '../model/evidence';
 import type { ServerProbeResult } from '../probes/outcomes';
@@ -212,6 +212,15 @@ export interface Analysis {
   readonly publicIp?: string;
   readonly mailLog: MailLogView;
   readonly passwordAccount: boolean;
+  /** One side accepted its password live while the other side's was refused as wrong credentials. */
+  readonly liveSplit: { readonly good: Side; readonly stale: Side } | null;
+  /** Both sides' live logins were refused as wrong credentials. */
+  readonly bothRejected: boolean;
+  /**
+   * Mail's own log shows one side refused and the other accepted within MAIL_LOG_PAIRING_HOURS, and no live
+   * login contradicts it (the "stale" side did not just log in, the "good" side was not just refused).
+   */
+  readonly mailLogStaleSide: Side | null;
 }
 
 function detectBan(networkUsable: boolean, tried: readonly SideView[], webAnswered: boolean, csfPage: boolean): BanPattern {
@@ -243,6 +252,7 @@ export function analyse(facts: AccountFacts): Analysis {
   // firewall's block page names, then the public-IP check.
   const csfBlockedIp = csf?.kind === 'page' && csf.blockedIp !== undefined && csf.blockedIp !== '' ? csf.blockedIp : undefined;
   const ehloIp = facts.probes.outgoing?.ehloEchoIp;
+  const mailLog = mailLogView(facts);
   const publicIp =
     ehloIp !== undefined && ehloIp !== ''
       ? ehloIp
@@ -258,20 +268,49 @@ export function analyse(facts: AccountFacts): Analysis {
     ...(csf === undefined ? {} : { csfPageUrl: csf.url }),
     ban: detectBan(networkUsable, triedMail, webAnswered, csf !== undefined),
     ...(publicIp === undefined ? {} : { publicIp }),
-    mailLog: mailLogView(facts),
+    mailLog,
     passwordAccount: facts.account.authKind === 'password',
+    liveSplit: findLiveSplit(sides),
+    bothRejected: SIDES.every((side) => sides[side].login === 'rejected-credentials'),
+    mailLogStaleSide: findMailLogStaleSide(sides, mailLog),
   };
+}
+
+function findLiveSplit(sides: Readonly<Record<Side, SideView>>): Analysis['liveSplit'] {
+  for (const stale of SIDES) {
+    const good = otherSide(stale);
+    if (sides[stale].login === 'rejected-credentials' && sides[good].login === 'accepted') return { good, stale };
+  }
+  return null;
+}
+
+function findMailLogStaleSide(sides: Readonly<Record<Side, SideView>>, log: MailLogView): Side | null {
+  for (const stale of SIDES) {
+    const good = otherSide(stale);
+    const rejected = log.latest[stale];
+    const accepted = log.latest[good];
+    if (rejected?.result !== 'rejected' || accepted?.result !== 'accepted') continue;
+    const gap = Math.abs((parseTime(rejected.at) ?? 0) - (parseTime(accepted.at) ?? 0));
+    if (gap > MAIL_LOG_PAIRING_HOURS * HOUR_MS) continue;
+    // Live evidence is fresher: never call a side stale that just logged in, nor good a side that just failed.
+    if (sides[stale].login === 'accepted' || sides[good].login === 'rejected-credentials') continue;
+    return stale;
+  }
+  return null;
 }
 
 // ------------------------------------------------------------------ params
 
-/** Builds FindingParams, dropping undefined values (params are plain JSON: strings, numbers, booleans). */
-export function params(values: Readonly<Record<string, string | number | boolean | undefined>>): FindingParams {
-  const out: Record<string, string | number | boolean> = {};
+/**
+ * The same params without the keys whose value is undefined, so an optional param is absent rather than
+ * `undefined` in JSON (params are plain JSON: strings, numbers, booleans).
+ */
+export function compact<T extends object>(values: T): T {
+  const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
     if (value !== undefined) out[key] = value;
   }
-  return out;
+  return out as T;
 }
 
 /** Host names compare case-insensitively and without a trailing dot. */

@@ -8,9 +8,10 @@
  * Tone: plain, friendly, precise, never blaming. "Mail" is Apple Mail.
  */
 import type { ChecklistStepId, StepOwner } from '../checklist/steps';
-import type { EvidenceItem, Finding, FindingParams } from '../diagnosis/types';
+import type { EvidenceItem, Finding, FindingKey, PlainParams } from '../diagnosis/types';
 import type { LoginSkipReason } from '../probes/outcomes';
 import type { FailureCode } from './codes';
+import type { ParamsOf } from './params';
 import { DEFAULT_TEXT_FORMAT, formatCatalogText, type TextFormatOptions } from './format';
 
 /** The buttons the window can offer next to a next step. */
@@ -34,13 +35,13 @@ export type CatalogAction = (typeof CATALOG_ACTIONS)[number];
 
 export type FixedBy = StepOwner;
 
-type Text = (params: FindingParams) => string;
+type Text<C extends FailureCode> = (params: ParamsOf<C>) => string;
 
-export interface CatalogEntry {
-  readonly title: Text;
-  readonly explanation: Text;
+export interface CatalogEntry<C extends FailureCode> {
+  readonly title: Text<C>;
+  readonly explanation: Text<C>;
   /** Exactly one concrete thing to do next. */
-  readonly nextStep: Text;
+  readonly nextStep: Text<C>;
   readonly fixedBy: FixedBy;
   /** The checklist step the finding belongs to (for per-side codes: the incoming side's step, see stepForFinding). */
   readonly step: ChecklistStepId;
@@ -49,25 +50,25 @@ export interface CatalogEntry {
 
 // ------------------------------------------------------------------ small helpers for templates
 
-function has(params: FindingParams, name: string): boolean {
+function has(params: PlainParams, name: string): boolean {
   const value = params[name];
   return value !== undefined && value !== '';
 }
 
-function flag(params: FindingParams, name: string): boolean {
+function flag(params: PlainParams, name: string): boolean {
   return params[name] === true;
 }
 
-function is(params: FindingParams, name: string, value: string): boolean {
+function is(params: PlainParams, name: string, value: string): boolean {
   return params[name] === value;
 }
 
 /** "the incoming server" / "the outgoing server". */
-function roleServer(params: FindingParams, name = 'role'): string {
+function roleServer(params: PlainParams, name = 'role'): string {
   return params[name] === 'outgoing' ? 'outgoing (sending) server' : 'incoming (receiving) server';
 }
 
-const TELL_ADMIN_IP = (params: FindingParams): string =>
+const TELL_ADMIN_IP = (params: PlainParams): string =>
   has(params, 'ip') ? 'your public IP address {ip}' : 'your public IP address (Mail Doctor could not find it out)';
 
 const HOTSPOT_TEST =
@@ -75,9 +76,11 @@ const HOTSPOT_TEST =
 
 const MAIL_SETTINGS = 'Mail > Settings > Accounts > Server Settings';
 
+const MODE_WORDS = { implicit: 'TLS from the start', starttls: 'STARTTLS', none: 'no encryption' } as const;
+
 // ------------------------------------------------------------------ the catalog
 
-export const CATALOG: Readonly<Record<FailureCode, CatalogEntry>> = {
+export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
   OK: {
     title: () => 'Nothing wrong found',
     explanation: (p) =>
@@ -122,13 +125,13 @@ export const CATALOG: Readonly<Record<FailureCode, CatalogEntry>> = {
     step: 'restart',
   },
   NO_INTERNET: {
-    title: (p) => (has(p, 'mailServersAnswered') ? 'The internet check did not get through' : 'This Mac is not connected to the internet'),
+    title: (p) => (flag(p, 'mailServersAnswered') ? 'The internet check did not get through' : 'This Mac is not connected to the internet'),
     explanation: (p) =>
-      has(p, 'mailServersAnswered')
+      flag(p, 'mailServersAnswered')
         ? `Mail Doctor could not reach Apple's check page${CHECK_PAGE_BUT_MAIL_ANSWERED}`
         : 'Mail Doctor could not reach the internet at all, so Mail cannot reach your mail servers either. Nothing here points to a problem with your email account itself.',
     nextStep: (p) =>
-      has(p, 'mailServersAnswered')
+      flag(p, 'mailServersAnswered')
         ? NOTHING_TO_DO_FOR_MAIL
         : "Connect to Wi-Fi or a network cable (or your phone's hotspot), then run the check again.",
     fixedBy: 'you',
@@ -138,14 +141,14 @@ export const CATALOG: Readonly<Record<FailureCode, CatalogEntry>> = {
   CAPTIVE_PORTAL: {
     title: () => 'This network wants you to sign in first',
     explanation: (p) =>
-      has(p, 'mailServersAnswered')
+      flag(p, 'mailServersAnswered')
         ? `Apple's check page was answered by something else (a network sign-in page or a filter)${CHECK_PAGE_BUT_MAIL_ANSWERED}`
         : (has(p, 'portalHost')
         ? 'The network you are on shows a sign-in page (from {portalHost}) before it lets anything through.'
         : 'The network you are on shows a sign-in page before it lets anything through.') +
       ' Hotels, airports and cafés often do this. Until you sign in there, Mail cannot reach your servers.',
     nextStep: (p) =>
-      has(p, 'mailServersAnswered')
+      flag(p, 'mailServersAnswered')
         ? NOTHING_TO_DO_FOR_MAIL
         : "Open a web browser, visit any website, complete the network's sign-in page, then run the check again.",
     fixedBy: 'you',
@@ -155,7 +158,7 @@ export const CATALOG: Readonly<Record<FailureCode, CatalogEntry>> = {
   DNS_NOT_FOUND: {
     title: (p) => (is(p, 'scope', 'network') ? 'This network cannot look up internet names' : "The mail server's name cannot be found"),
     explanation: (p) => {
-      if (is(p, 'scope', 'network') && has(p, 'mailServersAnswered'))
+      if (is(p, 'scope', 'network') && flag(p, 'mailServersAnswered'))
         return `Looking up the name of Apple's check page failed${CHECK_PAGE_BUT_MAIL_ANSWERED}`;
       if (is(p, 'scope', 'network'))
         return 'Your Mac is connected, but looking up names (DNS) does not work on this network, so Mail cannot find any mail server.';
@@ -168,7 +171,7 @@ export const CATALOG: Readonly<Record<FailureCode, CatalogEntry>> = {
       return has(p, 'suggestedHost') ? `${what} Your email domain names {suggestedHost} as its mail server.` : what;
     },
     nextStep: (p) => {
-      if (is(p, 'scope', 'network') && has(p, 'mailServersAnswered')) return NOTHING_TO_DO_FOR_MAIL;
+      if (is(p, 'scope', 'network') && flag(p, 'mailServersAnswered')) return NOTHING_TO_DO_FOR_MAIL;
       if (is(p, 'scope', 'network')) return "Switch to another network (for example your phone's hotspot), then run the check again.";
       return has(p, 'suggestedHost')
         ? `In ${MAIL_SETTINGS}, change the server name {host} to {suggestedHost}.`
@@ -317,9 +320,9 @@ export const CATALOG: Readonly<Record<FailureCode, CatalogEntry>> = {
   TLS_MODE_PORT_MISMATCH: {
     title: () => "The port and the encryption setting don't match",
     explanation: (p) => {
-      let text = has(p, 'expectedMode')
-        ? 'Mail is set to use port {port} with {configuredMode}, but port {port} normally expects {expectedMode}.'
-        : 'Mail is set to use port {port} with {configuredMode}, which does not match how the server there starts.';
+      let text = p.expectedMode !== undefined
+        ? `Mail is set to use port {port} with ${MODE_WORDS[p.configuredMode]}, but port {port} normally expects ${MODE_WORDS[p.expectedMode]}.`
+        : `Mail is set to use port {port} with ${MODE_WORDS[p.configuredMode]}, which does not match how the server there starts.`;
       if (is(p, 'observed', 'plaintext')) text += ' The server indeed answered without encryption.';
       else if (is(p, 'observed', 'tls-first'))
         text += ' The server there stayed silent in plain text and answered only when Mail Doctor started encryption right away: port {port} uses TLS from the start.';
@@ -494,7 +497,7 @@ export const CATALOG: Readonly<Record<FailureCode, CatalogEntry>> = {
   SERVER_DIFFERS_FROM_EXPECTED: {
     title: () => 'Mail is not set up the way your IT department set it',
     explanation: (p) =>
-      `For the ${roleServer(p)}, Mail uses {host}, port {port} with {mode}, but your IT department set {expectedHost}, port {expectedPort} with {expectedMode} for {domain}.` +
+      `For the ${roleServer(p)}, Mail uses {host}, port {port} with ${MODE_WORDS[p.mode]}, but your IT department set {expectedHost}, port {expectedPort} with ${MODE_WORDS[p.expectedTls]} for {domain}.` +
       (flag(p, 'works') ? " Mail's current setting answered, but the setting your IT department gave is the one they support." : ''),
     nextStep: (p) =>
       `In ${MAIL_SETTINGS}, set the ${roleServer(p)} to {expectedHost}, port {expectedPort}, with "Use TLS/SSL" ${is(p, 'expectedTls', 'none') ? 'off' : 'on'}, as your IT department set it.`,
@@ -514,7 +517,7 @@ export const CATALOG: Readonly<Record<FailureCode, CatalogEntry>> = {
   PASSWORD_UNREADABLE: {
     title: () => 'Mail Doctor could not read the saved password',
     explanation: (p) =>
-      (flag(p, 'denied')
+      (p.reason === 'denied'
         ? 'Reading the password Mail saved was refused, so Mail Doctor could not test it.'
         : 'macOS keeps the password Mail saved private to Mail, so Mail Doctor could not test it.') +
       ' That is normal on recent macOS and says nothing about whether the password is right.',
@@ -598,24 +601,24 @@ export const CATALOG: Readonly<Record<FailureCode, CatalogEntry>> = {
   },
 };
 
-function authRejected(protocol: 'IMAP' | 'POP3' | 'SMTP'): CatalogEntry {
+function authRejected<C extends 'IMAP_AUTH_REJECTED' | 'POP3_AUTH_REJECTED' | 'SMTP_AUTH_REJECTED'>(protocol: 'IMAP' | 'POP3' | 'SMTP'): CatalogEntry<C> {
   return {
     title: (p) =>
-      flag(p, 'bothRejected') && flag(p, 'passwordsSame')
+      flag(p, 'bothRejected') && flag(p, 'sameStoredForBoth')
         ? 'Your password seems to have changed on the server'
         : `The ${roleServer(p)} refused the saved password`,
     explanation: (p) => {
       const said = has(p, 'serverText') ? ' It said: "{serverText}".' : '';
-      if (flag(p, 'bothRejected') && flag(p, 'passwordsSame'))
+      if (flag(p, 'bothRejected') && flag(p, 'sameStoredForBoth'))
         return `Both servers refused the password Mail saved, and Mail saved the same password for both. The password was most likely changed on the server (on another device, by your admin, or by a reset). The ${protocol} server is {host}.${said}`;
-      if (flag(p, 'otherSideAccepted') && flag(p, 'passwordsSame'))
+      if (flag(p, 'otherSideAccepted') && flag(p, 'sameStoredForBoth'))
         return `{host} (${protocol}) refused the password, although the other server accepts the very same password. The user name or the login settings for this server are the likely cause.${said}`;
       return `{host} (${protocol}) refused the password Mail saved for it.${said}`;
     },
     nextStep: (p) => {
-      if (flag(p, 'bothRejected') && flag(p, 'passwordsSame'))
+      if (flag(p, 'bothRejected') && flag(p, 'sameStoredForBoth'))
         return 'Try your password on webmail: if it works there, type it into Mail for both servers; if not, ask your IT admin to reset it.';
-      if (flag(p, 'otherSideAccepted') && flag(p, 'passwordsSame'))
+      if (flag(p, 'otherSideAccepted') && flag(p, 'sameStoredForBoth'))
         return `In ${MAIL_SETTINGS}, check that the ${roleServer(p)}'s user name is {email} and its authentication is "Password".`;
       return `In ${MAIL_SETTINGS}, type your current password for the ${roleServer(p)} ({host}).`;
     },
@@ -656,9 +659,13 @@ export interface RenderedFinding {
 }
 
 /** A finding's words, ready to show. The window passes its own time formatter; the CLI uses the default. */
-export function describeFinding(finding: Pick<Finding, 'code' | 'params'>, options: TextFormatOptions = DEFAULT_TEXT_FORMAT): RenderedFinding {
-  const entry = CATALOG[finding.code];
-  const render = (text: Text): string => formatCatalogText(text(finding.params), finding.params, options);
+export function describeFinding(finding: FindingKey, options: TextFormatOptions = DEFAULT_TEXT_FORMAT): RenderedFinding {
+  return describeCode(finding.code, finding.params, options);
+}
+
+function describeCode<C extends FailureCode>(code: C, params: ParamsOf<C>, options: TextFormatOptions): RenderedFinding {
+  const entry: CatalogEntry<C> = CATALOG[code];
+  const render = (text: Text<C>): string => formatCatalogText(text(params), params, options);
   const rendered = {
     title: render(entry.title),
     explanation: render(entry.explanation),
@@ -743,7 +750,7 @@ export const ADVICE = {
 
 // ------------------------------------------------------------------ evidence labels
 
-type EvidenceText = (params: FindingParams) => string;
+type EvidenceText = (params: PlainParams) => string;
 
 /**
  * Labels for the evidence shown under each step. Each is a template over its params (times stay ISO and
@@ -844,7 +851,7 @@ export type EvidenceLabel = keyof typeof EVIDENCE_LABELS;
 /** One evidence line: the label rendered with its params, and the raw detail verbatim beside it. */
 export function evidenceItem(
   label: EvidenceLabel,
-  params: FindingParams,
+  params: PlainParams,
   options: TextFormatOptions = DEFAULT_TEXT_FORMAT,
   raw?: string,
 ): EvidenceItem {

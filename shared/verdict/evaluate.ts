@@ -1,21 +1,35 @@
 /**
  * AccountFacts -> the checklist, the ranked findings and ONE verdict.
  *
- * 1. Every rule of the table (rules.ts) runs; matches become findings with a severity and a rank.
- * 2. Findings are ordered: failures, then warnings, then notes; inside each, by rank (the chain).
- * 3. The verdict is the first failure, else the first warning, else OK. Rules never contradict live
+ * 1. Every rule of the table (rules.ts) runs; matches become candidate findings with a severity and a rank.
+ * 2. Precedence, in one place (`applyPrecedence`), from what each rule declares: one finding per code and
+ *    side; exclusive groups keep their lowest-ranked finding per side; `suppresses` drops later-ranked
+ *    findings made redundant; advice (`adviceFor`) stays only beside the problem it helps explain.
+ * 3. Findings are ordered: failures, then warnings, then notes; inside each, by rank (the chain).
+ * 4. The verdict is the first failure, else the first warning, else OK. Rules never contradict live
  *    evidence (an accepted login never yields a rejection on that side), so neither does the verdict.
- * 4. Each step shows its evidence and the findings placed on it; its status follows from them:
+ * 5. Each step shows its evidence and the findings placed on it; its status follows from them:
  *    a failure fails the step, a warning makes it a warning, a note turns a passed step into a warning.
  */
 import { CHECKLIST_STEP_IDS, STEP_OWNERS, type ChecklistStepId, type StepStatus } from '../checklist/steps';
-import type { AccountEvaluation, AccountFacts, ChecklistStep, EvidenceItem, Finding, FindingSeverity, Verdict } from '../diagnosis/types';
+import type {
+  AccountEvaluation,
+  AccountFacts,
+  ChecklistStep,
+  EvidenceItem,
+  Finding,
+  FindingOf,
+  FindingSeverity,
+  FindingSide,
+  Verdict,
+} from '../diagnosis/types';
 import { SIDES, analyse, type Analysis } from './analysis';
 import { ADVICE, SKIP_REASONS, describeFinding, stepForFinding } from './catalog';
 import type { FailureCode } from './codes';
 import { collectEvidence } from './evidence';
 import { DEFAULT_TEXT_FORMAT, type TextFormatOptions } from './format';
-import { VERDICT_RULES, type RuleMatch } from './rules';
+import type { ParamsOf } from './params';
+import { VERDICT_RULES, type RuleMatch, type RuleSpec, type VerdictRule } from './rules';
 
 export interface EvaluateOptions {
   /** How times inside texts are shown (default: "2026-03-04 08:32 UTC"). */
@@ -23,45 +37,113 @@ export interface EvaluateOptions {
 }
 
 /** A finding as evaluate produces it: always with severity, rank and where it shows. */
-export interface RankedFinding extends Finding {
+export type RankedFinding = Finding & {
   readonly severity: FindingSeverity;
   readonly rank: number;
   readonly steps: readonly ChecklistStepId[];
+};
+
+/** A rule's match before precedence: the finding and the rule that declared how it ranks. */
+export interface Candidate {
+  readonly finding: RankedFinding;
+  readonly rule: VerdictRule;
 }
 
 const SEVERITY_ORDER: Readonly<Record<FindingSeverity, number>> = { failure: 0, warning: 1, note: 2 };
-const SIDE_ORDER = ['incoming', 'outgoing', 'both', 'account', 'network', 'mac'] as const;
+const SIDE_ORDER: readonly FindingSide[] = ['incoming', 'outgoing', 'both', 'account', 'network', 'mac'];
 
-/** Runs the rule table and returns every finding, most important first. */
-export function rankFindings(facts: AccountFacts, analysis: Analysis = analyse(facts)): RankedFinding[] {
-  const byKey = new Map<string, RankedFinding>();
-  for (const rule of VERDICT_RULES) {
-    for (const match of asList(rule.when(facts, analysis))) {
-      const primary = stepForFinding({ code: rule.code, side: match.side });
-      const finding: RankedFinding = {
-        code: rule.code,
-        side: match.side,
-        params: match.params,
-        severity: match.severity,
-        rank: rule.rank,
-        steps: [primary, ...(match.alsoOn ?? []).filter((step) => step !== primary)],
-      };
-      // One finding per code and side: keep the more severe, then the earlier-ranked match.
-      const key = `${rule.code}|${match.side}`;
-      const seen = byKey.get(key);
-      if (seen === undefined || compareFindings(finding, seen) < 0) byKey.set(key, finding);
-    }
-  }
-  return [...byKey.values()].sort(compareFindings);
+/**
+ * The servers a side concerns: a per-side finding its own server, 'both' and 'account' both servers, the
+ * network and the Mac themselves. Two findings overlap when these share anything.
+ */
+const SIDE_SCOPE: Readonly<Record<FindingSide, readonly string[]>> = {
+  incoming: ['incoming'],
+  outgoing: ['outgoing'],
+  both: ['incoming', 'outgoing'],
+  account: ['incoming', 'outgoing'],
+  network: ['network'],
+  mac: ['mac'],
+};
+
+export function sidesOverlap(a: FindingSide, b: FindingSide): boolean {
+  return SIDE_SCOPE[a].some((scope) => SIDE_SCOPE[b].includes(scope));
 }
 
-function isMatchList(result: RuleMatch | readonly RuleMatch[]): result is readonly RuleMatch[] {
+/**
+ * Builds one typed finding. TypeScript cannot correlate a generic code with the union `Finding`; the
+ * generic signature has already checked that the params belong to the code, so the one assertion is here.
+ */
+function findingOf<C extends FailureCode>(
+  code: C,
+  match: RuleMatch<C>,
+  rank: number,
+  steps: readonly ChecklistStepId[],
+): RankedFinding {
+  const finding = { code, side: match.side, params: match.params, severity: match.severity, rank, steps } as unknown as FindingOf<C> & {
+    readonly severity: FindingSeverity;
+    readonly rank: number;
+    readonly steps: readonly ChecklistStepId[];
+  };
+  return finding;
+}
+
+function candidatesOf<C extends FailureCode>(rule: RuleSpec<C>, facts: AccountFacts, analysis: Analysis): Candidate[] {
+  const result = rule.when(facts, analysis);
+  const matches: readonly RuleMatch<C>[] = result === null ? [] : isMatchList(result) ? result : [result];
+  return matches.map((match) => {
+    const primary = stepForFinding({ code: rule.code, side: match.side });
+    const steps = [primary, ...(match.alsoOn ?? []).filter((step) => step !== primary)];
+    return { finding: findingOf(rule.code, match, rule.rank, steps), rule: rule as VerdictRule };
+  });
+}
+
+function isMatchList<C extends FailureCode>(result: RuleMatch<C> | readonly RuleMatch<C>[]): result is readonly RuleMatch<C>[] {
   return Array.isArray(result);
 }
 
-function asList(result: RuleMatch | readonly RuleMatch[] | null): readonly RuleMatch[] {
-  if (result === null) return [];
-  return isMatchList(result) ? result : [result];
+function byRank(a: Candidate, b: Candidate): number {
+  return a.finding.rank - b.finding.rank || SIDE_ORDER.indexOf(a.finding.side) - SIDE_ORDER.indexOf(b.finding.side);
+}
+
+/**
+ * The one place precedence is applied, from what the rules declare (rules.ts file comment). Candidates are
+ * walked in rank order; each is kept unless a finding already kept
+ * - has the same code and side (one finding per code and side: the earliest-ranked rule's),
+ * - is in the same exclusive group on an overlapping side, or
+ * - suppresses its code on an overlapping side.
+ * Then advice is kept only when a failure or warning it is advice for was kept, and is shown on its steps.
+ */
+export function applyPrecedence(candidates: readonly Candidate[]): RankedFinding[] {
+  const kept: Candidate[] = [];
+  for (const candidate of [...candidates].sort(byRank)) {
+    const { finding, rule } = candidate;
+    const outranked = kept.some(
+      ({ finding: other, rule: otherRule }) =>
+        (other.code === finding.code && other.side === finding.side) ||
+        (rule.group !== undefined && otherRule.group === rule.group && sidesOverlap(other.side, finding.side)) ||
+        (otherRule.suppresses?.includes(finding.code) === true && sidesOverlap(other.side, finding.side)),
+    );
+    if (!outranked) kept.push(candidate);
+  }
+  const findings: RankedFinding[] = [];
+  for (const { finding, rule } of kept) {
+    const adviceFor = rule.adviceFor;
+    if (adviceFor === undefined) {
+      findings.push(finding);
+      continue;
+    }
+    const anchors = kept
+      .map((other) => other.finding)
+      .filter((other) => other.severity !== 'note' && adviceFor.includes(other.code));
+    if (anchors.length === 0) continue;
+    findings.push({ ...finding, steps: [...new Set(anchors.flatMap((anchor) => anchor.steps))] });
+  }
+  return findings.sort(compareFindings);
+}
+
+/** Runs the rule table and returns every finding that stands, most important first. */
+export function rankFindings(facts: AccountFacts, analysis: Analysis = analyse(facts)): RankedFinding[] {
+  return applyPrecedence(VERDICT_RULES.flatMap((rule) => candidatesOf(rule, facts, analysis)));
 }
 
 function compareFindings(a: RankedFinding, b: RankedFinding): number {
@@ -75,10 +157,7 @@ function compareFindings(a: RankedFinding, b: RankedFinding): number {
 function toVerdict(finding: Finding, options: TextFormatOptions): Verdict {
   const words = describeFinding(finding, options);
   const verdict: Verdict = {
-    code: finding.code,
-    side: finding.side,
-    params: finding.params,
-    ...(finding.severity === undefined ? {} : { severity: finding.severity }),
+    ...finding,
     title: words.title,
     explanation: words.explanation,
     nextStep: words.nextStep,
@@ -210,13 +289,26 @@ export function evaluateAccount(facts: AccountFacts, options: EvaluateOptions = 
   const analysis = analyse(facts);
   const ranked = rankFindings(facts, analysis);
   const top = ranked.find((finding) => finding.severity === 'failure' || finding.severity === 'warning');
-  const loginTested = SIDES.some((side) => analysis.sides[side].login === 'accepted');
-  const verdictFinding: Finding = top ?? { code: 'OK', side: 'account', params: { loginTested } };
-  const findings: Finding[] = ranked.map(({ code, side, params, severity }) => ({ code, side, params, severity }));
+  const verdictFinding: Finding = top !== undefined ? plainFinding(top) : { code: 'OK', side: 'account', params: okParams(facts, analysis) };
+  const findings: Finding[] = ranked.map(plainFinding);
   const evidence = collectEvidence(facts, analysis, text);
   return {
     steps: buildSteps(facts, analysis, ranked, verdictFinding, evidence),
     findings,
     verdict: toVerdict(verdictFinding, text),
   };
+}
+
+function okParams(facts: AccountFacts, analysis: Analysis): ParamsOf<'OK'> {
+  const accepted = SIDES.filter((side) => analysis.sides[side].login === 'accepted');
+  return {
+    loginTested: accepted.length > 0,
+    typedForThisCheck: accepted.some((side) => facts.account.passwords[side].foundIn === 'typed'),
+  };
+}
+
+/** A ranked finding as it leaves the evaluation: code, side, params and severity only. */
+function plainFinding(finding: RankedFinding): Finding {
+  const { rank: _rank, steps: _steps, ...plain } = finding;
+  return plain;
 }

@@ -9,12 +9,12 @@ import type { LoginOutcome, ServerProbeResult, TlsOutcome, WebmailOutcome } from
 import type { Analysis, Side } from './analysis';
 import { evidenceItem, SKIP_REASONS, type EvidenceLabel } from './catalog';
 import { formatDuration, type TextFormatOptions } from './format';
-import type { FindingParams } from '../diagnosis/types';
+import type { PlainParams } from '../diagnosis/types';
 
 /** How many of Mail's logged login replies to show per side (newest first). */
 const MAIL_LOG_REPLIES_SHOWN = 3;
 
-type Add = (label: EvidenceLabel, params: FindingParams, raw?: string) => void;
+type Add = (label: EvidenceLabel, params: PlainParams, raw?: string) => void;
 
 function internetEvidence(facts: AccountFacts, add: Add): void {
   const internet = facts.internet;

@@ -3,7 +3,7 @@
  * params keep times as ISO strings, so the window can show them in the user's own locale and time zone
  * while tests (and the CLI) use a fixed, deterministic format.
  */
-import type { FindingParams } from '../diagnosis/types';
+import type { PlainParams } from '../diagnosis/types';
 
 /** Formats an ISO time for people. The renderer passes a locale-aware one; tests pass a fixed one. */
 export type TimeFormatter = (iso: string) => string;
@@ -23,7 +23,7 @@ export function isTimeParam(name: string): boolean {
 const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
 
 /** Replaces `{name}` with the param's value (times through `formatTime`). Unknown names stay visible. */
-export function formatCatalogText(template: string, params: FindingParams, options: TextFormatOptions): string {
+export function formatCatalogText(template: string, params: PlainParams, options: TextFormatOptions): string {
   return template.replace(PLACEHOLDER, (whole, name: string) => {
     if (!Object.hasOwn(params, name)) return whole;
     const value = params[name];

@@ -1,31 +1,42 @@
 /**
- * The verdict rules, as a table. Each rule looks at the account facts (and the shared analysis) and
- * either matches, giving the finding's side, params and severity, or not. `rank` orders findings along
- * the helpdesk's chain: the Mac, the network, DNS, ports and bans, TLS, logins, stored settings, notes.
- * The lowest-ranked failure is the verdict (evaluate.ts). docs/failure-codes.md describes every rule.
+ * The verdict rules, as one table in rank order. Each rule looks at the account facts (and the shared
+ * analysis, computed once in analysis.ts) and either matches, giving the finding's side, typed params and
+ * severity, or not. A rule never recomputes another rule's condition: how findings outrank each other is
+ * declared on the rule and applied in one place (evaluate.ts `applyPrecedence`):
+ *
+ * - `rank`: the position in the helpdesk's chain (the Mac, the network, DNS, bans and ports, TLS, logins
+ *   and the password mismatch, stored settings, what Mail saw, notes). Unique; the table is sorted by it.
+ *   Among failures (then warnings) the lowest rank is the verdict.
+ * - `group`: among findings of one exclusive group whose sides overlap, only the lowest-ranked stands
+ *   (e.g. one explanation of why one side's login is refused).
+ * - `suppresses`: codes this finding makes redundant on an overlapping side; only later-ranked findings are
+ *   suppressed, and only by a finding that itself stands.
+ * - `adviceFor`: an advice note, kept only beside a failure or warning of one of these codes and shown on
+ *   that finding's steps (it never stands alone, never decides).
+ *
+ * docs/failure-codes.md describes every rule; tests/unit/verdict/precedence.test.ts states, for each pair of
+ * findings that can occur together, which one is the verdict.
  */
 import type { ChecklistStepId } from '../checklist/steps';
-import type { AccountFacts, FindingParams, FindingSeverity, FindingSide } from '../diagnosis/types';
+import type { AccountFacts, FindingSeverity, FindingSide } from '../diagnosis/types';
 import type { TlsMode } from '../model/account';
-import type { FailureCode } from './codes';
 import {
   CONNECT_FAILURES_MIN,
   HOUR_MS,
   LONG_UPTIME_DAYS,
-  MAIL_LOG_PAIRING_HOURS,
   MAIL_LOG_RECENT_ACCEPT_HOURS,
   NOT_SYNCING_MIN_HOURS,
   NOT_SYNCING_MIN_PENDING_ACTIONS,
   PROMPT_SUPPRESSION_HOURS,
   SIDES,
   certNameCovers,
+  compact,
   expectedModeForPort,
   hostOfUrl,
   implicitPortFor,
   isoFrom,
   modeContradictsPort,
   otherSide,
-  params,
   parseTime,
   sameHost,
   starttlsPortFor,
@@ -33,6 +44,56 @@ import {
   type Side,
   type SideView,
 } from './analysis';
+import type { FailureCode } from './codes';
+import type { ModeMismatchFix, ModeMismatchObserved, ParamsOf, ServerUnavailableReason } from './params';
+
+export interface RuleMatch<C extends FailureCode> {
+  readonly side: FindingSide;
+  readonly params: ParamsOf<C>;
+  readonly severity: FindingSeverity;
+  /** Further checklist steps that show this finding (besides its own step). */
+  readonly alsoOn?: readonly ChecklistStepId[];
+}
+
+/** Exclusive groups: one explanation per side. */
+export type ExclusiveGroup =
+  /** Why one side's saved password fails: stale (live, Mail's log, stored), the user name, or none saved. */
+  'stale-password';
+
+export interface RuleSpec<C extends FailureCode> {
+  /** Unique name, for tests and docs. */
+  readonly id: string;
+  readonly code: C;
+  /** Position in the chain: lower is earlier (more fundamental). Unique across the table. */
+  readonly rank: number;
+  readonly group?: ExclusiveGroup;
+  readonly suppresses?: readonly FailureCode[];
+  readonly adviceFor?: readonly FailureCode[];
+  readonly when: (facts: AccountFacts, analysis: Analysis) => RuleMatch<C> | readonly RuleMatch<C>[] | null;
+}
+
+/** A rule of any code (a union over codes, so each rule's params are checked against its own code). */
+export type VerdictRule = { [C in FailureCode]: RuleSpec<C> }[FailureCode];
+
+// ------------------------------------------------------------------ helpers
+
+function perSide<C extends FailureCode>(a: Analysis, fn: (view: SideView) => RuleMatch<C> | null): RuleMatch<C>[] {
+  return SIDES.map((side) => fn(a.sides[side])).filter((match): match is RuleMatch<C> => match !== null);
+}
+
+/** Probes of this side ran on a usable network and reached TCP. */
+function liveConnected(a: Analysis, view: SideView): boolean {
+  return a.networkUsable && view.connected;
+}
+
+/** The login on this side was not tested live (a skip or no probe), so stored facts and Mail's log must speak. */
+function untested(view: SideView): boolean {
+  return view.login === 'skipped' || view.login === 'not-run';
+}
+
+function comparison(facts: AccountFacts): AccountFacts['account']['passwords']['comparison'] {
+  return facts.account.passwords.comparison;
+}
 
 /**
  * The internet check fetches Apple's captive-portal page. When it fails but a mail server answered
@@ -41,58 +102,6 @@ import {
  */
 function internetSeverity(a: Analysis): FindingSeverity {
   return a.mailServerAnswered ? 'note' : 'failure';
-}
-
-function internetCheckOnly(a: Analysis): { mailServersAnswered?: boolean } {
-  return a.mailServerAnswered ? { mailServersAnswered: true } : {};
-}
-
-export interface RuleMatch {
-  readonly side: FindingSide;
-  readonly params: FindingParams;
-  readonly severity: FindingSeverity;
-  /** Further checklist steps that show this finding (besides its own step). */
-  readonly alsoOn?: readonly ChecklistStepId[];
-}
-
-export interface VerdictRule {
-  /** Unique name, for tests and docs. */
-  readonly id: string;
-  readonly code: FailureCode;
-  /** Position in the chain: lower is earlier (more fundamental). */
-  readonly rank: number;
-  readonly when: (facts: AccountFacts, analysis: Analysis) => RuleMatch | readonly RuleMatch[] | null;
-}
-
-// ------------------------------------------------------------------ helpers
-
-function perSide(fn: (view: SideView) => RuleMatch | null): (facts: AccountFacts, a: Analysis) => readonly RuleMatch[] {
-  return (_facts, a) => SIDES.map((side) => fn(a.sides[side])).filter((match): match is RuleMatch => match !== null);
-}
-
-const MODE_WORDS = { implicit: 'TLS from the start', starttls: 'STARTTLS', none: 'no encryption' } as const;
-
-/** Probes of this side ran on a usable network and reached TCP. */
-function liveConnected(a: Analysis, view: SideView): boolean {
-  return a.networkUsable && view.connected;
-}
-
-/**
- * How the live login on this side ended. A login result is first-hand evidence whatever the internet
- * check said, so it is never discarded (an accepted login must never be contradicted).
- */
-function liveLogin(_a: Analysis, view: SideView): SideView['login'] {
-  return view.login;
-}
-
-/** The login on this side was not tested live (a skip or no probe), so stored facts and Mail's log must speak. */
-function untested(a: Analysis, view: SideView): boolean {
-  const login = liveLogin(a, view);
-  return login === 'skipped' || login === 'not-run';
-}
-
-function comparison(facts: AccountFacts): AccountFacts['account']['passwords']['comparison'] {
-  return facts.account.passwords.comparison;
 }
 
 /** What the IT department set for this side (managed preference ExpectedServers), or null. */
@@ -120,10 +129,6 @@ function looksLikeCpanel(facts: AccountFacts): boolean {
   return webmail || template;
 }
 
-function ipParams(a: Analysis): FindingParams {
-  return params({ ip: a.publicIp });
-}
-
 function bothTriedSide(a: Analysis): FindingSide {
   if (a.triedMail.length === 1) return a.triedMail[0]?.side ?? 'both';
   return 'both';
@@ -149,40 +154,7 @@ function mailSawFailures(facts: AccountFacts): number | undefined {
   return count > 0 ? count : undefined;
 }
 
-/**
- * Mail's log shows one side refused and the other accepted in the same period, and the live probes do not
- * contradict it: returns the stale side.
- */
-function mailLogStaleSide(a: Analysis): Side | null {
-  for (const stale of SIDES) {
-    const good = otherSide(stale);
-    const rejected = a.mailLog.latest[stale];
-    const accepted = a.mailLog.latest[good];
-    if (rejected?.result !== 'rejected' || accepted?.result !== 'accepted') continue;
-    const gap = Math.abs((parseTime(rejected.at) ?? 0) - (parseTime(accepted.at) ?? 0));
-    if (gap > MAIL_LOG_PAIRING_HOURS * HOUR_MS) continue;
-    // Live evidence is fresher: never call a side stale that just logged in, nor good a side that just failed.
-    if (liveLogin(a, a.sides[stale]) === 'accepted') continue;
-    if (liveLogin(a, a.sides[good]) === 'rejected-credentials') continue;
-    return stale;
-  }
-  return null;
-}
-
-/** The one side that accepted live while the other side was refused its credentials. */
-function liveSplit(a: Analysis): { readonly good: Side; readonly stale: Side } | null {
-  for (const stale of SIDES) {
-    const good = otherSide(stale);
-    if (liveLogin(a, a.sides[stale]) === 'rejected-credentials' && liveLogin(a, a.sides[good]) === 'accepted') return { good, stale };
-  }
-  return null;
-}
-
-function bothRejected(a: Analysis): boolean {
-  return SIDES.every((side) => liveLogin(a, a.sides[side]) === 'rejected-credentials');
-}
-
-function authCode(view: SideView): FailureCode {
+function authCode(view: SideView): 'IMAP_AUTH_REJECTED' | 'POP3_AUTH_REJECTED' | 'SMTP_AUTH_REJECTED' {
   if (view.side === 'outgoing') return 'SMTP_AUTH_REJECTED';
   return view.protocol === 'pop3' ? 'POP3_AUTH_REJECTED' : 'IMAP_AUTH_REJECTED';
 }
@@ -206,186 +178,14 @@ function shortUsername(facts: AccountFacts, view: SideView): boolean {
   return view.side === 'incoming' || view.settings?.authenticationEnabled === true;
 }
 
-function authRejectedSeverity(a: Analysis, view: SideView): boolean {
-  return liveLogin(a, view) === 'rejected-credentials';
+/** The password the live login on this side used was typed for this check (not one Mail saved). */
+function passwordWasTyped(facts: AccountFacts, side: Side): boolean {
+  return facts.account.passwords[side].foundIn === 'typed';
 }
 
-// ------------------------------------------------------------------ the table
-
-const NETWORK_RULES: readonly VerdictRule[] = [
-  // ---------------------------------------------------------------- the Mac
-  {
-    id: 'full-disk-access',
-    code: 'FULL_DISK_ACCESS_NEEDED',
-    rank: 10,
-    when: (facts) => {
-      const evidence = facts.mailEvidence;
-      if (evidence === null) return null;
-      const blocked = [evidence.credentialState.outcome, evidence.connectionLog.outcome, evidence.mailbox.outcome].find(
-        (outcome) => outcome.kind === 'full-disk-access-needed',
-      );
-      if (blocked === undefined || blocked.kind !== 'full-disk-access-needed') return null;
-      return { side: 'mac', params: params({ path: blocked.path }), severity: 'failure' };
-    },
-  },
-  {
-    id: 'account-without-incoming-server',
-    code: 'ACCOUNT_READ_PROBLEM',
-    rank: 20,
-    when: (facts) =>
-      facts.account.incoming === null && facts.account.authKind === 'password'
-        ? { side: 'account', params: params({ problem: 'no-incoming', email: facts.account.emailAddress }), severity: 'failure' }
-        : null,
-  },
-  // ---------------------------------------------------------------- the network
-  {
-    id: 'no-internet',
-    code: 'NO_INTERNET',
-    rank: 30,
-    when: (facts, a) =>
-      facts.internet.kind === 'no-network'
-        ? { side: 'network', params: params({ errorCode: facts.internet.errorCode, ...internetCheckOnly(a) }), severity: internetSeverity(a) }
-        : null,
-  },
-  {
-    id: 'captive-portal',
-    code: 'CAPTIVE_PORTAL',
-    rank: 40,
-    when: (facts, a) =>
-      facts.internet.kind === 'captive-portal'
-        ? {
-            side: 'network',
-            params: params({
-              portalHost: facts.internet.redirectedTo === undefined ? undefined : hostOfUrl(facts.internet.redirectedTo),
-              ...internetCheckOnly(a),
-            }),
-            severity: internetSeverity(a),
-          }
-        : null,
-  },
-  {
-    id: 'dns-broken-on-network',
-    code: 'DNS_NOT_FOUND',
-    rank: 50,
-    when: (facts, a) =>
-      facts.internet.kind === 'dns-broken'
-        ? {
-            side: 'network',
-            params: params({ scope: 'network', errorCode: facts.internet.errorCode, ...internetCheckOnly(a) }),
-            severity: internetSeverity(a),
-          }
-        : null,
-  },
-  // ---------------------------------------------------------------- DNS of the configured servers
-  {
-    id: 'server-name-not-found',
-    code: 'DNS_NOT_FOUND',
-    rank: 60,
-    when: (facts, a) =>
-      perSide((view) => {
-        const resolution = view.probe?.resolution;
-        if (!a.networkUsable || resolution === undefined || resolution.kind === 'resolved') return null;
-        return {
-          side: view.side,
-          params: params({
-            scope: 'server',
-            role: view.side,
-            host: view.host,
-            lookup: resolution.kind,
-            suggestedHost: suggestedHostFor(facts, view),
-          }),
-          severity: 'failure',
-        };
-      })(facts, a),
-  },
-  // ---------------------------------------------------------------- ports and bans
-  {
-    id: 'ban-firewall-drop',
-    code: 'IP_BLOCKED_FIREWALL_DROP',
-    rank: 70,
-    when: (facts, a) =>
-      a.ban === 'drop'
-        ? {
-            side: bothTriedSide(a),
-            params: params({
-              ...ipParams(a),
-              ports: triedPorts(a),
-              evidence: a.csfPageUrl === undefined ? 'ports' : 'csf-page',
-              mailSawFailures: mailSawFailures(facts),
-            }),
-            severity: 'failure',
-            alsoOn: ['server-reachable'],
-          }
-        : null,
-  },
-  {
-    id: 'ban-reject',
-    code: 'IP_BLOCKED_REJECT',
-    rank: 71,
-    when: (facts, a) =>
-      a.ban === 'reject'
-        ? {
-            side: bothTriedSide(a),
-            params: params({ ...ipParams(a), ports: triedPorts(a), mailSawFailures: mailSawFailures(facts) }),
-            severity: 'failure',
-            alsoOn: ['server-reachable'],
-          }
-        : null,
-  },
-];
-
-/** Plain connection failures, when the pattern does not point to a ban. */
-function connectionRule(code: FailureCode, rank: number, kinds: readonly string[]): VerdictRule {
-  return {
-    id: `tcp-${code.toLowerCase()}`,
-    code,
-    rank,
-    when: (facts, a) =>
-      perSide((view) => {
-        const tcp = view.probe?.tcp;
-        if (!a.networkUsable || a.ban !== null || !view.tcpTried || tcp === undefined || tcp === null || !kinds.includes(tcp.kind)) return null;
-        const base = { role: view.side, host: view.host, port: view.port };
-        switch (tcp.kind) {
-          case 'timeout': {
-            const incomingFine = a.sides.incoming.connected;
-            return {
-              side: view.side,
-              params: params({
-                ...base,
-                seconds: Math.round(tcp.afterMs / 100) / 10,
-                webAlsoFailed: facts.probes.webmail.length > 0 && !a.webAnswered,
-                blockedSmtpPort: view.protocol === 'smtp' && view.port === 25 && (incomingFine || a.triedMail.length === 1),
-              }),
-              severity: 'failure',
-            };
-          }
-          case 'unreachable':
-            return { side: view.side, params: params({ ...base, reason: 'unreachable', errorCode: tcp.errorCode }), severity: 'failure' };
-          case 'error':
-            return { side: view.side, params: params({ ...base, reason: 'error', errorCode: tcp.errorCode }), severity: 'failure' };
-          case 'refused':
-          case 'reset':
-            return { side: view.side, params: params(base), severity: 'failure' };
-          case 'connected':
-            return null;
-        }
-      })(facts, a),
-  };
-}
-
-/** TLS findings for one side, from what the TLS probe saw. */
-function tlsRule(id: string, code: FailureCode, rank: number, match: (facts: AccountFacts, view: SideView) => FindingParams | null): VerdictRule {
-  return {
-    id,
-    code,
-    rank,
-    when: (facts, a) =>
-      perSide((view) => {
-        if (!liveConnected(a, view)) return null;
-        const found = match(facts, view);
-        return found === null ? null : { side: view.side, params: found, severity: 'failure' };
-      })(facts, a),
-  };
+/** Mail's current setting for this side answered (or logged in) in this run. */
+function works(view: SideView): boolean {
+  return view.login === 'accepted' || (view.connected && view.tlsVerified && view.login !== 'rejected-credentials');
 }
 
 function certificate(view: SideView) {
@@ -394,7 +194,7 @@ function certificate(view: SideView) {
 }
 
 /** The configured mode contradicts the port, and the live TLS step did not succeed: the mismatch explains it. */
-function modeMismatchObserved(view: SideView): 'plaintext' | 'tls-first' | 'no-greeting' | 'failed' | 'none' | null {
+function modeMismatchObserved(view: SideView): ModeMismatchObserved | null {
   const tls = view.probe?.tls;
   if (tls === undefined || tls === null) return null;
   if (tls.kind === 'plaintext-on-tls-port') return 'plaintext';
@@ -415,7 +215,10 @@ function modeMismatchObserved(view: SideView): 'plaintext' | 'tls-first' | 'no-g
  * - otherwise (plain text where Mail wants TLS at once, or not seen live): the protocol's implicit-TLS port
  *   (or its STARTTLS port when Mail already is on the implicit port and the server there speaks plain text).
  */
-function modeMismatchFix(view: SideView, observed: string | undefined): { portSpeaks?: 'implicit-tls' | 'plaintext'; fix: 'turn-on-tls' | 'starttls-port' | 'implicit-port'; suggestedPort: number } {
+function modeMismatchFix(
+  view: SideView,
+  observed: ModeMismatchObserved | undefined,
+): { portSpeaks?: 'implicit-tls' | 'plaintext'; fix: ModeMismatchFix; suggestedPort: number } {
   const implicitPort = implicitPortFor(view.protocol);
   if (observed === 'tls-first' || observed === 'no-greeting') {
     if (view.tlsMode === 'none') return { portSpeaks: 'implicit-tls', fix: 'turn-on-tls', suggestedPort: view.port };
@@ -430,15 +233,15 @@ function modeMismatchFix(view: SideView, observed: string | undefined): { portSp
   return { fix: 'implicit-port', suggestedPort: implicitPort };
 }
 
-function modeMismatchParams(view: SideView, observed: string | undefined): FindingParams {
+function modeMismatchParams(view: SideView, observed: ModeMismatchObserved | undefined): ParamsOf<'TLS_MODE_PORT_MISMATCH'> {
   const expected = expectedModeForPort(view.port);
   const fix = modeMismatchFix(view, observed);
-  return params({
+  return compact({
     role: view.side,
     host: view.host,
     port: view.port,
-    configuredMode: MODE_WORDS[view.tlsMode],
-    expectedMode: expected === null ? undefined : MODE_WORDS[expected],
+    configuredMode: view.tlsMode,
+    expectedMode: expected ?? undefined,
     suggestedPort: fix.suggestedPort,
     fix: fix.fix,
     portSpeaks: fix.portSpeaks,
@@ -446,34 +249,490 @@ function modeMismatchParams(view: SideView, observed: string | undefined): Findi
   });
 }
 
-const AUTH_RULES: readonly VerdictRule[] = [
+/** Plain connection failures, when the pattern does not point to a ban (the ban rules suppress these). */
+function connectionRule<C extends 'PORT_TIMEOUT' | 'PORT_REFUSED' | 'PORT_RESET' | 'CONNECTION_FAILED'>(
+  code: C,
+  rank: number,
+  match: (facts: AccountFacts, a: Analysis, view: SideView) => ParamsOf<C> | null,
+): RuleSpec<C> {
+  return {
+    id: `tcp-${code.toLowerCase()}`,
+    code,
+    rank,
+    when: (facts, a) =>
+      perSide(a, (view) => {
+        if (!a.networkUsable || !view.tcpTried) return null;
+        const found = match(facts, a, view);
+        return found === null ? null : { side: view.side, params: found, severity: 'failure' };
+      }),
+  };
+}
+
+/** TLS findings for one side, from what the TLS probe saw on a live connection. */
+function tlsRule<C extends FailureCode>(
+  spec: Omit<RuleSpec<C>, 'when'> & { readonly match: (facts: AccountFacts, view: SideView) => ParamsOf<C> | null },
+): RuleSpec<C> {
+  const { match, ...rest } = spec;
+  return {
+    ...rest,
+    when: (facts, a) =>
+      perSide(a, (view) => {
+        if (!liveConnected(a, view)) return null;
+        const found = match(facts, view);
+        return found === null ? null : { side: view.side, params: found, severity: 'failure' };
+      }),
+  };
+}
+
+function loginRejectedRule<C extends 'IMAP_AUTH_REJECTED' | 'POP3_AUTH_REJECTED' | 'SMTP_AUTH_REJECTED'>(code: C, rank: number): RuleSpec<C> {
+  return {
+    id: `login-rejected-${code.toLowerCase()}`,
+    code,
+    rank,
+    when: (facts, a) =>
+      perSide(a, (view) => {
+        if (authCode(view) !== code || view.login !== 'rejected-credentials') return null;
+        const other = a.sides[otherSide(view.side)];
+        const rejected = view.probe?.login.kind === 'rejected' ? view.probe.login : null;
+        const params: ParamsOf<C> = compact({
+          role: view.side,
+          host: view.host,
+          email: facts.account.emailAddress,
+          serverText: rejected?.serverText,
+          responseCode: rejected?.responseCode,
+          bothRejected: a.bothRejected,
+          sameStoredForBoth: comparison(facts) === 'same',
+          otherSideAccepted: other.login === 'accepted',
+          typedForThisCheck: passwordWasTyped(facts, view.side),
+        });
+        return { side: view.side, params, severity: 'failure' };
+      }),
+  };
+}
+
+// ------------------------------------------------------------------ the table, in rank order
+
+export const VERDICT_RULES: readonly VerdictRule[] = [
+  // ---------------------------------------------------------------- the Mac
+  {
+    id: 'full-disk-access',
+    code: 'FULL_DISK_ACCESS_NEEDED',
+    rank: 10,
+    when: (facts) => {
+      const evidence = facts.mailEvidence;
+      if (evidence === null) return null;
+      const blocked = [evidence.credentialState.outcome, evidence.connectionLog.outcome, evidence.mailbox.outcome].find(
+        (outcome) => outcome.kind === 'full-disk-access-needed',
+      );
+      if (blocked === undefined || blocked.kind !== 'full-disk-access-needed') return null;
+      return { side: 'mac', params: { path: blocked.path }, severity: 'failure' };
+    },
+  },
+  {
+    id: 'account-without-incoming-server',
+    code: 'ACCOUNT_READ_PROBLEM',
+    rank: 20,
+    when: (facts) =>
+      facts.account.incoming === null && facts.account.authKind === 'password'
+        ? { side: 'account', params: { problem: 'no-incoming', email: facts.account.emailAddress }, severity: 'failure' }
+        : null,
+  },
+  // ---------------------------------------------------------------- the network
+  {
+    id: 'no-internet',
+    code: 'NO_INTERNET',
+    rank: 30,
+    when: (facts, a) =>
+      facts.internet.kind === 'no-network'
+        ? {
+            side: 'network',
+            params: { errorCode: facts.internet.errorCode, mailServersAnswered: a.mailServerAnswered },
+            severity: internetSeverity(a),
+          }
+        : null,
+  },
+  {
+    id: 'captive-portal',
+    code: 'CAPTIVE_PORTAL',
+    rank: 40,
+    when: (facts, a) =>
+      facts.internet.kind === 'captive-portal'
+        ? {
+            side: 'network',
+            params: compact({
+              portalHost: facts.internet.redirectedTo === undefined ? undefined : hostOfUrl(facts.internet.redirectedTo),
+              mailServersAnswered: a.mailServerAnswered,
+            }),
+            severity: internetSeverity(a),
+          }
+        : null,
+  },
+  {
+    id: 'dns-broken-on-network',
+    code: 'DNS_NOT_FOUND',
+    rank: 50,
+    when: (facts, a) =>
+      facts.internet.kind === 'dns-broken'
+        ? {
+            side: 'network',
+            params: { scope: 'network', errorCode: facts.internet.errorCode, mailServersAnswered: a.mailServerAnswered },
+            severity: internetSeverity(a),
+          }
+        : null,
+  },
+  // ---------------------------------------------------------------- DNS of the configured servers
+  {
+    id: 'server-name-not-found',
+    code: 'DNS_NOT_FOUND',
+    rank: 60,
+    when: (facts, a) =>
+      perSide(a, (view) => {
+        const resolution = view.probe?.resolution;
+        if (!a.networkUsable || resolution === undefined || resolution.kind === 'resolved') return null;
+        return {
+          side: view.side,
+          params: compact({
+            scope: 'server' as const,
+            role: view.side,
+            host: view.host,
+            lookup: resolution.kind,
+            suggestedHost: suggestedHostFor(facts, view),
+          }),
+          severity: 'failure',
+        };
+      }),
+  },
+  // ---------------------------------------------------------------- bans (they explain the silent or refusing ports)
+  {
+    id: 'ban-firewall-drop',
+    code: 'IP_BLOCKED_FIREWALL_DROP',
+    rank: 70,
+    suppresses: ['PORT_TIMEOUT', 'PORT_REFUSED', 'PORT_RESET', 'CONNECTION_FAILED'],
+    when: (facts, a) =>
+      a.ban === 'drop'
+        ? {
+            side: bothTriedSide(a),
+            params: compact({
+              ip: a.publicIp,
+              ports: triedPorts(a),
+              evidence: a.csfPageUrl === undefined ? ('ports' as const) : ('csf-page' as const),
+              mailSawFailures: mailSawFailures(facts),
+            }),
+            severity: 'failure',
+            alsoOn: ['server-reachable'],
+          }
+        : null,
+  },
+  {
+    id: 'ban-reject',
+    code: 'IP_BLOCKED_REJECT',
+    rank: 71,
+    suppresses: ['PORT_TIMEOUT', 'PORT_REFUSED', 'PORT_RESET', 'CONNECTION_FAILED'],
+    when: (facts, a) =>
+      a.ban === 'reject'
+        ? {
+            side: bothTriedSide(a),
+            params: compact({ ip: a.publicIp, ports: triedPorts(a), mailSawFailures: mailSawFailures(facts) }),
+            severity: 'failure',
+            alsoOn: ['server-reachable'],
+          }
+        : null,
+  },
+  // ---------------------------------------------------------------- ports
+  connectionRule('PORT_TIMEOUT', 80, (facts, a, view) => {
+    const tcp = view.probe?.tcp;
+    if (tcp?.kind !== 'timeout') return null;
+    return {
+      role: view.side,
+      host: view.host,
+      port: view.port,
+      seconds: Math.round(tcp.afterMs / 100) / 10,
+      webAlsoFailed: facts.probes.webmail.length > 0 && !a.webAnswered,
+      blockedSmtpPort: view.protocol === 'smtp' && view.port === 25 && (a.sides.incoming.connected || a.triedMail.length === 1),
+    };
+  }),
+  connectionRule('PORT_REFUSED', 81, (_facts, _a, view) =>
+    view.probe?.tcp?.kind === 'refused' ? { role: view.side, host: view.host, port: view.port } : null,
+  ),
+  connectionRule('PORT_RESET', 82, (_facts, _a, view) =>
+    view.probe?.tcp?.kind === 'reset' ? { role: view.side, host: view.host, port: view.port } : null,
+  ),
+  connectionRule('CONNECTION_FAILED', 83, (_facts, _a, view) => {
+    const tcp = view.probe?.tcp;
+    if (tcp?.kind !== 'unreachable' && tcp?.kind !== 'error') return null;
+    return { role: view.side, host: view.host, port: view.port, reason: tcp.kind, errorCode: tcp.errorCode };
+  }),
+  // ---------------------------------------------------------------- the first words and TLS
+  tlsRule({
+    id: 'tls-mode-port-observed',
+    code: 'TLS_MODE_PORT_MISMATCH',
+    rank: 84,
+    // The mismatch explains a silent greeting, a failed handshake or a missing STARTTLS on the same server.
+    suppresses: ['CONNECTION_FAILED', 'STARTTLS_NOT_OFFERED', 'TLS_HANDSHAKE_FAILED'],
+    match: (_facts, view) => {
+      const observed = modeMismatchObserved(view);
+      return observed === null ? null : modeMismatchParams(view, observed);
+    },
+  }),
+  tlsRule({
+    id: 'no-greeting',
+    code: 'CONNECTION_FAILED',
+    rank: 87,
+    match: (_facts, view) => {
+      const tls = view.probe?.tls;
+      if (tls?.kind !== 'timeout' || tls.phase !== 'greeting') return null;
+      return { role: view.side, host: view.host, port: view.port, reason: 'no-greeting' };
+    },
+  }),
+  tlsRule({
+    id: 'protocol-error',
+    code: 'CONNECTION_FAILED',
+    rank: 88,
+    match: (_facts, view) => {
+      const tls = view.probe?.tls;
+      if (tls?.kind !== 'protocol-error' || tls.phase === 'starttls') return null;
+      const refused = tls.errorCode === 'SERVER_REFUSED';
+      return compact({
+        role: view.side,
+        host: view.host,
+        port: view.port,
+        reason: refused ? ('server-refused' as const) : ('protocol' as const),
+        errorCode: tls.errorCode,
+        detail: refused && tls.detail !== '' ? tls.detail : undefined,
+      });
+    },
+  }),
+  tlsRule({
+    id: 'starttls-not-offered',
+    code: 'STARTTLS_NOT_OFFERED',
+    rank: 95,
+    match: (_facts, view) =>
+      view.probe?.tls?.kind === 'starttls-not-offered'
+        ? { role: view.side, host: view.host, port: view.port, suggestedPort: implicitPortFor(view.protocol) }
+        : null,
+  }),
+  tlsRule({
+    id: 'tls-hostname-mismatch',
+    code: 'TLS_HOSTNAME_MISMATCH',
+    rank: 100,
+    match: (facts, view) => {
+      const tls = certificate(view);
+      if (tls === null || tls.verification.ok || tls.verification.problem !== 'hostname-mismatch') return null;
+      const names = tls.certificate.names.length > 0 ? tls.certificate.names : [tls.certificate.subjectCommonName ?? ''];
+      const expectedHost = expectedFor(facts, view.side)?.host;
+      const published = [...(expectedHost === undefined ? [] : [expectedHost]), ...publishedFor(facts, view).map((server) => server.host)];
+      const suggestion =
+        published.find((host) => !sameHost(host, view.host) && names.some((name) => certNameCovers(name, host))) ??
+        names.find((name) => name !== '' && !name.startsWith('*') && !/^[\d.:]+$/.test(name));
+      return compact({ role: view.side, host: view.host, certNames: names.filter((name) => name !== '').join(', '), suggestedHost: suggestion });
+    },
+  }),
+  tlsRule({
+    id: 'tls-cert-expired',
+    code: 'TLS_CERT_EXPIRED',
+    rank: 101,
+    match: (_facts, view) => {
+      const tls = certificate(view);
+      if (tls === null || tls.verification.ok) return null;
+      const problem = tls.verification.problem;
+      if (problem !== 'expired' && problem !== 'not-yet-valid') return null;
+      return {
+        role: view.side,
+        host: view.host,
+        validToAt: tls.certificate.validTo,
+        validFromAt: tls.certificate.validFrom,
+        notYetValid: problem === 'not-yet-valid',
+      };
+    },
+  }),
+  tlsRule({
+    id: 'tls-cert-untrusted',
+    code: 'TLS_CERT_UNTRUSTED',
+    rank: 102,
+    match: (_facts, view) => {
+      const tls = certificate(view);
+      if (tls === null || tls.verification.ok) return null;
+      const problem = tls.verification.problem;
+      if (problem !== 'untrusted' && problem !== 'self-signed' && problem !== 'other') return null;
+      return {
+        role: view.side,
+        host: view.host,
+        issuer: tls.certificate.issuer === '' ? 'an unknown issuer' : tls.certificate.issuer,
+        selfSigned: problem === 'self-signed' || tls.certificate.selfSigned,
+      };
+    },
+  }),
+  tlsRule({
+    id: 'tls-handshake-failed',
+    code: 'TLS_HANDSHAKE_FAILED',
+    rank: 103,
+    match: (_facts, view) => {
+      const tls = view.probe?.tls;
+      if (tls === undefined || tls === null) return null;
+      const server = { role: view.side, host: view.host, port: view.port };
+      if (tls.kind === 'handshake-failed') return { ...server, errorCode: tls.errorCode };
+      if (tls.kind === 'protocol-error' && tls.phase === 'starttls') return { ...server, errorCode: tls.errorCode };
+      if (tls.kind === 'timeout' && tls.phase !== 'greeting') return { ...server, phase: tls.phase };
+      return null;
+    },
+  }),
+  {
+    id: 'login-needs-tls',
+    code: 'LOGIN_NEEDS_TLS',
+    rank: 105,
+    when: (_facts, a) =>
+      perSide(a, (view) => {
+        if (view.login !== 'needs-tls') return null;
+        const outcome = view.probe?.login;
+        const serverText = outcome?.kind === 'rejected' || outcome?.kind === 'unavailable' ? outcome.serverText : undefined;
+        return {
+          side: view.side,
+          params: compact({ role: view.side, host: view.host, reason: 'server-requires' as const, suggestedPort: implicitPortFor(view.protocol), serverText }),
+          severity: 'failure',
+        };
+      }),
+  },
+  {
+    id: 'login-not-sent-in-clear',
+    code: 'LOGIN_NEEDS_TLS',
+    rank: 106,
+    when: (_facts, a) =>
+      perSide(a, (view) => {
+        const login = view.probe?.login;
+        if (!a.networkUsable || login?.kind !== 'skipped' || login.reason !== 'cleartext-connection') return null;
+        return {
+          side: view.side,
+          params: { role: view.side, host: view.host, reason: 'not-sent', suggestedPort: implicitPortFor(view.protocol) },
+          severity: 'warning',
+        };
+      }),
+  },
+  // ---------------------------------------------------------------- logins
   {
     id: 'login-layer-block',
     code: 'IP_BLOCKED_LOGIN_LAYER',
     rank: 110,
     when: (facts, a) => {
       if (a.cphulkPageUrl !== undefined) {
-        const bothAccepted = SIDES.every((side) => liveLogin(a, a.sides[side]) === 'accepted');
+        const bothAccepted = SIDES.every((side) => a.sides[side].login === 'accepted');
         return {
           side: 'both',
-          params: params({ ...ipParams(a), evidence: 'webmail-page', webmailUrl: a.cphulkPageUrl }),
+          params: compact({ ip: a.publicIp, evidence: 'webmail-page' as const, webmailUrl: a.cphulkPageUrl }),
           severity: bothAccepted ? 'warning' : 'failure',
           alsoOn: ['webmail'],
         };
       }
-      // The password worked from this Mac lately, the secure connections work, yet every login is refused now.
+      // The password worked from this Mac lately, the secure connections work, yet every login is refused now
+      // (and the stored passwords are not known to differ, which would explain it otherwise).
       const accepted = a.mailLog.latestAccepted;
       const acceptedAt = parseTime(accepted?.at);
       if (
         a.passwordAccount &&
-        bothRejected(a) &&
+        a.bothRejected &&
         comparison(facts) !== 'different' &&
         SIDES.every((side) => a.sides[side].tlsVerified) &&
         accepted !== undefined &&
         acceptedAt !== undefined &&
         a.nowMs - acceptedAt <= MAIL_LOG_RECENT_ACCEPT_HOURS * HOUR_MS
       ) {
-        return { side: 'both', params: params({ ...ipParams(a), evidence: 'mail-log', acceptedAt: accepted.at }), severity: 'failure' };
+        return { side: 'both', params: compact({ ip: a.publicIp, evidence: 'mail-log' as const, acceptedAt: accepted.at }), severity: 'failure' };
+      }
+      return null;
+    },
+  },
+  {
+    id: 'passwords-differ-live',
+    code: 'PASSWORDS_DIFFER',
+    rank: 120,
+    group: 'stale-password',
+    when: (facts, a) => {
+      const split = a.liveSplit;
+      if (split === null || comparison(facts) !== 'different') return null;
+      return {
+        side: split.stale,
+        params: {
+          source: 'live',
+          staleRole: split.stale,
+          goodRole: split.good,
+          staleHost: a.sides[split.stale].host,
+          goodHost: a.sides[split.good].host,
+        },
+        severity: 'failure',
+      };
+    },
+  },
+  {
+    id: 'usernames-differ-explains-refusal',
+    code: 'USERNAMES_DIFFER',
+    rank: 121,
+    group: 'stale-password',
+    // When the user name explains one side's refusal, the general "user names differ" finding would repeat it.
+    suppresses: ['USERNAMES_DIFFER'],
+    when: (facts, a) => {
+      const split = a.liveSplit;
+      if (split === null || !usernamesDiffer(facts)) return null;
+      return {
+        side: split.stale,
+        params: {
+          explains: true,
+          incomingUser: facts.account.incoming?.username ?? '',
+          outgoingUser: facts.account.outgoing?.username ?? '',
+          goodRole: split.good,
+          badRole: split.stale,
+          goodUser: a.sides[split.good].settings?.username ?? '',
+          badUser: a.sides[split.stale].settings?.username ?? '',
+        },
+        severity: 'failure',
+      };
+    },
+  },
+  {
+    id: 'passwords-differ-mail-log',
+    code: 'PASSWORDS_DIFFER',
+    rank: 122,
+    group: 'stale-password',
+    when: (facts, a) => {
+      const stale = a.mailLogStaleSide;
+      if (!a.passwordAccount || stale === null || comparison(facts) === 'same') return null;
+      // One password tried live on both sides split the same way: the split is not about two saved passwords.
+      if (a.liveSplit !== null && comparison(facts) !== 'different') return null;
+      const rejected = a.mailLog.latest[stale];
+      const accepted = a.mailLog.latest[otherSide(stale)];
+      if (rejected === undefined || accepted === undefined) return null;
+      return {
+        side: stale,
+        params: {
+          source: 'mail-log',
+          staleRole: stale,
+          goodRole: otherSide(stale),
+          staleHost: rejected.host,
+          goodHost: accepted.host,
+          rejectedAt: rejected.at,
+          acceptedAt: accepted.at,
+          serverText: rejected.serverText,
+        },
+        severity: 'failure',
+      };
+    },
+  },
+  {
+    id: 'passwords-differ-untested',
+    code: 'PASSWORDS_DIFFER',
+    rank: 123,
+    group: 'stale-password',
+    when: (facts, a) => {
+      if (!a.passwordAccount || comparison(facts) !== 'different') return null;
+      const { incoming, outgoing } = a.sides;
+      if (untested(incoming) && untested(outgoing)) return { side: 'both', params: { source: 'stored' }, severity: 'warning' };
+      for (const stale of SIDES) {
+        const good = otherSide(stale);
+        if (untested(a.sides[stale]) && a.sides[good].login === 'accepted') {
+          return {
+            side: stale,
+            params: { source: 'stored', staleRole: stale, goodRole: good, staleHost: a.sides[stale].host, goodHost: a.sides[good].host },
+            severity: 'warning',
+          };
+        }
       }
       return null;
     },
@@ -481,7 +740,8 @@ const AUTH_RULES: readonly VerdictRule[] = [
   {
     id: 'password-missing',
     code: 'PASSWORD_MISSING',
-    rank: 115,
+    rank: 124,
+    group: 'stale-password',
     when: (facts, a) => {
       if (!a.passwordAccount) return null;
       const { incoming, outgoing } = a.sides;
@@ -490,21 +750,21 @@ const AUTH_RULES: readonly VerdictRule[] = [
         case 'incoming-missing':
           return {
             side: 'incoming',
-            params: params({ role: 'incoming', host: incoming.host, otherHost: outgoingNeedsOne && outgoing.host !== '' ? outgoing.host : undefined }),
+            params: compact({ role: 'incoming' as const, host: incoming.host, otherHost: outgoingNeedsOne && outgoing.host !== '' ? outgoing.host : undefined }),
             severity: 'failure',
           };
         case 'outgoing-missing':
           return outgoingNeedsOne
             ? {
                 side: 'outgoing',
-                params: params({ role: 'outgoing', host: outgoing.host, otherHost: incoming.host === '' ? undefined : incoming.host }),
+                params: compact({ role: 'outgoing' as const, host: outgoing.host, otherHost: incoming.host === '' ? undefined : incoming.host }),
                 severity: 'failure',
               }
             : null;
         case 'both-missing':
           return outgoingNeedsOne
-            ? { side: 'both', params: params({ role: 'both' }), severity: 'failure' }
-            : { side: 'incoming', params: params({ role: 'incoming', host: incoming.host }), severity: 'failure' };
+            ? { side: 'both', params: { role: 'both' }, severity: 'failure' }
+            : { side: 'incoming', params: { role: 'incoming', host: incoming.host }, severity: 'failure' };
         case 'same':
         case 'different':
         case 'unreadable':
@@ -514,144 +774,23 @@ const AUTH_RULES: readonly VerdictRule[] = [
     },
   },
   {
-    id: 'passwords-differ-live',
-    code: 'PASSWORDS_DIFFER',
-    rank: 120,
-    when: (facts, a) => {
-      const split = liveSplit(a);
-      if (split === null || comparison(facts) !== 'different') return null;
-      return {
-        side: split.stale,
-        params: params({
-          source: 'live',
-          staleRole: split.stale,
-          goodRole: split.good,
-          staleHost: a.sides[split.stale].host,
-          goodHost: a.sides[split.good].host,
-        }),
-        severity: 'failure',
-      };
-    },
-  },
-  {
-    id: 'passwords-differ-mail-log',
-    code: 'PASSWORDS_DIFFER',
-    rank: 121,
-    when: (_facts, a) => {
-      if (!a.passwordAccount || liveSplit(a) !== null) return null;
-      const stale = mailLogStaleSide(a);
-      if (stale === null) return null;
-      const rejected = a.mailLog.latest[stale];
-      const accepted = a.mailLog.latest[otherSide(stale)];
-      return {
-        side: stale,
-        params: params({
-          source: 'mail-log',
-          staleRole: stale,
-          goodRole: otherSide(stale),
-          staleHost: rejected?.host,
-          goodHost: accepted?.host,
-          rejectedAt: rejected?.at,
-          acceptedAt: accepted?.at,
-          serverText: rejected?.serverText,
-        }),
-        severity: 'failure',
-      };
-    },
-  },
-  {
-    id: 'passwords-differ-untested',
-    code: 'PASSWORDS_DIFFER',
-    rank: 122,
-    when: (facts, a) => {
-      if (!a.passwordAccount || comparison(facts) !== 'different' || liveSplit(a) !== null || mailLogStaleSide(a) !== null) return null;
-      const { incoming, outgoing } = a.sides;
-      if (untested(a, incoming) && untested(a, outgoing)) {
-        return { side: 'both', params: params({ source: 'stored' }), severity: 'warning' };
-      }
-      for (const stale of SIDES) {
-        const good = otherSide(stale);
-        if (untested(a, a.sides[stale]) && liveLogin(a, a.sides[good]) === 'accepted') {
-          return {
-            side: stale,
-            params: params({ source: 'stored', staleRole: stale, goodRole: good, staleHost: a.sides[stale].host, goodHost: a.sides[good].host }),
-            severity: 'warning',
-          };
-        }
-      }
-      return null;
-    },
-  },
-  {
-    id: 'usernames-differ-explains-refusal',
-    code: 'USERNAMES_DIFFER',
-    rank: 125,
-    when: (facts, a) => {
-      const split = liveSplit(a);
-      if (split === null || !usernamesDiffer(facts) || comparison(facts) === 'different') return null;
-      const goodUser = a.sides[split.good].settings?.username ?? '';
-      const badUser = a.sides[split.stale].settings?.username ?? '';
-      return {
-        side: split.stale,
-        params: params({
-          incomingUser: facts.account.incoming?.username,
-          outgoingUser: facts.account.outgoing?.username,
-          explains: true,
-          goodRole: split.good,
-          badRole: split.stale,
-          goodUser,
-          badUser,
-        }),
-        severity: 'failure',
-      };
-    },
-  },
-  {
     id: 'username-not-full-address-explains-refusal',
     code: 'USERNAME_NOT_FULL_ADDRESS',
     rank: 126,
     when: (facts, a) =>
-      perSide((view) =>
-        a.passwordAccount && shortUsername(facts, view) && looksLikeCpanel(facts) && liveLogin(a, view) === 'rejected-credentials'
+      perSide(a, (view) =>
+        a.passwordAccount && shortUsername(facts, view) && looksLikeCpanel(facts) && view.login === 'rejected-credentials'
           ? {
               side: view.side,
-              params: params({ role: view.side, username: view.settings?.username, email: facts.account.emailAddress, cpanel: true }),
+              params: { role: view.side, username: view.settings?.username ?? '', email: facts.account.emailAddress, cpanel: true },
               severity: 'failure',
             }
           : null,
-      )(facts, a),
+      ),
   },
-];
-
-function loginRejectedRule(code: FailureCode, rank: number): VerdictRule {
-  return {
-    id: `login-rejected-${code.toLowerCase()}`,
-    code,
-    rank,
-    when: (facts, a) =>
-      perSide((view) => {
-        if (authCode(view) !== code || !authRejectedSeverity(a, view)) return null;
-        const other = a.sides[otherSide(view.side)];
-        const rejected = view.probe?.login.kind === 'rejected' ? view.probe.login : null;
-        return {
-          side: view.side,
-          params: params({
-            role: view.side,
-            host: view.host,
-            email: facts.account.emailAddress,
-            serverText: rejected?.serverText,
-            responseCode: rejected?.responseCode,
-            bothRejected: bothRejected(a),
-            passwordsSame: comparison(facts) === 'same',
-            otherSideAccepted: liveLogin(a, other) === 'accepted',
-          }),
-          severity: 'failure',
-        };
-      })(facts, a),
-  };
-}
-
-const LATE_RULES: readonly VerdictRule[] = [
+  loginRejectedRule('IMAP_AUTH_REJECTED', 130),
+  loginRejectedRule('POP3_AUTH_REJECTED', 131),
+  loginRejectedRule('SMTP_AUTH_REJECTED', 132),
   {
     id: 'smtp-auth-disabled',
     code: 'SMTP_AUTH_DISABLED',
@@ -663,13 +802,13 @@ const LATE_RULES: readonly VerdictRule[] = [
       const relay = view.probe?.relayWithoutAuth;
       if (relay?.kind === 'accepted') return null;
       if (relay?.kind === 'refused') {
-        return { side: 'outgoing', params: params({ host: view.host, port: view.port, serverReply: relay.serverText }), severity: 'failure' };
+        return { side: 'outgoing', params: { host: view.host, port: view.port, serverReply: relay.serverText }, severity: 'failure' };
       }
       const advertisesAuth = (view.probe?.capabilities ?? []).some((capability) => /^AUTH\b/i.test(capability));
       const submissionPort = view.port === 587 || view.port === 465;
       return {
         side: 'outgoing',
-        params: params({ host: view.host, port: view.port }),
+        params: { host: view.host, port: view.port },
         severity: advertisesAuth || submissionPort ? 'failure' : 'warning',
       };
     },
@@ -679,50 +818,40 @@ const LATE_RULES: readonly VerdictRule[] = [
     code: 'SERVER_UNAVAILABLE',
     rank: 140,
     when: (facts, a) =>
-      perSide((view) => {
-        const login = liveLogin(a, view);
-        const reason =
-          login === 'rejected-temporary'
-            ? 'temporary'
-            : login === 'rejected-disabled'
-              ? 'disabled'
-              : login === 'no-login-offered'
-                ? 'no-login-offered'
-                : login === 'no-answer'
-                  ? 'no-answer'
-                  : null;
-        if (reason === null) return null;
+      perSide(a, (view) => {
+        const reasons: Partial<Record<SideView['login'], ServerUnavailableReason>> = {
+          'rejected-temporary': 'temporary',
+          'rejected-disabled': 'disabled',
+          'no-login-offered': 'no-login-offered',
+          'no-answer': 'no-answer',
+        };
+        const reason = reasons[view.login];
+        if (reason === undefined) return null;
         const outcome = view.probe?.login;
         const serverText = outcome?.kind === 'rejected' || outcome?.kind === 'unavailable' ? outcome.serverText : undefined;
         return {
           side: view.side,
-          params: params({ role: view.side, host: view.host, port: view.port, reason, serverText, email: facts.account.emailAddress }),
+          params: compact({ role: view.side, host: view.host, port: view.port, reason, serverText, email: facts.account.emailAddress }),
           severity: 'failure',
         };
-      })(facts, a),
+      }),
   },
+  // ---------------------------------------------------------------- what Mail itself saw
   {
     id: 'mail-saw-auth-rejected',
     code: 'MAIL_SAW_AUTH_REJECTED',
     rank: 145,
-    when: (facts, a) =>
-      perSide((view) => {
+    when: (_facts, a) =>
+      perSide(a, (view) => {
         const reply = a.mailLog.latest[view.side];
         if (reply === undefined || reply.result !== 'rejected') return null;
-        const resolvedSince = liveLogin(a, view) === 'accepted';
+        const resolvedSince = view.login === 'accepted';
         return {
           side: view.side,
-          params: params({
-            role: view.side,
-            host: reply.host,
-            port: reply.port,
-            serverText: reply.serverText,
-            rejectedAt: reply.at,
-            resolvedSince,
-          }),
+          params: { role: view.side, host: reply.host, port: reply.port, serverText: reply.serverText, rejectedAt: reply.at, resolvedSince },
           severity: resolvedSince ? 'note' : 'failure',
         };
-      })(facts, a),
+      }),
   },
   {
     id: 'password-prompt-suppressed',
@@ -735,10 +864,10 @@ const LATE_RULES: readonly VerdictRule[] = [
       const age = a.nowMs - rejectedMs;
       // A few minutes of clock skew between accountsd's record and our "now" is not "in the future".
       if (age < -5 * 60_000 || age >= PROMPT_SUPPRESSION_HOURS * HOUR_MS) return null;
-      const bothAccepted = SIDES.every((side) => liveLogin(a, a.sides[side]) === 'accepted');
+      const bothAccepted = SIDES.every((side) => a.sides[side].login === 'accepted');
       return {
         side: 'account',
-        params: params({ rejectedAt, liftsAt: isoFrom(rejectedMs + PROMPT_SUPPRESSION_HOURS * HOUR_MS) }),
+        params: { rejectedAt, liftsAt: isoFrom(rejectedMs + PROMPT_SUPPRESSION_HOURS * HOUR_MS) },
         severity: bothAccepted ? 'note' : 'warning',
       };
     },
@@ -747,12 +876,12 @@ const LATE_RULES: readonly VerdictRule[] = [
     id: 'login-budget',
     code: 'LOGIN_BUDGET_EXHAUSTED',
     rank: 160,
-    when: (facts, a) =>
-      perSide((view) => {
+    when: (_facts, a) =>
+      perSide(a, (view) => {
         const login = view.probe?.login;
         if (!a.networkUsable || login === undefined || login.kind !== 'skipped' || login.reason !== 'login-budget') return null;
-        return { side: view.side, params: params({ role: view.side, host: view.host, safeAfter: login.safeAfter }), severity: 'warning' };
-      })(facts, a),
+        return { side: view.side, params: compact({ role: view.side, host: view.host, safeAfter: login.safeAfter }), severity: 'warning' };
+      }),
   },
   // ---------------------------------------------------------------- stored settings
   {
@@ -764,10 +893,10 @@ const LATE_RULES: readonly VerdictRule[] = [
       const link = facts.account.outgoingLink;
       const identifier = link.kind === 'unresolved' ? link.identifier : undefined;
       if (facts.account.outgoing === null) {
-        return { side: 'outgoing', params: params({ email: facts.account.emailAddress, identifier }), severity: 'failure' };
+        return { side: 'outgoing', params: compact({ email: facts.account.emailAddress, identifier }), severity: 'failure' };
       }
       return link.kind === 'unresolved'
-        ? { side: 'outgoing', params: params({ email: facts.account.emailAddress, identifier }), severity: 'warning' }
+        ? { side: 'outgoing', params: compact({ email: facts.account.emailAddress, identifier }), severity: 'warning' }
         : null;
     },
   },
@@ -776,7 +905,7 @@ const LATE_RULES: readonly VerdictRule[] = [
     code: 'SERVER_DIFFERS_FROM_EXPECTED',
     rank: 175,
     when: (facts, a) =>
-      perSide((view) => {
+      perSide(a, (view) => {
         const expected = expectedFor(facts, view.side);
         const stored = view.settings;
         if (expected === null || stored === null) return null;
@@ -784,47 +913,44 @@ const LATE_RULES: readonly VerdictRule[] = [
         const portDiffers = stored.port !== expected.port;
         const tlsDiffers = stored.tls !== expected.tls;
         if (!hostDiffers && !portDiffers && !tlsDiffers) return null;
-        const works = view.login === 'accepted' || (view.connected && view.tlsVerified && view.login !== 'rejected-credentials');
         // A stored setting that IT does not expect and that failed live is a cause; one that works (or was not
         // tried) is still worth changing, since IT supports only its own setting.
-        const failedLive = a.networkUsable && view.tcpTried && !works;
+        const failedLive = a.networkUsable && view.tcpTried && !works(view);
         return {
           side: view.side,
-          params: params({
+          params: {
             role: view.side,
-            domain: facts.expected?.domain,
+            domain: facts.expected?.domain ?? '',
             host: stored.host,
             port: stored.port,
-            mode: MODE_WORDS[stored.tls],
+            mode: stored.tls,
             expectedHost: expected.host,
             expectedPort: expected.port,
-            expectedMode: MODE_WORDS[expected.tls],
             expectedTls: expected.tls,
             hostDiffers,
             portDiffers,
             tlsDiffers,
-            works,
-          }),
+            works: works(view),
+          },
           severity: failedLive ? 'failure' : 'warning',
         };
-      })(facts, a),
+      }),
   },
   {
     id: 'server-differs-from-published',
     code: 'SERVER_DIFFERS_FROM_PUBLISHED',
     rank: 180,
     when: (facts, a) =>
-      perSide((view) => {
+      perSide(a, (view) => {
         // IT's word outranks what the domain publishes: with a managed expectation for this side, that decides.
         if (expectedFor(facts, view.side) !== null) return null;
         const published = publishedFor(facts, view);
         if (view.settings === null || published.length === 0 || published.some((server) => sameHost(server.host, view.host))) return null;
         const best = published[0];
         if (best === undefined) return null;
-        const works = view.login === 'accepted' || (view.connected && view.tlsVerified && view.login !== 'rejected-credentials');
         return {
           side: view.side,
-          params: params({
+          params: compact({
             role: view.side,
             host: view.host,
             domain: facts.probes.published?.domain,
@@ -832,9 +958,9 @@ const LATE_RULES: readonly VerdictRule[] = [
             publishedPort: best.port,
             from: best.from,
           }),
-          severity: works ? 'note' : 'warning',
+          severity: works(view) ? 'note' : 'warning',
         };
-      })(facts, a),
+      }),
   },
   {
     id: 'usernames-differ',
@@ -842,19 +968,17 @@ const LATE_RULES: readonly VerdictRule[] = [
     rank: 185,
     when: (facts, a) => {
       if (!a.passwordAccount || !usernamesDiffer(facts)) return null;
-      // When one side's refusal is explained by the user name, rule 125 says so with that side.
-      if (liveSplit(a) !== null && comparison(facts) !== 'different') return null;
-      const harmless = SIDES.every((side) => liveLogin(a, a.sides[side]) === 'accepted');
+      const harmless = SIDES.every((side) => a.sides[side].login === 'accepted');
       // One side accepted its user name: that one works; the difference is worth knowing, not a cause.
-      const oneWorks = SIDES.some((side) => liveLogin(a, a.sides[side]) === 'accepted');
+      const oneWorks = SIDES.some((side) => a.sides[side].login === 'accepted');
       return {
         side: 'both',
-        params: params({
-          incomingUser: facts.account.incoming?.username,
-          outgoingUser: facts.account.outgoing?.username,
+        params: {
           explains: false,
+          incomingUser: facts.account.incoming?.username ?? '',
+          outgoingUser: facts.account.outgoing?.username ?? '',
           harmless,
-        }),
+        },
         severity: harmless || oneWorks ? 'note' : 'warning',
       };
     },
@@ -864,33 +988,32 @@ const LATE_RULES: readonly VerdictRule[] = [
     code: 'USERNAME_NOT_FULL_ADDRESS',
     rank: 186,
     when: (facts, a) =>
-      perSide((view) => {
-        if (!a.passwordAccount || !shortUsername(facts, view)) return null;
-        const login = liveLogin(a, view);
-        if (login === 'accepted') return null;
+      perSide(a, (view) => {
+        if (!a.passwordAccount || !shortUsername(facts, view) || view.login === 'accepted') return null;
         const cpanel = looksLikeCpanel(facts);
-        const rejected = login === 'rejected-credentials';
-        if (!(rejected && !cpanel) && !(cpanel && !rejected)) return null; // cPanel + rejected is rule 126
+        const rejected = view.login === 'rejected-credentials';
+        // A warning when a plain server refused the short name, or a cPanel server's name was not tested;
+        // a cPanel server that refused it is the failure of rank 126.
+        if (rejected === cpanel) return null;
         return {
           side: view.side,
-          params: params({ role: view.side, username: view.settings?.username, email: facts.account.emailAddress, cpanel }),
+          params: { role: view.side, username: view.settings?.username ?? '', email: facts.account.emailAddress, cpanel },
           severity: 'warning',
         };
-      })(facts, a),
+      }),
   },
   {
     id: 'tls-mode-port-static',
     code: 'TLS_MODE_PORT_MISMATCH',
     rank: 187,
-    when: (facts, a) =>
-      perSide((view) => {
+    when: (_facts, a) =>
+      perSide(a, (view) => {
         if (view.settings === null || !modeContradictsPort(view.port, view.tlsMode)) return null;
-        // When the live probe reached the server, the live TLS rules decide; this covers the untested case.
+        // When the live probe reached the server, what it saw decides; this covers the untested case.
         if (liveConnected(a, view) || view.tlsVerified || view.login === 'accepted') return null;
         return { side: view.side, params: modeMismatchParams(view, undefined), severity: 'warning' };
-      })(facts, a),
+      }),
   },
-  // ---------------------------------------------------------------- what Mail itself saw, and notes
   {
     id: 'account-not-syncing',
     code: 'ACCOUNT_NOT_SYNCING',
@@ -905,7 +1028,7 @@ const LATE_RULES: readonly VerdictRule[] = [
       if (quietMs < NOT_SYNCING_MIN_HOURS * HOUR_MS || pending < NOT_SYNCING_MIN_PENDING_ACTIONS) return null;
       return {
         side: 'incoming',
-        params: params({ lastMailAt: mailbox.lastMailReceivedAt, days: Math.floor(quietMs / (24 * HOUR_MS)), pending }),
+        params: { lastMailAt: mailbox.lastMailReceivedAt, days: Math.floor(quietMs / (24 * HOUR_MS)), pending },
         severity: 'warning',
       };
     },
@@ -914,14 +1037,12 @@ const LATE_RULES: readonly VerdictRule[] = [
     id: 'connection-log-off',
     code: 'CONNECTION_LOG_OFF',
     rank: 195,
+    // Advice: the log would show which saved password a server refuses. Worth saying only beside such a problem.
+    adviceFor: ['PASSWORD_UNREADABLE', 'PASSWORDS_DIFFER', 'PASSWORD_PROMPT_SUPPRESSED', 'ACCOUNT_NOT_SYNCING'],
     when: (facts, a) => {
       const log = facts.mailEvidence?.connectionLog;
       if (log === undefined || log.outcome.kind !== 'absent' || !a.passwordAccount) return null;
-      // The log matters when some side's saved password was not tested live: it is then the only witness.
-      const needed = SIDES.some(
-        (side) => a.sides[side].settings !== null && untested(a, a.sides[side]) && !skippedForAnotherCause(a.sides[side]),
-      );
-      return { side: 'account', params: {}, severity: needed ? 'warning' : 'note' };
+      return { side: 'account', params: {}, severity: 'note' };
     },
   },
   {
@@ -935,14 +1056,13 @@ const LATE_RULES: readonly VerdictRule[] = [
         return (outcome === 'denied' || outcome === 'error') && a.sides[side].settings !== null;
       });
       if (unreadable.length === 0) return null;
-      const denied = unreadable.some((side) => facts.account.passwords[side].outcome === 'denied');
+      const reason = unreadable.some((side) => facts.account.passwords[side].outcome === 'denied') ? 'denied' : 'error';
+      const stillUntested = unreadable.some((side) => untested(a.sides[side]));
+      const severity = stillUntested && !facts.noLogin ? 'warning' : 'note';
       const only = unreadable.length === 1 ? unreadable[0] : undefined;
-      const stillUntested = unreadable.some((side) => untested(a, a.sides[side]));
-      return {
-        side: only ?? 'both',
-        params: params({ role: only ?? 'both', host: only === undefined ? undefined : a.sides[only].host, denied }),
-        severity: stillUntested && !facts.noLogin ? 'warning' : 'note',
-      };
+      return only === undefined
+        ? { side: 'both', params: { role: 'both', reason }, severity }
+        : { side: only, params: { role: only, host: a.sides[only].host, reason }, severity };
     },
   },
   {
@@ -950,7 +1070,7 @@ const LATE_RULES: readonly VerdictRule[] = [
     code: 'OAUTH_ACCOUNT',
     rank: 200,
     when: (facts) =>
-      facts.account.authKind === 'oauth' ? { side: 'account', params: params({ provider: facts.account.provider }), severity: 'note' } : null,
+      facts.account.authKind === 'oauth' ? { side: 'account', params: compact({ provider: facts.account.provider }), severity: 'note' } : null,
   },
   {
     id: 'mail-saw-connect-failures',
@@ -967,19 +1087,14 @@ const LATE_RULES: readonly VerdictRule[] = [
         if (seen === undefined) byServer.set(key, { host: failure.host, port: failure.port, count: 1, lastAt: failure.at, lastMs: ms });
         else byServer.set(key, { ...seen, count: seen.count + 1, ...(ms > seen.lastMs ? { lastAt: failure.at, lastMs: ms } : {}) });
       }
-      const matches: RuleMatch[] = [];
+      const matches: RuleMatch<'MAIL_SAW_CONNECT_FAILURES'>[] = [];
       const usedSides = new Set<FindingSide>();
       for (const server of [...byServer.values()].sort((x, y) => y.count - x.count)) {
         if (server.count < CONNECT_FAILURES_MIN) continue;
-        const side: FindingSide =
-          SIDES.find((s) => a.sides[s].host !== '' && sameHost(a.sides[s].host, server.host)) ?? 'network';
+        const side: FindingSide = SIDES.find((s) => a.sides[s].host !== '' && sameHost(a.sides[s].host, server.host)) ?? 'network';
         if (usedSides.has(side)) continue;
         usedSides.add(side);
-        matches.push({
-          side,
-          params: params({ host: server.host, port: server.port, count: server.count, lastAt: server.lastAt }),
-          severity: 'note',
-        });
+        matches.push({ side, params: { host: server.host, port: server.port, count: server.count, lastAt: server.lastAt }, severity: 'note' });
       }
       return matches;
     },
@@ -994,7 +1109,7 @@ const LATE_RULES: readonly VerdictRule[] = [
       const first = webmail[0];
       if (first === undefined) return null;
       const reason = first.kind === 'tls-failed' ? 'certificate' : first.kind === 'not-found' ? 'not-found' : 'unreachable';
-      return { side: 'account', params: params({ url: first.url, reason }), severity: 'note' };
+      return { side: 'account', params: { url: first.url, reason }, severity: 'note' };
     },
   },
   {
@@ -1003,7 +1118,7 @@ const LATE_RULES: readonly VerdictRule[] = [
     rank: 215,
     when: (facts) =>
       facts.account.readProblems.length > 0 && !(facts.account.incoming === null && facts.account.authKind === 'password')
-        ? { side: 'account', params: params({ problem: 'read-problems', count: facts.account.readProblems.length }), severity: 'note' }
+        ? { side: 'account', params: { problem: 'read-problems', count: facts.account.readProblems.length }, severity: 'note' }
         : null,
   },
   {
@@ -1014,135 +1129,7 @@ const LATE_RULES: readonly VerdictRule[] = [
       const seconds = facts.machine.uptimeSeconds;
       if (seconds === undefined) return null;
       const days = Math.floor(seconds / 86_400);
-      return days >= LONG_UPTIME_DAYS ? { side: 'mac', params: params({ days }), severity: 'note' } : null;
+      return days >= LONG_UPTIME_DAYS ? { side: 'mac', params: { days }, severity: 'note' } : null;
     },
   },
 ];
-
-/** A skipped login whose cause is already its own finding (budget, connection, certificate, auth off). */
-function skippedForAnotherCause(view: SideView): boolean {
-  const login = view.probe?.login;
-  if (login?.kind !== 'skipped') return false;
-  return login.reason !== 'no-login-mode' && login.reason !== 'no-password';
-}
-
-const TLS_RULES: readonly VerdictRule[] = [
-  tlsRule('tls-mode-port-observed', 'TLS_MODE_PORT_MISMATCH', 90, (_facts, view) => {
-    const observed = modeMismatchObserved(view);
-    return observed === null ? null : modeMismatchParams(view, observed);
-  }),
-  tlsRule('starttls-not-offered', 'STARTTLS_NOT_OFFERED', 95, (_facts, view) => {
-    const tls = view.probe?.tls;
-    if (tls?.kind !== 'starttls-not-offered' || modeMismatchObserved(view) !== null) return null;
-    return params({ role: view.side, host: view.host, port: view.port, suggestedPort: implicitPortFor(view.protocol) });
-  }),
-  tlsRule('tls-hostname-mismatch', 'TLS_HOSTNAME_MISMATCH', 100, (facts, view) => {
-    const tls = certificate(view);
-    if (tls === null || tls.verification.ok || tls.verification.problem !== 'hostname-mismatch') return null;
-    const names = tls.certificate.names.length > 0 ? tls.certificate.names : [tls.certificate.subjectCommonName ?? ''];
-    const expectedHost = expectedFor(facts, view.side)?.host;
-    const published = [...(expectedHost === undefined ? [] : [expectedHost]), ...publishedFor(facts, view).map((server) => server.host)];
-    const suggestion =
-      published.find((host) => !sameHost(host, view.host) && names.some((name) => certNameCovers(name, host))) ??
-      names.find((name) => name !== '' && !name.startsWith('*') && !/^[\d.:]+$/.test(name));
-    return params({ role: view.side, host: view.host, certNames: names.filter((name) => name !== '').join(', '), suggestedHost: suggestion });
-  }),
-  tlsRule('tls-cert-expired', 'TLS_CERT_EXPIRED', 101, (_facts, view) => {
-    const tls = certificate(view);
-    if (tls === null || tls.verification.ok) return null;
-    const problem = tls.verification.problem;
-    if (problem !== 'expired' && problem !== 'not-yet-valid') return null;
-    return params({
-      role: view.side,
-      host: view.host,
-      validToAt: tls.certificate.validTo,
-      validFromAt: tls.certificate.validFrom,
-      notYetValid: problem === 'not-yet-valid',
-    });
-  }),
-  tlsRule('tls-cert-untrusted', 'TLS_CERT_UNTRUSTED', 102, (_facts, view) => {
-    const tls = certificate(view);
-    if (tls === null || tls.verification.ok) return null;
-    const problem = tls.verification.problem;
-    if (problem !== 'untrusted' && problem !== 'self-signed' && problem !== 'other') return null;
-    return params({
-      role: view.side,
-      host: view.host,
-      issuer: tls.certificate.issuer === '' ? 'an unknown issuer' : tls.certificate.issuer,
-      selfSigned: problem === 'self-signed' || tls.certificate.selfSigned,
-    });
-  }),
-  tlsRule('tls-handshake-failed', 'TLS_HANDSHAKE_FAILED', 103, (_facts, view) => {
-    const tls = view.probe?.tls;
-    if (tls === undefined || tls === null || modeMismatchObserved(view) !== null) return null;
-    if (tls.kind === 'handshake-failed') return params({ role: view.side, host: view.host, port: view.port, errorCode: tls.errorCode });
-    if (tls.kind === 'protocol-error' && tls.phase === 'starttls')
-      return params({ role: view.side, host: view.host, port: view.port, errorCode: tls.errorCode });
-    if (tls.kind === 'timeout' && tls.phase !== 'greeting') return params({ role: view.side, host: view.host, port: view.port, phase: tls.phase });
-    return null;
-  }),
-  tlsRule('protocol-error', 'CONNECTION_FAILED', 85, (_facts, view) => {
-    const tls = view.probe?.tls;
-    if (tls?.kind !== 'protocol-error' || tls.phase === 'starttls') return null;
-    const refused = tls.errorCode === 'SERVER_REFUSED';
-    return params({
-      role: view.side,
-      host: view.host,
-      port: view.port,
-      reason: refused ? 'server-refused' : 'protocol',
-      errorCode: tls.errorCode,
-      detail: refused && tls.detail !== '' ? tls.detail : undefined,
-    });
-  }),
-  tlsRule('no-greeting', 'CONNECTION_FAILED', 84, (_facts, view) => {
-    const tls = view.probe?.tls;
-    if (tls?.kind !== 'timeout' || tls.phase !== 'greeting' || modeMismatchObserved(view) !== null) return null;
-    return params({ role: view.side, host: view.host, port: view.port, reason: 'no-greeting' });
-  }),
-  {
-    id: 'login-not-sent-in-clear',
-    code: 'LOGIN_NEEDS_TLS',
-    rank: 106,
-    when: (facts, a) =>
-      perSide((view) => {
-        const login = view.probe?.login;
-        if (!a.networkUsable || login?.kind !== 'skipped' || login.reason !== 'cleartext-connection') return null;
-        return {
-          side: view.side,
-          params: params({ role: view.side, host: view.host, suggestedPort: implicitPortFor(view.protocol), reason: 'not-sent' }),
-          severity: 'warning',
-        };
-      })(facts, a),
-  },
-  {
-    id: 'login-needs-tls',
-    code: 'LOGIN_NEEDS_TLS',
-    rank: 105,
-    when: (facts, a) =>
-      perSide((view) => {
-        if (liveLogin(a, view) !== 'needs-tls') return null;
-        const outcome = view.probe?.login;
-        const serverText = outcome?.kind === 'rejected' || outcome?.kind === 'unavailable' ? outcome.serverText : undefined;
-        return {
-          side: view.side,
-          params: params({ role: view.side, host: view.host, suggestedPort: implicitPortFor(view.protocol), serverText }),
-          severity: 'failure',
-        };
-      })(facts, a),
-  },
-];
-
-/** The whole table, in chain order: this is the one list evaluate.ts runs. */
-export const VERDICT_RULES: readonly VerdictRule[] = [
-  ...NETWORK_RULES,
-  connectionRule('PORT_TIMEOUT', 80, ['timeout']),
-  connectionRule('PORT_REFUSED', 81, ['refused']),
-  connectionRule('PORT_RESET', 82, ['reset']),
-  connectionRule('CONNECTION_FAILED', 83, ['unreachable', 'error']),
-  ...TLS_RULES,
-  ...AUTH_RULES,
-  loginRejectedRule('IMAP_AUTH_REJECTED', 130),
-  loginRejectedRule('POP3_AUTH_REJECTED', 131),
-  loginRejectedRule('SMTP_AUTH_REJECTED', 132),
-  ...LATE_RULES,
-].sort((x, y) => x.rank - y.rank);

@@ -168,14 +168,27 @@ const staleDiagnosis: AccountDiagnosis = {
     }
   }),
   findings: [
-    { code: 'PASSWORDS_DIFFER', side: 'outgoing', params: { host: 'mail.example.com' } },
-    { code: 'SMTP_AUTH_REJECTED', side: 'outgoing', params: { host: 'mail.example.com', serverText: SMTP_REJECTION } },
-    { code: 'USERNAMES_DIFFER', side: 'both', params: { incomingUsername: ADDRESS, outgoingUsername: SMTP_USERNAME } },
+    { code: 'PASSWORDS_DIFFER', side: 'outgoing', params: { source: 'live', staleRole: 'outgoing', goodRole: 'incoming', staleHost: 'mail.example.com', goodHost: 'mail.example.com' } },
+    {
+      code: 'SMTP_AUTH_REJECTED',
+      side: 'outgoing',
+      params: {
+        role: 'outgoing',
+        host: 'mail.example.com',
+        email: ADDRESS,
+        serverText: SMTP_REJECTION,
+        bothRejected: false,
+        sameStoredForBoth: false,
+        otherSideAccepted: true,
+        typedForThisCheck: false,
+      },
+    },
+    { code: 'USERNAMES_DIFFER', side: 'both', params: { explains: false, incomingUser: ADDRESS, outgoingUser: SMTP_USERNAME, harmless: false } },
   ],
   verdict: {
     code: 'PASSWORDS_DIFFER',
     side: 'outgoing',
-    params: { host: 'mail.example.com' },
+    params: { source: 'live', staleRole: 'outgoing', goodRole: 'incoming', staleHost: 'mail.example.com', goodHost: 'mail.example.com' },
     title: 'The outgoing server has an old password',
     explanation: 'Receiving works with the saved password, but mail.example.com refuses the password saved for sending.',
     nextStep: "Update the password in Mail's outgoing server settings for mail.example.com.",
@@ -201,6 +214,8 @@ const oauthAccount: MailAccount = {
   },
   readProblems: ['SMTPIdentifier not found among the delivery accounts'],
 };
+
+const TIMEOUT_PARAMS = { role: 'incoming', host: 'imap.gmail.com', port: 993, seconds: 5, webAlsoFailed: false, blockedSmtpPort: false } as const;
 
 const oauthDiagnosis: AccountDiagnosis = {
   account: oauthAccount,
@@ -234,13 +249,13 @@ const oauthDiagnosis: AccountDiagnosis = {
       : step(id, 'skipped', { reason: 'Waiting for the server to be reachable.' }),
   ),
   findings: [
-    { code: 'PORT_TIMEOUT', side: 'incoming', params: { host: 'imap.gmail.com', port: 993, afterMs: 5_000 } },
+    { code: 'PORT_TIMEOUT', side: 'incoming', params: TIMEOUT_PARAMS },
     { code: 'OAUTH_ACCOUNT', side: 'account', params: { provider: 'Google' } },
   ],
   verdict: {
     code: 'PORT_TIMEOUT',
     side: 'incoming',
-    params: { host: 'imap.gmail.com', port: 993 },
+    params: TIMEOUT_PARAMS,
     title: 'The mail server does not answer',
     explanation: 'imap.gmail.com did not answer on port 993.',
     nextStep: 'Try again on another network, such as your phone’s hotspot.',

@@ -234,7 +234,7 @@ describe('buildSupportReport: masking addresses and login names', () => {
     expect(outgoing?.login).toEqual({ kind: 'rejected', responseCode: '535', serverText: '535 Incorrect authentication data for j***', durationMs: 2_013 });
     expect(json.accounts[0]?.published?.autoconfig[0]?.url).toBe('https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=j***%40example.com');
     expect(json.accounts[0]?.steps.find((step) => step.id === 'outgoing')?.evidence[0]?.raw).toContain('Hello j*** [203.0.113.45]');
-    expect(json.accounts[0]?.findings[2]?.params).toEqual({ incomingUsername: 'j***@example.com', outgoingUsername: 'j***' });
+    expect(json.accounts[0]?.findings[2]?.params).toEqual({ explains: false, incomingUser: 'j***@example.com', outgoingUser: 'j***', harmless: false });
     expect(json.discoveryProblems[0]).toEqual({ kind: 'store-unreadable', path: '/Users/j***/Library/Mail/V10/MailData/Accounts.plist', reason: 'not a property list' });
   });
 

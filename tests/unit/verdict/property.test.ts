@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AccountFacts, Finding } from '../../../shared/diagnosis/types';
+import type { AccountFacts, Finding, FindingOf } from '../../../shared/diagnosis/types';
 import type { MailAccount, PasswordComparison, PasswordLookupOutcome, ServerSettings, TlsMode } from '../../../shared/model/account';
 import type { LoggedAuthReply, MailEvidence } from '../../../shared/model/evidence';
 import type {
@@ -466,7 +466,7 @@ describe('verdict properties (fast-check)', () => {
         for (const side of ['incoming', 'outgoing'] as const) {
           const probe = f.probes[side];
           if (!usable || probe?.tls?.kind !== 'tls-on-plaintext-port' || probe.tcp?.kind !== 'connected') continue;
-          const mismatch = findings.find((finding) => finding.code === 'TLS_MODE_PORT_MISMATCH' && finding.side === side);
+          const mismatch = findings.find((finding): finding is FindingOf<'TLS_MODE_PORT_MISMATCH'> => finding.code === 'TLS_MODE_PORT_MISMATCH' && finding.side === side);
           expect(mismatch?.params.portSpeaks).toBe('implicit-tls');
           expect(findings.some((finding) => finding.code === 'CONNECTION_FAILED' && finding.side === side)).toBe(false);
         }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ChecklistStepId, StepStatus } from '../../../shared/checklist/steps';
-import type { AccountFacts, FindingSide } from '../../../shared/diagnosis/types';
+import type { AccountFacts, FindingSide, PlainParams } from '../../../shared/diagnosis/types';
 import { CATALOG, describeFinding } from '../../../shared/verdict/catalog';
 import { FAILURE_CODES, type FailureCode } from '../../../shared/verdict/codes';
 import { evaluateAccount } from '../../../shared/verdict/evaluate';
@@ -119,10 +119,17 @@ const SCENARIOS: readonly Scenario[] = [
     findings: ['SERVER_DIFFERS_FROM_PUBLISHED'],
   },
   {
-    name: 'connection log off while both logins were tested: a note, still OK',
+    name: 'connection log off on a healthy account: not even a note (it is advice for a password problem), OK',
     facts: facts(connectionLogOff()),
     verdict: 'OK',
-    findings: ['CONNECTION_LOG_OFF'],
+    findings: [],
+  },
+  {
+    name: 'connection log off on an unattended fleet run (no login, no keychain): OK, the step is not amber',
+    facts: facts(connectionLogOff(), noLogin(), passwords('not-applicable', 'not-applicable', 'not-applicable')),
+    verdict: 'OK',
+    findings: [],
+    steps: { 'incoming-login': 'skipped', outgoing: 'skipped' },
   },
   {
     name: 'webmail does not answer while mail works: a note',
@@ -562,7 +569,7 @@ const SCENARIOS: readonly Scenario[] = [
     facts: facts(loginOf('incoming', imapRejected), loginOf('outgoing', smtpRejected)),
     verdict: 'IMAP_AUTH_REJECTED',
     side: 'incoming',
-    params: { bothRejected: true, passwordsSame: true },
+    params: { bothRejected: true, sameStoredForBoth: true },
     findings: ['SMTP_AUTH_REJECTED'],
     absent: ['PASSWORDS_DIFFER'],
     steps: { 'admin-reset': 'warning', 'incoming-login': 'failed', outgoing: 'failed' },
@@ -577,14 +584,14 @@ const SCENARIOS: readonly Scenario[] = [
       loginOf('outgoing', smtpRejected),
     ),
     verdict: 'POP3_AUTH_REJECTED',
-    params: { bothRejected: true, passwordsSame: false },
+    params: { bothRejected: true, sameStoredForBoth: false },
   },
   {
     name: 'IMAP accepts, SMTP 535 with the very same password: the outgoing login settings',
     facts: facts(loginOf('outgoing', smtpRejected)),
     verdict: 'SMTP_AUTH_REJECTED',
     side: 'outgoing',
-    params: { otherSideAccepted: true, passwordsSame: true },
+    params: { otherSideAccepted: true, sameStoredForBoth: true },
     says: ['user name'],
   },
   {
@@ -754,11 +761,11 @@ const SCENARIOS: readonly Scenario[] = [
     absent: ['ACCOUNT_NOT_SYNCING'],
   },
   {
-    name: 'passwords unreadable and the log is off: turn the log on (then type the password)',
+    name: 'passwords unreadable and the log is off: type the password; turning the log on is advice beside it',
     facts: facts(passwordsUnreadable(), connectionLogOff()),
-    verdict: 'CONNECTION_LOG_OFF',
-    findings: ['PASSWORD_UNREADABLE'],
-    says: ['Window > Connection Doctor', 'Log Connection Activity'],
+    verdict: 'PASSWORD_UNREADABLE',
+    findings: ['CONNECTION_LOG_OFF'],
+    steps: { 'incoming-login': 'warning' },
   },
   {
     name: 'passwords unreadable, log read but empty: type the password',
@@ -788,7 +795,7 @@ describe('verdict scenarios', () => {
     expect(result.verdict.code).toBe(scenario.verdict);
     if (scenario.side !== undefined) expect(result.verdict.side).toBe(scenario.side);
     for (const [key, value] of Object.entries(scenario.params ?? {})) {
-      expect(result.verdict.params[key], `param ${key}`).toBe(value);
+      expect((result.verdict.params as PlainParams)[key], `param ${key}`).toBe(value);
     }
     if (scenario.findings !== undefined && scenario.findings.length === 0) {
       expect(codes).toEqual([]);
@@ -829,7 +836,7 @@ describe('verdict scenarios', () => {
 
   it('every failure code appears as the verdict of some scenario (except notes that never decide)', () => {
     const verdicts = new Set(SCENARIOS.map((scenario) => scenario.verdict));
-    const neverVerdict: FailureCode[] = ['LONG_UPTIME', 'OAUTH_ACCOUNT', 'MAIL_SAW_CONNECT_FAILURES', 'WEBMAIL_UNREACHABLE', 'SERVER_DIFFERS_FROM_PUBLISHED'];
+    const neverVerdict: FailureCode[] = ['LONG_UPTIME', 'OAUTH_ACCOUNT', 'MAIL_SAW_CONNECT_FAILURES', 'WEBMAIL_UNREACHABLE', 'SERVER_DIFFERS_FROM_PUBLISHED', 'CONNECTION_LOG_OFF'];
     expect(FAILURE_CODES.filter((code) => !verdicts.has(code) && !neverVerdict.includes(code))).toEqual([]);
     expect(Object.keys(CATALOG).length).toBe(FAILURE_CODES.length);
   });
@@ -886,7 +893,7 @@ describe('verdict details', () => {
 
   it('verdict carries the action the window can offer', () => {
     expect(evaluateAccount(facts(passwordsUnreadable())).verdict.action).toBe('type-password');
-    expect(evaluateAccount(facts(passwordsUnreadable(), connectionLogOff())).verdict.action).toBe('open-connection-doctor');
+    expect(evaluateAccount(facts(passwordsUnreadable(), connectionLogOff())).verdict.action).toBe('type-password');
     expect(evaluateAccount(facts()).verdict.action).toBe('run-again');
   });
 
@@ -904,7 +911,8 @@ describe('an internet check that failed while the mail servers answered', () => 
     const evaluation = evaluateAccount(facts(internet({ kind: 'no-network', errorCode: 'ECONNREFUSED' })));
     const finding = evaluation.findings.find((f) => f.code === 'NO_INTERNET');
     expect(finding?.severity).toBe('note');
-    const words = describeFinding(finding ?? { code: 'NO_INTERNET', params: {} });
+    if (finding === undefined) throw new Error('no NO_INTERNET finding');
+    const words = describeFinding(finding);
     expect(words.title).toBe('The internet check did not get through');
     expect(words.explanation).toContain('not what stops Mail');
   });
