@@ -37,7 +37,7 @@ export function discoveryProblemText(problem: DiscoveryProblem): string {
   switch (problem.kind) {
     case 'full-disk-access-needed': {
       const words = describeFinding({ code: 'FULL_DISK_ACCESS_NEEDED', params: { path: problem.path } });
-      return `${words.title}\n  ${words.explanation}\n  Next step: ${words.nextStep}\n  (blocked: ${problem.path})`;
+      return `${words.title}\n  ${words.why}\n  Next step: ${words.nextStep}\n  (blocked: ${problem.path})`;
     }
     case 'no-mail-accounts-found':
       return `No Mail accounts were found (looked in: ${problem.searched.join(', ')}).`;
@@ -55,8 +55,10 @@ export function renderRun(run: DiagnosisRun): string {
     const { verdict } = account;
     lines.push(`${account.account.description} <${account.account.emailAddress}>`);
     lines.push(`  ${verdict.code === 'OK' ? '✓' : '✗'} ${verdict.title}`);
-    lines.push(`    ${verdict.explanation}`);
+    lines.push(`    ${verdict.why}`);
     lines.push(`    Next step (${OWNER_LABELS[verdict.fixedBy]}): ${verdict.nextStep}`);
+    (verdict.howTo ?? []).forEach((line, index) => lines.push(`      ${index + 1}. ${line}`));
+    for (const line of verdict.technical ?? []) lines.push(`    · ${line}`);
     lines.push('  Checklist:');
     for (const step of account.steps) {
       const reason = step.reason === undefined ? '' : ` — ${step.reason}`;

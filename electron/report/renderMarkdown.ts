@@ -297,8 +297,10 @@ function accountSection(account: ReportAccount, position: number): string[] {
     facts([
       ['Code', verdict.code],
       ['Title', verdict.title],
-      ['Explanation', verdict.explanation],
+      ['Why', verdict.why],
       ['Next step', verdict.nextStep],
+      ['How to', (verdict.howTo ?? []).map((line, index) => `${index + 1}. ${line}`).join(' ')],
+      ['Technical details', (verdict.technical ?? []).join('; ')],
       ['Who can fix it', OWNER_LABELS[verdict.fixedBy]],
       ['Where', verdict.side],
       ['Details', describeParams(verdict.params)],

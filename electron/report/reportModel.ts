@@ -86,7 +86,8 @@ export interface ReportFinding {
   readonly severity?: FindingSeverity;
 }
 
-export type ReportVerdict = Omit<ReportFinding, 'title'> & Pick<Verdict, 'title' | 'explanation' | 'nextStep' | 'fixedBy' | 'action'>;
+export type ReportVerdict = Omit<ReportFinding, 'title'> &
+  Pick<Verdict, 'title' | 'why' | 'nextStep' | 'howTo' | 'technical' | 'fixedBy' | 'action'>;
 
 export interface ReportAccount {
   readonly id: string;
@@ -486,8 +487,10 @@ function projectVerdict(verdict: Verdict): ReportVerdict {
     ...optional('severity', verdict.severity),
     ...optional('action', verdict.action),
     title: verdict.title,
-    explanation: verdict.explanation,
+    why: verdict.why,
     nextStep: verdict.nextStep,
+    ...optional('howTo', verdict.howTo === undefined ? undefined : [...verdict.howTo]),
+    ...optional('technical', verdict.technical === undefined ? undefined : [...verdict.technical]),
     fixedBy: verdict.fixedBy,
   };
 }

@@ -97,7 +97,7 @@ function StepRow(props: {
             return (
               <div key={`${finding.code}:${finding.side}`} className="step-finding">
                 <p className="step-finding-title">{words.title}</p>
-                {ownStep && <p>{words.explanation}</p>}
+                {ownStep && <p>{words.why}</p>}
                 {/* A finding that is not the verdict has no banner: its next step (how to turn Mail's
                     connection log on, until when macOS suppresses the prompt) is said here. */}
                 {ownStep && !isVerdict(finding, props.verdict) && (

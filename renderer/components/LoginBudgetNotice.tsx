@@ -38,7 +38,7 @@ export function LoginBudgetNotice({ findings }: { readonly findings: readonly Bu
           const safeAfter = finding.params.safeAfter;
           return (
             <li key={finding.side}>
-              <p>{words.explanation}</p>
+              <p>{words.why}</p>
               <p className="notice-time">
                 {typeof safeAfter === 'string' ? <time dateTime={safeAfter}>{words.nextStep}</time> : words.nextStep}
               </p>

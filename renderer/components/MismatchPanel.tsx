@@ -261,7 +261,7 @@ export function MismatchPanel({ diagnosis }: { readonly diagnosis: AccountDiagno
             const words = describeLocally(note.finding);
             return (
               <li key={note.number} value={note.number}>
-                <strong>{words.title}.</strong> {words.explanation}
+                <strong>{words.title}.</strong> {words.why}
               </li>
             );
           })}

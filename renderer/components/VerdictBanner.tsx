@@ -30,7 +30,7 @@ export function VerdictBanner({ finding, health, available, busy, onAction, acti
       <h2 id="verdict-title" className="verdict-title">
         {words.title}
       </h2>
-      <p className="verdict-explanation">{words.explanation}</p>
+      <p className="verdict-explanation">{words.why}</p>
       <div className="verdict-next">
         <h3 className="verdict-next-heading">Next step</h3>
         <p>{words.nextStep}</p>

@@ -6,7 +6,7 @@
 import type { StepStatus } from '../../shared/checklist/steps';
 import type { AccountDiagnosis, FindingKey } from '../../shared/diagnosis/types';
 import type { TlsMode } from '../../shared/model/account';
-import type { CatalogAction, RenderedFinding } from '../../shared/verdict/catalog';
+import type { CatalogAction, FindingWords } from '../../shared/verdict/catalog';
 import { describeFinding } from '../../shared/verdict/catalog';
 import type { TextFormatOptions } from '../../shared/verdict/format';
 
@@ -21,7 +21,7 @@ export function formatLocalTime(iso: string): string {
 export const LOCAL_TEXT_FORMAT: TextFormatOptions = { formatTime: formatLocalTime };
 
 /** A finding's catalog words, with its times in the person's locale. */
-export function describeLocally(finding: FindingKey): RenderedFinding {
+export function describeLocally(finding: FindingKey): FindingWords {
   return describeFinding(finding, LOCAL_TEXT_FORMAT);
 }
 

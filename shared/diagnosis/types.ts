@@ -12,6 +12,7 @@ import type {
   WebmailOutcome,
 } from '../probes/outcomes';
 import type { FailureCode } from '../verdict/codes';
+import type { FindingWords } from '../verdict/catalog';
 import type { ParamsOf } from '../verdict/params';
 import type { MailEvidence } from '../model/evidence';
 import type { ExpectedServer } from '../model/managedPreferences';
@@ -57,14 +58,11 @@ export type Finding = FindingOf<FailureCode>;
 export type FindingKeyOf<C extends FailureCode> = C extends FailureCode ? { readonly code: C; readonly params: ParamsOf<C> } : never;
 export type FindingKey = FindingKeyOf<FailureCode>;
 
-export type Verdict = Finding & {
-  readonly title: string;
-  readonly explanation: string;
-  readonly nextStep: string;
-  readonly fixedBy: 'you' | 'it-admin' | 'email-host';
-  /** The button the window can offer for the next step (catalog action id), when there is one. */
-  readonly action?: string;
-};
+/**
+ * The one verdict of an account: its finding and the catalog's words for it, in the shape documented at the
+ * top of shared/verdict/catalog.ts (title, why, nextStep, howTo?, technical?, fixedBy, action?).
+ */
+export type Verdict = Finding & FindingWords;
 
 /** A fact shown under a checklist step: plain words first, the raw detail (server reply...) second. */
 export interface EvidenceItem {

@@ -1,25 +1,39 @@
 /**
- * Every word Mail Doctor says about a diagnosis: failure codes (title, explanation, the one next step, who
- * fixes it, the checklist step, the button to offer), checklist step titles, skip reasons and evidence
- * labels. Nothing outside this file invents user-facing text about a diagnosis.
+ * Every word Mail Doctor says about a diagnosis: the words of each failure code, checklist step titles,
+ * skip reasons and evidence labels. Nothing outside this file invents user-facing text about a diagnosis.
  *
- * Texts are templates: `{name}` is filled from the finding's params by formatCatalogText (format.ts), and
- * times stay ISO in params so the window can show them in the user's locale.
- * Tone: plain, friendly, precise, never blaming. "Mail" is Apple Mail.
+ * THE SHAPE OF A FINDING'S WORDS (what the window, the CLI and the report show), `describeFinding(finding)`:
+ *
+ *   {
+ *     title:     string             ≤ 8 words. What is wrong, in plain words.
+ *     why:       string             ONE sentence, ≤ 20 words. Why that is the problem (the evidence, plainly).
+ *     nextStep:  string             EXACTLY ONE imperative sentence, ≤ 25 words: the one thing to do now.
+ *     howTo?:    readonly string[]  The numbered steps behind "Show me how" (menu paths, ports, addresses).
+ *     technical?: readonly string[] Raw detail for a closed "Technical details" disclosure: server replies,
+ *                                   error codes, certificate names, ports. One line each.
+ *     fixedBy:   'you' | 'it-admin' | 'email-host'   Who can do the next step (OWNER_LABELS words it).
+ *     action?:   CatalogAction      The one default button that does the next step, when there is one.
+ *   }
+ *
+ * `title`, `why` and `nextStep` carry no jargon: nothing matching JARGON below (say "incoming server",
+ * "outgoing server", "encryption"); protocol names, reply codes, port numbers, addresses and certificate
+ * names live in `howTo` and `technical`. Where the password was typed for this check, the words say "the
+ * password you typed", never "the password Mail saved". tests/unit/verdict/words.test.ts renders every code
+ * with representative params and checks these limits.
+ *
+ * Each entry is typed by its code's params (params.ts), so it reads exactly the keys its rule writes. Times
+ * stay ISO in params and are formatted here through the caller's formatter (the window passes the person's
+ * locale; the CLI and the report a fixed UTC format). Tone: plain, friendly, precise, never blaming.
+ * "Mail" is Apple Mail.
  */
 import type { ChecklistStepId, StepOwner } from '../checklist/steps';
 import type { EvidenceItem, Finding, FindingKey, PlainParams } from '../diagnosis/types';
 import type { LoginSkipReason } from '../probes/outcomes';
 import type { FailureCode } from './codes';
-import type { ParamsOf } from './params';
 import { DEFAULT_TEXT_FORMAT, formatCatalogText, type TextFormatOptions } from './format';
+import type { ParamsOf, Role } from './params';
 
-/** The buttons the window can offer next to a next step. */
-/** The internet check failed, yet a mail server answered: said the same way for every such finding. */
-const CHECK_PAGE_BUT_MAIL_ANSWERED =
-  ', but your mail servers did answer, so this is not what stops Mail. A firewall, filter or VPN that lets only some traffic through can cause this.';
-const NOTHING_TO_DO_FOR_MAIL = 'Nothing to do for Mail. If web pages do not open either, check the network connection.';
-
+/** The buttons the window can offer for a next step. */
 export const CATALOG_ACTIONS = [
   'open-webmail',
   'open-keychain-access',
@@ -35,59 +49,115 @@ export type CatalogAction = (typeof CATALOG_ACTIONS)[number];
 
 export type FixedBy = StepOwner;
 
-type Text<C extends FailureCode> = (params: ParamsOf<C>) => string;
+/** What `title`, `why` and `nextStep` never contain: protocol names, reply codes, raw server words. */
+export const JARGON = /IMAP|SMTP|STARTTLS|TLSv|CN=|exit \d+|\[AUTH|\b[2-5]\d\d\b/;
+
+/** A finding's words, ready to show (the shape documented at the top of this file). */
+export interface FindingWords {
+  readonly title: string;
+  readonly why: string;
+  readonly nextStep: string;
+  readonly howTo?: readonly string[];
+  readonly technical?: readonly string[];
+  readonly fixedBy: FixedBy;
+  readonly action?: CatalogAction;
+}
+
+/** What a text may use besides its params: the caller's time format. */
+export interface Wording {
+  /** An ISO time as the reader's locale shows it. */
+  time(iso: string): string;
+}
+
+type Text<C extends FailureCode> = (params: ParamsOf<C>, wording: Wording) => string;
+type Lines<C extends FailureCode> = (params: ParamsOf<C>, wording: Wording) => readonly (string | false | undefined)[];
 
 export interface CatalogEntry<C extends FailureCode> {
   readonly title: Text<C>;
-  readonly explanation: Text<C>;
+  readonly why: Text<C>;
   /** Exactly one concrete thing to do next. */
   readonly nextStep: Text<C>;
+  readonly howTo?: Lines<C>;
+  readonly technical?: Lines<C>;
   readonly fixedBy: FixedBy;
   /** The checklist step the finding belongs to (for per-side codes: the incoming side's step, see stepForFinding). */
   readonly step: ChecklistStepId;
   readonly action?: CatalogAction;
 }
 
-// ------------------------------------------------------------------ small helpers for templates
+// ------------------------------------------------------------------ shared phrases
 
-function has(params: PlainParams, name: string): boolean {
-  const value = params[name];
-  return value !== undefined && value !== '';
+/** "incoming" / "outgoing": what a person calls the two servers. */
+function server(role: Role): string {
+  return `${role} server`;
 }
 
-function flag(params: PlainParams, name: string): boolean {
-  return params[name] === true;
+/** The heading Mail's Server Settings use for each side. */
+function mailHeading(role: Role): string {
+  return role === 'incoming' ? 'Incoming Mail Server' : 'Outgoing Mail Server';
 }
 
-function is(params: PlainParams, name: string, value: string): boolean {
-  return params[name] === value;
+const IN_SETTINGS = "in Mail's account settings";
+
+/** The steps to one field of Mail's Server Settings, then save and check again. */
+function inMailSettings(change: string, manual = false): string[] {
+  return [
+    'Open Mail, choose Mail > Settings, then click Accounts.',
+    'Select this account and click Server Settings.',
+    ...(manual ? ['Turn off "Automatically manage connection settings" for that server, if it is on.'] : []),
+    change,
+    'Click Save, then run this check again.',
+  ];
 }
 
-/** "the incoming server" / "the outgoing server". */
-function roleServer(params: PlainParams, name = 'role'): string {
-  return params[name] === 'outgoing' ? 'outgoing (sending) server' : 'incoming (receiving) server';
+const HOTSPOT_STEPS = [
+  "Turn on Personal Hotspot on your phone and join it from this Mac's Wi-Fi menu.",
+  'Run this check again.',
+  'If it works there, the network you were on blocks or disturbs the connection; if not, send the report to your email host.',
+];
+
+const TRY_HOTSPOT = "Connect this Mac to your phone's hotspot and run the check again, to see whether this network is the cause.";
+const IGNORE_FOR_MAIL = 'Ignore this for Mail, and check the network only if web pages do not open either.';
+const RUN_AGAIN_LATER = 'Run the check again in a few minutes, and send the report to your email host if it happens again.';
+
+function tellBlockedAddress(ip: string | undefined): string {
+  return ip === undefined
+    ? 'Tell them your public internet address (Mail Doctor could not find it out; whatismyip.com shows it).'
+    : `Tell them the blocked address: ${ip}. Everyone sharing this internet connection is affected.`;
 }
 
-const TELL_ADMIN_IP = (params: PlainParams): string =>
-  has(params, 'ip') ? 'your public IP address {ip}' : 'your public IP address (Mail Doctor could not find it out)';
+const CONFIRM_BLOCK_ON_HOTSPOT =
+  "To confirm in the meantime, connect this Mac to your phone's hotspot and run the check again: if Mail works there, the block is confirmed.";
 
-const HOTSPOT_TEST =
-  " To confirm, connect this Mac to your phone's hotspot and run the check again: if Mail works there, the block is confirmed.";
-
-const MAIL_SETTINGS = 'Mail > Settings > Accounts > Server Settings';
+/** How long, in words that never look like a reply code ("20 days", "about 10 months"). */
+function span(days: number): string {
+  if (days < 60) return days === 1 ? '1 day' : `${days} days`;
+  const months = Math.round(days / 30);
+  return months < 24 ? `about ${months} months` : `about ${Math.round(days / 365)} years`;
+}
 
 const MODE_WORDS = { implicit: 'TLS from the start', starttls: 'STARTTLS', none: 'no encryption' } as const;
+
+function serverLine(host: string, port?: number): string {
+  return port === undefined ? `Server: ${host}` : `Server: ${host}, port ${port}`;
+}
+
+function replyLine(serverText: string | undefined): string | undefined {
+  return serverText === undefined || serverText === '' ? undefined : `Server reply: ${serverText}`;
+}
 
 // ------------------------------------------------------------------ the catalog
 
 export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
   OK: {
     title: () => 'Nothing wrong found',
-    explanation: (p) =>
-      flag(p, 'loginTested')
-        ? 'Mail Doctor reached your mail servers, checked their security certificates and logged in with the saved passwords. Everything answered as it should.'
-        : 'Mail Doctor reached your mail servers and checked their security certificates. Everything it could check answered as it should.',
-    nextStep: () => 'If Mail still has trouble, quit Mail, open it again, and run this check once more.',
+    why: (p) =>
+      !p.loginTested
+        ? 'Your mail servers answered securely; no login was tested in this check.'
+        : p.typedForThisCheck
+          ? 'Your mail servers answered securely and accepted the password you typed.'
+          : 'Your mail servers answered securely and accepted the password Mail saved.',
+    nextStep: () => 'Quit Mail and open it again if it still has trouble, then run this check once more.',
     fixedBy: 'you',
     step: 'contact-host',
     action: 'run-again',
@@ -96,87 +166,104 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
   // -------------------------------------------------------------- the Mac and the network
   FULL_DISK_ACCESS_NEEDED: {
     title: () => "Mail Doctor needs permission to read Mail's files",
-    explanation: () =>
-      "macOS protects Mail's settings and logs. Without Full Disk Access, Mail Doctor cannot see what Mail saved or what Mail itself saw, so part of the check stays blank.",
-    nextStep: () =>
-      'Open System Settings > Privacy & Security > Full Disk Access, switch on Mail Doctor, then run the check again.',
+    why: () => "macOS protects Mail's settings and logs, so part of this check stays blank without Full Disk Access.",
+    nextStep: () => 'Switch on Mail Doctor under Full Disk Access in Privacy & Security settings, then run the check again.',
+    howTo: () => [
+      'Open System Settings > Privacy & Security > Full Disk Access.',
+      'Switch on Mail Doctor (if it is not listed, click + and choose it in Applications).',
+      'Run this check again.',
+    ],
+    technical: (p) => [p.path !== undefined && `Could not read: ${p.path}`],
     fixedBy: 'you',
     step: 'incoming-login',
     action: 'grant-full-disk-access',
   },
   ACCOUNT_READ_PROBLEM: {
-    title: (p) =>
-      is(p, 'problem', 'no-incoming') ? "This account's server settings could not be found" : "Some of this account's settings could not be read",
-    explanation: (p) =>
-      is(p, 'problem', 'no-incoming')
-        ? 'Mail Doctor found the account {email}, but no incoming server saved with it, so there is nothing to check.'
-        : "Mail Doctor could not read {count} of the settings Mail saved for this account. The rest of the check uses what could be read.",
-    nextStep: () => `Open ${MAIL_SETTINGS}, select this account and check that it shows an incoming server, then run the check again.`,
+    title: (p) => (p.problem === 'no-incoming' ? 'This account has no incoming server saved' : 'Some account settings could not be read'),
+    why: (p) =>
+      p.problem === 'no-incoming'
+        ? `Mail has the account ${p.email} but no server to receive from, so there is nothing to check.`
+        : 'Mail Doctor could not read some saved settings; the rest of the check used what it could read.',
+    nextStep: () => `Open this account's server settings ${IN_SETTINGS} and check that it shows an incoming server.`,
+    howTo: () => inMailSettings('Check that an incoming and an outgoing server are shown, with their names filled in.'),
+    technical: (p) => [p.problem === 'read-problems' && `Settings that could not be read: ${p.count}`],
     fixedBy: 'you',
     step: 'incoming-login',
     action: 'open-mail-settings',
   },
   LONG_UPTIME: {
-    title: () => 'Your Mac has been running for {days} days',
-    explanation: () =>
-      'A restart clears stuck connections and is the first thing a helpdesk asks for. This is only a suggestion: nothing else depends on it.',
+    title: () => 'Your Mac has not restarted for a while',
+    why: (p) => `This Mac has run for ${span(p.days)} without a restart, which can leave connections stuck.`,
     nextStep: () => 'Restart your Mac when it suits you.',
+    technical: (p) => [`Days since the last restart: ${p.days}`],
     fixedBy: 'you',
     step: 'restart',
   },
   NO_INTERNET: {
-    title: (p) => (flag(p, 'mailServersAnswered') ? 'The internet check did not get through' : 'This Mac is not connected to the internet'),
-    explanation: (p) =>
-      flag(p, 'mailServersAnswered')
-        ? `Mail Doctor could not reach Apple's check page${CHECK_PAGE_BUT_MAIL_ANSWERED}`
-        : 'Mail Doctor could not reach the internet at all, so Mail cannot reach your mail servers either. Nothing here points to a problem with your email account itself.',
+    title: (p) => (p.mailServersAnswered ? 'The internet check did not get through' : 'This Mac is not connected to the internet'),
+    why: (p) =>
+      p.mailServersAnswered
+        ? "Apple's check page did not answer, but your mail servers did, so this is not what stops Mail."
+        : 'Mail Doctor could not reach the internet, so Mail cannot reach your mail servers either.',
     nextStep: (p) =>
-      flag(p, 'mailServersAnswered')
-        ? NOTHING_TO_DO_FOR_MAIL
-        : "Connect to Wi-Fi or a network cable (or your phone's hotspot), then run the check again.",
+      p.mailServersAnswered ? IGNORE_FOR_MAIL : "Connect to Wi-Fi, a network cable or your phone's hotspot, then run the check again.",
+    technical: (p) => [`Internet check error: ${p.errorCode}`],
     fixedBy: 'you',
     step: 'internet',
     action: 'run-again',
   },
   CAPTIVE_PORTAL: {
-    title: () => 'This network wants you to sign in first',
-    explanation: (p) =>
-      flag(p, 'mailServersAnswered')
-        ? `Apple's check page was answered by something else (a network sign-in page or a filter)${CHECK_PAGE_BUT_MAIL_ANSWERED}`
-        : (has(p, 'portalHost')
-        ? 'The network you are on shows a sign-in page (from {portalHost}) before it lets anything through.'
-        : 'The network you are on shows a sign-in page before it lets anything through.') +
-      ' Hotels, airports and cafés often do this. Until you sign in there, Mail cannot reach your servers.',
+    title: (p) => (p.mailServersAnswered ? 'A network filter answered the internet check' : 'This network wants you to sign in first'),
+    why: (p) => {
+      if (p.mailServersAnswered) return "Something else answered Apple's check page, but your mail servers answered too, so this does not stop Mail.";
+      return p.portalHost === undefined
+        ? 'The network shows a sign-in page and lets nothing through until you sign in.'
+        : `The network shows a sign-in page from ${p.portalHost} and lets nothing through until you sign in.`;
+    },
     nextStep: (p) =>
-      flag(p, 'mailServersAnswered')
-        ? NOTHING_TO_DO_FOR_MAIL
-        : "Open a web browser, visit any website, complete the network's sign-in page, then run the check again.",
+      p.mailServersAnswered ? IGNORE_FOR_MAIL : "Open a web browser, complete the network's sign-in page, then run the check again.",
+    howTo: (p) =>
+      p.mailServersAnswered
+        ? []
+        : ['Open Safari and visit any website.', 'Sign in or accept the terms on the page that appears.', 'Run this check again.'],
+    technical: (p) => [p.portalHost !== undefined && `Sign-in page at: ${p.portalHost}`],
     fixedBy: 'you',
     step: 'internet',
     action: 'run-again',
   },
   DNS_NOT_FOUND: {
-    title: (p) => (is(p, 'scope', 'network') ? 'This network cannot look up internet names' : "The mail server's name cannot be found"),
-    explanation: (p) => {
-      if (is(p, 'scope', 'network') && flag(p, 'mailServersAnswered'))
-        return `Looking up the name of Apple's check page failed${CHECK_PAGE_BUT_MAIL_ANSWERED}`;
-      if (is(p, 'scope', 'network'))
-        return 'Your Mac is connected, but looking up names (DNS) does not work on this network, so Mail cannot find any mail server.';
-      const what =
-        is(p, 'lookup', 'not-found')
-          ? 'Mail is set to use the {role} {host}, but that name does not exist on the internet.'
-          : is(p, 'lookup', 'no-address')
-            ? 'Mail is set to use the {role} {host}. That name exists but does not point to any server.'
-            : 'Mail is set to use the {role} {host}, and looking that name up got no answer.';
-      return has(p, 'suggestedHost') ? `${what} Your email domain names {suggestedHost} as its mail server.` : what;
+    title: (p) => (p.scope === 'network' ? 'This network cannot look up internet names' : "The mail server's name cannot be found"),
+    why: (p) => {
+      if (p.scope === 'network') {
+        return p.mailServersAnswered
+          ? "Looking up Apple's check page failed, but your mail servers answered, so this does not stop Mail."
+          : 'Your Mac is connected, but name lookups fail on this network, so Mail cannot find any server.';
+      }
+      const what = p.lookup === 'not-found' ? 'that name does not exist' : p.lookup === 'no-address' ? 'that name points to no server' : 'looking that name up got no answer';
+      return `Mail uses ${p.host} as the ${server(p.role)}, but ${what}.`;
     },
     nextStep: (p) => {
-      if (is(p, 'scope', 'network') && flag(p, 'mailServersAnswered')) return NOTHING_TO_DO_FOR_MAIL;
-      if (is(p, 'scope', 'network')) return "Switch to another network (for example your phone's hotspot), then run the check again.";
-      return has(p, 'suggestedHost')
-        ? `In ${MAIL_SETTINGS}, change the server name {host} to {suggestedHost}.`
-        : `Compare the server name {host} in ${MAIL_SETTINGS} with the one your email host gave you.`;
+      if (p.scope === 'network') {
+        return p.mailServersAnswered ? IGNORE_FOR_MAIL : "Switch to another network, such as your phone's hotspot, then run the check again.";
+      }
+      return p.suggestedHost === undefined
+        ? `Compare the ${server(p.role)}'s name ${IN_SETTINGS} with the one your email host gave you.`
+        : `Change the ${server(p.role)}'s name from ${p.host} to ${p.suggestedHost} ${IN_SETTINGS}.`;
     },
+    howTo: (p) =>
+      p.scope === 'network'
+        ? p.mailServersAnswered
+          ? []
+          : HOTSPOT_STEPS
+        : inMailSettings(
+            p.suggestedHost === undefined
+              ? `Under ${mailHeading(p.role)}, check Host Name (${p.host}) against what your email host gave you.`
+              : `Under ${mailHeading(p.role)}, change Host Name from ${p.host} to ${p.suggestedHost}.`,
+          ),
+    technical: (p) =>
+      p.scope === 'network'
+        ? [`Lookup error: ${p.errorCode}`]
+        : [`Lookup of ${p.host}: ${p.lookup}`, p.suggestedHost !== undefined && `Your email domain names ${p.suggestedHost} as its server.`],
     fixedBy: 'you',
     step: 'server-reachable',
     action: 'open-mail-settings',
@@ -184,95 +271,114 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
 
   // -------------------------------------------------------------- reaching the server
   PORT_TIMEOUT: {
-    title: (p) => `The ${roleServer(p)} does not answer`,
-    explanation: (p) => {
-      let text = 'Mail Doctor tried to connect to {host} on port {port} and got no answer within {seconds} seconds.';
-      if (flag(p, 'blockedSmtpPort')) text += ' Many internet providers block port 25 for sending mail.';
-      else if (flag(p, 'webAlsoFailed'))
-        text += " The host's website did not answer either: the server may be down, or this network cannot reach it.";
-      return text;
+    title: (p) => `The ${server(p.role)} does not answer`,
+    why: (p) => {
+      if (p.blockedSmtpPort) return 'Many internet providers block the old sending port Mail uses here, so nothing gets through.';
+      if (p.webAlsoFailed) return "Neither the mail server nor the host's website answered: the server may be down or out of reach.";
+      return `Mail Doctor got no answer from ${p.host} within ${p.seconds} seconds.`;
     },
     nextStep: (p) =>
-      flag(p, 'blockedSmtpPort')
-        ? `In ${MAIL_SETTINGS}, set the outgoing server's port to 587 (with TLS/SSL on).`
-        : "Connect this Mac to your phone's hotspot and run the check again, to see whether this network is the problem.",
+      p.blockedSmtpPort ? `Switch the outgoing server to the sending port with encryption ${IN_SETTINGS}.` : TRY_HOTSPOT,
+    howTo: (p) =>
+      p.blockedSmtpPort ? inMailSettings('Under Outgoing Mail Server, set Port to 587 and turn on Use TLS/SSL.', true) : HOTSPOT_STEPS,
+    technical: (p) => [`${p.host}, port ${p.port}: no answer within ${p.seconds} s`],
     fixedBy: 'email-host',
     step: 'server-reachable',
     action: 'run-again',
   },
   PORT_REFUSED: {
-    title: (p) => `The ${roleServer(p)} refused the connection`,
-    explanation: () =>
-      'Nothing at {host} accepts connections on port {port}. Either Mail is set to a port the server does not use, or the mail service there is down.',
-    nextStep: () =>
-      `Compare the port {port} in ${MAIL_SETTINGS} with the one your email host gave you (usually 993 for receiving, 465 or 587 for sending).`,
+    title: (p) => `The ${server(p.role)} refused the connection`,
+    why: (p) => `Nothing at ${p.host} accepts connections on the port Mail uses: a wrong port, or the service is down.`,
+    nextStep: (p) => `Compare the ${server(p.role)}'s port ${IN_SETTINGS} with the one your email host gave you.`,
+    howTo: (p) =>
+      inMailSettings(
+        `Under ${mailHeading(p.role)}, check Port (now ${p.port}): usually ${p.role === 'incoming' ? '993' : '465 or 587'}, with Use TLS/SSL on.`,
+        true,
+      ),
+    technical: (p) => [`${p.host}, port ${p.port}: connection refused`],
     fixedBy: 'you',
     step: 'server-reachable',
     action: 'open-mail-settings',
   },
   PORT_RESET: {
-    title: (p) => `The ${roleServer(p)} cut the connection off`,
-    explanation: () =>
-      '{host} accepted the connection on port {port} and closed it again at once. A firewall or the server itself is turning connections away.',
-    nextStep: () => 'Run the check again in a few minutes; if it happens again, send the report to your email host.',
+    title: (p) => `The ${server(p.role)} cut the connection off`,
+    why: (p) => `${p.host} accepted the connection and closed it at once: a firewall or the server turns it away.`,
+    nextStep: () => RUN_AGAIN_LATER,
+    technical: (p) => [`${p.host}, port ${p.port}: connection reset`],
     fixedBy: 'email-host',
     step: 'server-reachable',
     action: 'copy-report',
   },
   CONNECTION_FAILED: {
-    title: (p) => `The connection to the ${roleServer(p)} failed`,
-    explanation: (p) => {
-      if (is(p, 'reason', 'no-greeting')) return '{host} accepted the connection on port {port} but never said hello, so Mail could not go on.';
-      if (is(p, 'reason', 'unreachable')) return 'The network reported that {host} cannot be reached on port {port}.';
-      if (is(p, 'reason', 'server-refused'))
-        return has(p, 'detail')
-          ? '{host} turned the connection on port {port} away in its very first words: "{detail}".'
-          : '{host} turned the connection on port {port} away in its very first words.';
-      if (is(p, 'reason', 'protocol'))
-        return '{host} answered on port {port}, but not the way a mail server does ({errorCode}). Something else may be listening there, or a network device is interfering.';
-      return has(p, 'errorCode') ? 'Connecting to {host} on port {port} failed ({errorCode}).' : 'Connecting to {host} on port {port} failed.';
+    title: (p) => `The connection to the ${server(p.role)} failed`,
+    why: (p) => {
+      switch (p.reason) {
+        case 'no-greeting':
+          return `${p.host} accepted the connection but never said hello, so Mail cannot go on.`;
+        case 'unreachable':
+          return `The network reports that ${p.host} cannot be reached from here.`;
+        case 'server-refused':
+          return `${p.host} turned the connection away in its very first words.`;
+        case 'protocol':
+          return `${p.host} answered, but not the way a mail server does; something else may be listening there.`;
+        case 'error':
+          return `Connecting to ${p.host} failed.`;
+      }
     },
-    nextStep: () => "Connect this Mac to your phone's hotspot and run the check again, to see whether this network is the problem.",
+    nextStep: () => TRY_HOTSPOT,
+    howTo: () => HOTSPOT_STEPS,
+    technical: (p) => [serverLine(p.host, p.port), p.errorCode !== undefined && `Error: ${p.errorCode}`, replyLine(p.detail)],
     fixedBy: 'email-host',
     step: 'server-reachable',
     action: 'run-again',
   },
   IP_BLOCKED_FIREWALL_DROP: {
-    title: () => 'Your mail server seems to block this internet connection',
-    explanation: (p) =>
-      (is(p, 'evidence', 'csf-page')
-        ? "The host's web server shows its firewall's \"Your connection to this server has been blocked\" page, and the mail ports ({ports}) do not answer."
-        : "The host's website answers, but every mail port ({ports}) stays silent.") +
-      ' That is what a server firewall such as CSF does after too many failed logins from one address: it silently ignores that address. ' +
-      `The blocked address is ${TELL_ADMIN_IP(p)}; everyone sharing this internet connection is affected.` +
-      HOTSPOT_TEST,
-    nextStep: (p) => `Ask your IT admin or email host to remove ${has(p, 'ip') ? '{ip}' : 'your public IP address'} from the server firewall's block list (CSF).`,
+    title: () => 'Your mail server seems to block this connection',
+    why: (p) =>
+      p.evidence === 'csf-page'
+        ? "The host's firewall page says this connection is blocked, and the mail server stays silent."
+        : "The host's website answers but its mail server stays silent, as firewalls do after failed logins.",
+    nextStep: () => "Ask your IT admin or email host to remove your internet address from the server firewall's block list.",
+    howTo: (p) => [
+      tellBlockedAddress(p.ip),
+      'They remove it from the server firewall (CSF: WHM > ConfigServer Security & Firewall > Quick Unblock).',
+      CONFIRM_BLOCK_ON_HOTSPOT,
+    ],
+    technical: (p) => [
+      `Silent mail ports: ${p.ports}`,
+      p.evidence === 'csf-page' && "Webmail shows the firewall's block page.",
+      p.mailSawFailures !== undefined && `Unfinished connections in Mail's own log: ${p.mailSawFailures}`,
+    ],
     fixedBy: 'it-admin',
     step: 'ip-blocked',
     action: 'copy-report',
   },
   IP_BLOCKED_REJECT: {
-    title: () => 'Your mail server seems to turn this internet connection away',
-    explanation: (p) =>
-      "The host's website answers, but the mail ports ({ports}) refuse the connection instantly. That is how tools such as fail2ban turn an address away after repeated failed logins, usually for minutes to hours. " +
-      `The blocked address is ${TELL_ADMIN_IP(p)}.` +
-      HOTSPOT_TEST,
-    nextStep: (p) => `Ask your IT admin or email host to unban ${has(p, 'ip') ? '{ip}' : 'your public IP address'} on the mail server (fail2ban or its firewall).`,
+    title: () => 'Your mail server turns this connection away',
+    why: () => "The host's website answers, but the mail ports refuse at once, as ban tools do after failed logins.",
+    nextStep: () => 'Ask your IT admin or email host to unban your internet address on the mail server.',
+    howTo: (p) => [tellBlockedAddress(p.ip), 'They lift the ban in the server firewall or fail2ban (fail2ban-client unban ADDRESS).', CONFIRM_BLOCK_ON_HOTSPOT],
+    technical: (p) => [
+      `Refusing mail ports: ${p.ports}`,
+      p.mailSawFailures !== undefined && `Unfinished connections in Mail's own log: ${p.mailSawFailures}`,
+    ],
     fixedBy: 'it-admin',
     step: 'ip-blocked',
     action: 'copy-report',
   },
   IP_BLOCKED_LOGIN_LAYER: {
-    title: () => 'Logins from this internet connection are being blocked',
-    explanation: (p) =>
-      (is(p, 'evidence', 'webmail-page')
-        ? "The webmail page shows cPanel's \"Brute Force Protection\" lock-out message."
-        : 'Mail logged in successfully at {acceptedAt}, yet every login is refused now, although the secure connection works.') +
-      " cPanel's brute-force protection (cPHulk) refuses every login from an address after several failures, even with the right password, and each new attempt makes the block last longer. " +
-      `The blocked address is ${TELL_ADMIN_IP(p)}.` +
-      HOTSPOT_TEST,
-    nextStep: (p) =>
-      `Ask your IT admin to clear ${has(p, 'ip') ? '{ip}' : 'your public IP address'} in cPHulk (WHM > Security Center > cPHulk Brute Force Protection).`,
+    title: () => 'Logins from this connection are being blocked',
+    why: (p, w) =>
+      p.evidence === 'webmail-page'
+        ? "The webmail page shows cPanel's brute-force lock-out, which refuses every login from this address."
+        : `The password worked from this Mac at ${w.time(p.acceptedAt)}, yet every login is refused now, as a lock-out does.`,
+    nextStep: () => "Ask your IT admin to clear your internet address in cPanel's brute-force protection.",
+    howTo: (p) => [
+      tellBlockedAddress(p.ip),
+      'In WHM: Security Center > cPHulk Brute Force Protection > History Reports, find the address and remove its block.',
+      CONFIRM_BLOCK_ON_HOTSPOT,
+    ],
+    technical: (p) => [p.evidence === 'webmail-page' ? `Lock-out page: ${p.webmailUrl}` : `Last accepted login in Mail's log: ${p.acceptedAt}`],
     fixedBy: 'it-admin',
     step: 'ip-blocked',
     action: 'copy-report',
@@ -281,98 +387,108 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
   // -------------------------------------------------------------- TLS
   TLS_HOSTNAME_MISMATCH: {
     title: () => "The server's certificate carries a different name",
-    explanation: () =>
-      "Mail connects to {host}, but that server's security certificate is made out to {certNames}. Mail (rightly) will not send your password to a server whose name does not match its certificate.",
+    why: (p) => `Mail connects to ${p.host}, but its certificate names another server, so Mail will not send your password.`,
     nextStep: (p) =>
-      has(p, 'suggestedHost')
-        ? `In ${MAIL_SETTINGS}, change the ${roleServer(p)} name from {host} to {suggestedHost}.`
-        : 'Ask your email host which server name matches its certificate, and use that name in Mail.',
+      p.suggestedHost === undefined
+        ? 'Ask your email host which server name matches its certificate, then use that name in Mail.'
+        : `Change the ${server(p.role)}'s name from ${p.host} to ${p.suggestedHost} ${IN_SETTINGS}.`,
+    howTo: (p) =>
+      p.suggestedHost === undefined ? [] : inMailSettings(`Under ${mailHeading(p.role)}, change Host Name from ${p.host} to ${p.suggestedHost}.`),
+    technical: (p) => [serverLine(p.host), `Certificate names: ${p.certNames}`],
     fixedBy: 'you',
     step: 'server-reachable',
     action: 'open-mail-settings',
   },
   TLS_CERT_EXPIRED: {
-    title: (p) => (flag(p, 'notYetValid') ? "The server's certificate is not valid yet" : "The server's security certificate has expired"),
-    explanation: (p) =>
-      flag(p, 'notYetValid')
-        ? "{host}'s certificate only becomes valid at {validFromAt}. Either it is brand new, or this Mac's clock is wrong."
-        : "{host}'s certificate was valid until {validToAt}. Without a valid certificate, Mail cannot be sure it is talking to the real server.",
+    title: (p) => (p.notYetValid ? "The server's certificate is not valid yet" : "The server's security certificate has expired"),
+    why: (p, w) =>
+      p.notYetValid
+        ? `The certificate of ${p.host} starts at ${w.time(p.validFromAt)}: it is brand new, or this Mac's clock is wrong.`
+        : `The certificate of ${p.host} ran out at ${w.time(p.validToAt)}, so Mail cannot be sure it reaches the real server.`,
     nextStep: (p) =>
-      flag(p, 'notYetValid')
-        ? 'Check that the date and time of this Mac are right (System Settings > General > Date & Time).'
-        : 'Ask your email host to renew the certificate for {host}; only they can.',
+      p.notYetValid ? "Check that this Mac's date and time are right in Date & Time settings." : `Ask your email host to renew the certificate for ${p.host}.`,
+    howTo: (p) => (p.notYetValid ? ['Open System Settings > General > Date & Time.', 'Turn on "Set time and date automatically".', 'Run this check again.'] : []),
+    technical: (p) => [serverLine(p.host), `Certificate valid from ${p.validFromAt} to ${p.validToAt}`],
     fixedBy: 'email-host',
     step: 'server-reachable',
     action: 'copy-report',
   },
   TLS_CERT_UNTRUSTED: {
     title: () => "The server's certificate is not trusted",
-    explanation: (p) =>
-      (flag(p, 'selfSigned')
-        ? '{host} presented a certificate it signed itself ({issuer}).'
-        : '{host} presented a certificate from {issuer}, which macOS does not trust.') +
-      ' Mail cannot be sure it is talking to the real server.',
-    nextStep: () => "Ask your email host for a server name with a valid certificate (often the server's own name).",
+    why: (p) =>
+      p.selfSigned
+        ? `${p.host} shows a certificate it signed itself, so Mail cannot be sure it reaches the real server.`
+        : `${p.host} shows a certificate macOS does not trust, so Mail cannot be sure it reaches the real server.`,
+    nextStep: () => 'Ask your email host for a server name with a valid certificate.',
+    technical: (p) => [serverLine(p.host), `Issuer: ${p.issuer}`, p.selfSigned && 'Self-signed'],
     fixedBy: 'email-host',
     step: 'server-reachable',
     action: 'copy-report',
   },
   TLS_MODE_PORT_MISMATCH: {
     title: () => "The port and the encryption setting don't match",
-    explanation: (p) => {
-      let text = p.expectedMode !== undefined
-        ? `Mail is set to use port {port} with ${MODE_WORDS[p.configuredMode]}, but port {port} normally expects ${MODE_WORDS[p.expectedMode]}.`
-        : `Mail is set to use port {port} with ${MODE_WORDS[p.configuredMode]}, which does not match how the server there starts.`;
-      if (is(p, 'observed', 'plaintext')) text += ' The server indeed answered without encryption.';
-      else if (is(p, 'observed', 'tls-first'))
-        text += ' The server there stayed silent in plain text and answered only when Mail Doctor started encryption right away: port {port} uses TLS from the start.';
-      else if (is(p, 'observed', 'no-greeting')) text += ' The server indeed stayed silent, waiting for encryption to start.';
-      else if (is(p, 'observed', 'failed')) text += ' The secure connection indeed failed.';
-      return text;
+    why: (p) => {
+      if (p.portSpeaks === 'implicit-tls') return 'The server on this port expects encryption from the first moment, but Mail is set up differently.';
+      if (p.portSpeaks === 'plaintext') return 'The server on this port starts without encryption, but Mail is set to encrypt from the start.';
+      return `Mail's port and encryption settings for the ${server(p.role)} contradict each other.`;
     },
     nextStep: (p) =>
-      is(p, 'fix', 'turn-on-tls')
-        ? `In ${MAIL_SETTINGS}, turn on "Use TLS/SSL" for the ${roleServer(p)} and keep port {port}.`
-        : is(p, 'fix', 'starttls-port')
-          ? `In ${MAIL_SETTINGS}, set the ${roleServer(p)}'s port to {suggestedPort} (the port for STARTTLS) and keep "Use TLS/SSL" on.`
-          : `In ${MAIL_SETTINGS}, set the ${roleServer(p)}'s port to {suggestedPort} and turn on "Use TLS/SSL".`,
+      p.fix === 'turn-on-tls'
+        ? `Turn on Use TLS/SSL for the ${server(p.role)} ${IN_SETTINGS}, keeping its port.`
+        : `Change the ${server(p.role)}'s port and encryption ${IN_SETTINGS}, as "Show me how" says.`,
+    howTo: (p) =>
+      inMailSettings(
+        p.fix === 'turn-on-tls'
+          ? `Under ${mailHeading(p.role)}, turn on Use TLS/SSL and keep Port ${p.port}.`
+          : p.fix === 'starttls-port'
+            ? `Under ${mailHeading(p.role)}, set the port to ${p.suggestedPort} (the port for STARTTLS) and keep Use TLS/SSL on.`
+            : `Under ${mailHeading(p.role)}, set the port to ${p.suggestedPort} and turn on Use TLS/SSL.`,
+        true,
+      ),
+    technical: (p) => [
+      serverLine(p.host, p.port),
+      `Mail's setting: ${MODE_WORDS[p.configuredMode]}` + (p.expectedMode === undefined ? '' : `; port ${p.port} normally uses ${MODE_WORDS[p.expectedMode]}`),
+      p.observed !== undefined && `Seen: ${p.observed}`,
+    ],
     fixedBy: 'you',
     step: 'server-reachable',
     action: 'open-mail-settings',
   },
   TLS_HANDSHAKE_FAILED: {
     title: () => 'The secure connection could not be set up',
-    explanation: (p) =>
-      is(p, 'errorCode', 'STARTTLS_INJECTION')
-        ? 'Something between this Mac and {host} slipped extra words into the conversation just as encryption was starting. That is the signature of interference on the network, so Mail Doctor stopped.'
-        : has(p, 'errorCode')
-          ? 'Mail Doctor reached {host} on port {port}, but setting up encryption failed ({errorCode}).'
-          : 'Mail Doctor reached {host} on port {port}, but the server stopped answering while encryption was being set up.',
+    why: (p) =>
+      p.errorCode === 'STARTTLS_INJECTION'
+        ? `Something between this Mac and ${p.host} interfered just as encryption started, so Mail Doctor stopped.`
+        : `Mail Doctor reached ${p.host}, but setting up encryption with it failed.`,
     nextStep: (p) =>
-      is(p, 'errorCode', 'STARTTLS_INJECTION')
-        ? "Connect this Mac to another network (for example your phone's hotspot) and run the check again."
-        : "Send the report to your email host: the server's encryption setup needs a look.",
+      p.errorCode === 'STARTTLS_INJECTION'
+        ? "Connect this Mac to another network, such as your phone's hotspot, and run the check again."
+        : "Send the report to your email host, since the server's encryption setup needs a look.",
+    howTo: (p) => (p.errorCode === 'STARTTLS_INJECTION' ? HOTSPOT_STEPS : []),
+    technical: (p) => [serverLine(p.host, p.port), p.errorCode !== undefined && `Error: ${p.errorCode}`, p.phase !== undefined && `Stopped during: ${p.phase}`],
     fixedBy: 'email-host',
     step: 'server-reachable',
     action: 'copy-report',
   },
   STARTTLS_NOT_OFFERED: {
     title: () => 'The server offers no encryption on this port',
-    explanation: () => 'Mail is set to switch on encryption (STARTTLS) on port {port}, but {host} does not offer it there.',
-    nextStep: (p) => `In ${MAIL_SETTINGS}, set the ${roleServer(p)}'s port to {suggestedPort} with "Use TLS/SSL" on.`,
+    why: (p) => `Mail is set to switch on encryption after connecting, but ${p.host} does not offer that here.`,
+    nextStep: (p) => `Change the ${server(p.role)}'s port and encryption ${IN_SETTINGS}, as "Show me how" says.`,
+    howTo: (p) => inMailSettings(`Under ${mailHeading(p.role)}, set the port to ${p.suggestedPort} and turn on Use TLS/SSL.`, true),
+    technical: (p) => [serverLine(p.host, p.port), 'STARTTLS is not among the capabilities the server lists.'],
     fixedBy: 'you',
     step: 'server-reachable',
     action: 'open-mail-settings',
   },
   LOGIN_NEEDS_TLS: {
-    title: (p) =>
-      is(p, 'reason', 'not-sent') ? 'Mail sends this password without encryption' : 'The server wants encryption before the password',
-    explanation: (p) =>
-      is(p, 'reason', 'not-sent')
-        ? 'Mail is set to connect to {host} without encryption, so the password would cross the network readable by others. Mail Doctor never sends a password that way, so this login was not tested.'
-        : '{host} does not accept a password over an unencrypted connection, and Mail is set to connect without encryption. That rule protects your password.' +
-          (has(p, 'serverText') ? ' The server said: "{serverText}".' : ''),
-    nextStep: (p) => `In ${MAIL_SETTINGS}, turn on "Use TLS/SSL" for the ${roleServer(p)} (port {suggestedPort}).`,
+    title: (p) => (p.reason === 'not-sent' ? 'Mail would send this password unencrypted' : 'The server wants encryption before the password'),
+    why: (p) =>
+      p.reason === 'not-sent'
+        ? `Mail connects to ${p.host} without encryption, so others on the network could read the password.`
+        : `${p.host} refuses a password over an unencrypted connection, and Mail connects without encryption.`,
+    nextStep: (p) => `Turn on Use TLS/SSL for the ${server(p.role)} ${IN_SETTINGS}.`,
+    howTo: (p) => inMailSettings(`Under ${mailHeading(p.role)}, turn on Use TLS/SSL and set the port to ${p.suggestedPort}.`, true),
+    technical: (p) => [serverLine(p.host), replyLine(p.serverText), p.reason === 'not-sent' && 'Mail Doctor never sends a password unencrypted, so this login was not tried.'],
     fixedBy: 'you',
     step: 'incoming-login',
     action: 'open-mail-settings',
@@ -384,35 +500,52 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
   SMTP_AUTH_REJECTED: authRejected('SMTP'),
   LOGIN_BUDGET_EXHAUSTED: {
     title: () => 'Login test paused to protect your connection',
-    explanation: (p) =>
-      `Mail Doctor already tried logging in to the ${roleServer(p)} recently. Mail servers block an internet address after a few failed logins, so Mail Doctor waits before trying again. The connection checks still ran.`,
-    nextStep: (p) => (has(p, 'safeAfter') ? 'Run the check again after {safeAfter}.' : 'Run the check again in an hour.'),
+    why: () => 'Mail Doctor tried recently, and mail servers block an address after a few failed logins.',
+    nextStep: (p, w) => (p.safeAfter === undefined ? 'Run the check again in an hour.' : `Run the check again after ${w.time(p.safeAfter)}.`),
+    technical: (p) => [serverLine(p.host), p.safeAfter !== undefined && `Safe to try again after: ${p.safeAfter}`],
     fixedBy: 'you',
     step: 'incoming-login',
     action: 'run-again',
   },
   OAUTH_ACCOUNT: {
-    title: (p) => (has(p, 'provider') ? 'This account signs in through {provider}' : 'This account signs in through its provider'),
-    explanation: () =>
-      "This account uses its provider's own sign-in, so there is no saved password to test. Mail Doctor checked the connections only.",
-    nextStep: () => 'If Mail asks you to sign in again, do it in System Settings > Internet Accounts.',
+    title: (p) => (p.provider === undefined ? 'This account signs in through its provider' : `This account signs in through ${p.provider}`),
+    why: () => 'There is no saved password to test, so Mail Doctor checked the connections only.',
+    nextStep: () => 'Sign in again in System Settings > Internet Accounts if Mail asks you to.',
     fixedBy: 'you',
     step: 'incoming-login',
   },
   SERVER_UNAVAILABLE: {
-    title: (p) =>
-      is(p, 'reason', 'disabled') ? 'The server has turned off logins for this mailbox' : `The ${roleServer(p)} could not check the login`,
-    explanation: (p) => {
-      const said = has(p, 'serverText') ? ' The server said: "{serverText}".' : '';
-      if (is(p, 'reason', 'disabled')) return `{host} says logins for this mailbox are switched off.${said}`;
-      if (is(p, 'reason', 'no-login-offered')) return `{host} offers no way to log in on port {port}.${said}`;
-      if (is(p, 'reason', 'no-answer')) return '{host} stopped answering during the login.';
-      return `{host} answered, but cannot check logins at the moment.${said}`;
+    title: (p) => {
+      switch (p.reason) {
+        case 'disabled':
+          return "The server has switched this mailbox's logins off";
+        case 'no-login-offered':
+          return `The ${server(p.role)} offers no login`;
+        case 'no-answer':
+          return `The ${server(p.role)} stopped answering the login`;
+        case 'temporary':
+          return `The ${server(p.role)} could not check the login`;
+      }
+    },
+    why: (p) => {
+      switch (p.reason) {
+        case 'disabled':
+          return `${p.host} says logins for this mailbox are switched off.`;
+        case 'no-login-offered':
+          return `${p.host} offers no way to log in on this connection, even encrypted.`;
+        case 'no-answer':
+          return `${p.host} stopped answering before Mail Doctor could send the password.`;
+        case 'temporary':
+          return `${p.host} answered, but cannot check logins right now.`;
+      }
     },
     nextStep: (p) =>
-      is(p, 'reason', 'disabled')
-        ? 'Ask your IT admin or email host to switch logins back on for {email}.'
-        : 'Run the check again in a few minutes; if it happens again, send the report to your email host.',
+      p.reason === 'disabled'
+        ? `Ask your IT admin or email host to switch logins back on for ${p.email}.`
+        : p.reason === 'no-login-offered'
+          ? 'Send the report to your email host, since the server offers no login here.'
+          : RUN_AGAIN_LATER,
+    technical: (p) => [serverLine(p.host, p.port), replyLine(p.serverText)],
     fixedBy: 'email-host',
     step: 'incoming-login',
     action: 'copy-report',
@@ -420,181 +553,234 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
 
   // -------------------------------------------------------------- what Mail stored
   PASSWORDS_DIFFER: {
-    title: () => 'Mail saved two different passwords for this account',
-    explanation: (p) => {
-      if (is(p, 'source', 'live'))
-        return 'Mail keeps one password for receiving and one for sending, and they are different. The {goodRole} server ({goodHost}) accepted its password just now; the {staleRole} server ({staleHost}) refused its own. So the {staleRole} password is out of date, which often happens after a password change.';
-      if (is(p, 'source', 'mail-log'))
-        return "Mail's own connection log shows the {staleRole} server ({staleHost}) refusing Mail's saved password at {rejectedAt}, while the {goodRole} server ({goodHost}) accepted Mail at {acceptedAt}. So the {staleRole} password Mail saved is out of date, even though Mail Doctor could not read it.";
-      if (has(p, 'staleRole'))
-        return 'The {goodRole} server accepts its saved password, and the password Mail saved for the {staleRole} server is a different one, so that one is probably out of date. It was not tested in this run.';
-      return 'The passwords Mail saved for receiving and for sending are different. Usually both are your one email password, so one of them is probably out of date. No login was tried in this run, so Mail Doctor cannot tell which.';
+    title: (p) => (p.staleRole === undefined ? 'Mail saved two different passwords' : `Mail's ${p.staleRole} password is out of date`),
+    why: (p) => {
+      if (p.source === 'live')
+        return `The ${server(p.goodRole)} accepted its password, but the ${server(p.staleRole)} refused the different one Mail saved.`;
+      if (p.source === 'mail-log')
+        return `Mail's own log shows the ${server(p.staleRole)} refusing Mail's password while the ${server(p.goodRole)} accepted it.`;
+      if (p.staleRole !== undefined && p.goodRole !== undefined)
+        return `The ${server(p.goodRole)} works, and Mail saved a different password for the ${server(p.staleRole)}.`;
+      return 'Mail saved different passwords for receiving and sending, so one of them is probably out of date.';
     },
     nextStep: (p) =>
-      has(p, 'staleRole')
-        ? `In ${MAIL_SETTINGS}, type your current password into the {staleRole} server's password field.`
-        : `In ${MAIL_SETTINGS}, type your current password for both the incoming and the outgoing server.`,
+      p.staleRole === undefined
+        ? `Type your current password for both servers ${IN_SETTINGS}.`
+        : `Type your current password for the ${server(p.staleRole)} ${IN_SETTINGS}.`,
+    howTo: (p) =>
+      inMailSettings(
+        p.staleRole === undefined
+          ? 'Type your current password in the Password field under both Incoming Mail Server and Outgoing Mail Server.'
+          : `Under ${mailHeading(p.staleRole)}, type your current password in the Password field.`,
+      ),
+    technical: (p, w) => {
+      if (p.source === 'mail-log')
+        return [
+          `Refused by ${p.staleHost} at ${w.time(p.rejectedAt)}`,
+          replyLine(p.serverText),
+          `Accepted by ${p.goodHost} at ${w.time(p.acceptedAt)}`,
+        ];
+      if (p.source === 'live') return [`Accepted now: ${p.goodHost} (${p.goodRole})`, `Refused now: ${p.staleHost} (${p.staleRole})`];
+      return [p.staleHost !== undefined && `Not tested: ${p.staleHost} (${p.staleRole ?? 'both'})`, 'The two saved passwords were compared without being shown.'];
+    },
     fixedBy: 'you',
     step: 'outgoing',
     action: 'open-mail-settings',
   },
   PASSWORD_MISSING: {
-    title: (p) => (is(p, 'role', 'both') ? 'Mail has no saved password for this account' : `Mail has no saved password for the ${roleServer(p)}`),
-    explanation: (p) =>
-      is(p, 'role', 'both')
-        ? 'Mail has no saved password for either server of this account, so it cannot log in.'
-        : has(p, 'otherHost')
-          ? 'Mail has no saved password for {host}, although it has one for {otherHost}. This often happens after a server name changed: the password stays filed under the old name.'
-          : 'Mail has no saved password for {host}, so it cannot log in there.',
+    title: (p) => (p.role === 'both' ? 'Mail has no saved password for this account' : `No password is saved for the ${server(p.role)}`),
+    why: (p) => {
+      if (p.role === 'both') return 'Mail has no password saved for either server, so it cannot log in.';
+      return p.otherHost === undefined
+        ? `Mail has no password saved for ${p.host}, so it cannot log in there.`
+        : `Mail has a password for ${p.otherHost} but none for ${p.host}, often after a server name changed.`;
+    },
     nextStep: (p) =>
-      is(p, 'role', 'both')
-        ? `In ${MAIL_SETTINGS}, type your password for both the incoming and the outgoing server.`
-        : `In ${MAIL_SETTINGS}, type your password for the ${roleServer(p)} {host}.`,
+      p.role === 'both' ? `Type your password for both servers ${IN_SETTINGS}.` : `Type your password for the ${server(p.role)} ${IN_SETTINGS}.`,
+    howTo: (p) =>
+      inMailSettings(
+        p.role === 'both'
+          ? 'Type your password in the Password field under both Incoming Mail Server and Outgoing Mail Server.'
+          : `Under ${mailHeading(p.role)}, type your password in the Password field.`,
+      ),
+    technical: (p) => [p.role !== 'both' && serverLine(p.host), 'The keychain had no saved password for it.'],
     fixedBy: 'you',
     step: 'incoming-login',
     action: 'open-mail-settings',
   },
   USERNAMES_DIFFER: {
     title: () => 'The incoming and outgoing user names differ',
-    explanation: (p) => {
-      const base = 'Mail logs in to receive as {incomingUser} and to send as {outgoingUser}.';
-      if (flag(p, 'explains')) return `${base} The {goodRole} server accepts {goodUser}, but the {badRole} server refused {badUser}.`;
-      if (flag(p, 'harmless')) return `${base} Both servers accept their user name, so this is only worth knowing.`;
-      return `${base} Most email hosts expect the same user name (usually your full email address) for both.`;
+    why: (p) => {
+      if (p.explains) return `The ${server(p.goodRole)} accepts ${p.goodUser}, but the ${server(p.badRole)} refused ${p.badUser}.`;
+      if (p.harmless) return `Mail logs in as ${p.incomingUser} to receive and ${p.outgoingUser} to send, and both work.`;
+      return `Mail logs in as ${p.incomingUser} to receive and ${p.outgoingUser} to send; most hosts expect one name.`;
     },
-    nextStep: (p) =>
-      flag(p, 'explains')
-        ? `In ${MAIL_SETTINGS}, change the {badRole} server's user name to {goodUser}.`
-        : flag(p, 'harmless')
-          ? 'Nothing to do while both work.'
-          : `In ${MAIL_SETTINGS}, use the user name your email host gave you for both servers.`,
+    nextStep: (p) => {
+      if (p.explains) return `Change the ${server(p.badRole)}'s user name to ${p.goodUser} ${IN_SETTINGS}.`;
+      if (p.harmless) return 'Leave it as it is while both servers work.';
+      return `Use the user name your email host gave you for both servers ${IN_SETTINGS}.`;
+    },
+    howTo: (p) =>
+      p.explains
+        ? inMailSettings(`Under ${mailHeading(p.badRole)}, change User Name to ${p.goodUser}.`)
+        : p.harmless
+          ? []
+          : inMailSettings('Under both Incoming Mail Server and Outgoing Mail Server, enter the same User Name (usually your email address).'),
+    technical: (p) => [`Incoming user name: ${p.incomingUser}`, `Outgoing user name: ${p.outgoingUser}`],
     fixedBy: 'you',
     step: 'outgoing',
     action: 'open-mail-settings',
   },
   USERNAME_NOT_FULL_ADDRESS: {
-    title: () => 'The user name should be your full email address',
-    explanation: (p) =>
-      flag(p, 'cpanel')
-        ? 'Mail logs in to the {role} server as {username}. Servers run with cPanel, like yours, expect the full address: {email}.'
-        : 'Mail logs in to the {role} server as {username}, and the server refused it. Most email hosts expect the full address: {email}.',
-    nextStep: (p) => `In ${MAIL_SETTINGS}, change the ${roleServer(p)}'s user name to {email}.`,
+    title: () => 'The user name should be your full address',
+    why: (p) =>
+      p.cpanel
+        ? `Mail logs in to the ${server(p.role)} as ${p.username}, but servers like yours expect ${p.email}.`
+        : `The ${server(p.role)} refused ${p.username}; most hosts expect the full address ${p.email}.`,
+    nextStep: (p) => `Change the ${server(p.role)}'s user name to ${p.email} ${IN_SETTINGS}.`,
+    howTo: (p) => inMailSettings(`Under ${mailHeading(p.role)}, change User Name from ${p.username} to ${p.email}.`),
+    technical: (p) => [p.cpanel && 'The server looks like a cPanel server (webmail on port 2096, or its setup file asks for the full address).'],
     fixedBy: 'you',
     step: 'incoming-login',
     action: 'open-mail-settings',
   },
   SMTP_AUTH_DISABLED: {
     title: () => 'Sending is set up without a login',
-    explanation: (p) =>
-      has(p, 'serverReply')
-        ? "Mail's outgoing server ({host}) is set to send without logging in, and the server refuses mail sent that way. It said: \"{serverReply}\"."
-        : "Mail's outgoing server ({host}) is set to send without logging in. Almost every email host refuses to pass on mail from someone who has not logged in (\"relay refused\").",
-    nextStep: () => `In ${MAIL_SETTINGS}, set the outgoing server's Authentication to "Password" and enter your email address and password.`,
+    why: (p) =>
+      p.serverReply !== undefined
+        ? 'The outgoing server refuses mail from anyone who has not logged in, and Mail does not log in.'
+        : 'Mail sends without logging in, and almost every email host refuses mail sent that way.',
+    nextStep: () => `Set the outgoing server's authentication to Password ${IN_SETTINGS}.`,
+    howTo: () => inMailSettings('Under Outgoing Mail Server, set Authentication to Password and enter your email address and password.'),
+    technical: (p) => [serverLine(p.host, p.port), replyLine(p.serverReply)],
     fixedBy: 'you',
     step: 'outgoing',
     action: 'open-mail-settings',
   },
   SERVER_DIFFERS_FROM_EXPECTED: {
-    title: () => 'Mail is not set up the way your IT department set it',
-    explanation: (p) =>
-      `For the ${roleServer(p)}, Mail uses {host}, port {port} with ${MODE_WORDS[p.mode]}, but your IT department set {expectedHost}, port {expectedPort} with ${MODE_WORDS[p.expectedTls]} for {domain}.` +
-      (flag(p, 'works') ? " Mail's current setting answered, but the setting your IT department gave is the one they support." : ''),
-    nextStep: (p) =>
-      `In ${MAIL_SETTINGS}, set the ${roleServer(p)} to {expectedHost}, port {expectedPort}, with "Use TLS/SSL" ${is(p, 'expectedTls', 'none') ? 'off' : 'on'}, as your IT department set it.`,
+    title: () => "Mail's settings differ from your IT department's",
+    why: (p) =>
+      p.works
+        ? `Mail's ${server(p.role)} settings work, but your IT department supports only the settings it gave.`
+        : `Mail's ${server(p.role)} settings differ from what your IT department set, and they did not work.`,
+    nextStep: (p) => `Change the ${server(p.role)}'s settings to what your IT department set, ${IN_SETTINGS}.`,
+    howTo: (p) =>
+      inMailSettings(
+        `Under ${mailHeading(p.role)}, set Host Name to ${p.expectedHost}, Port to ${p.expectedPort}, and turn Use TLS/SSL ${p.expectedTls === 'none' ? 'off' : 'on'}.`,
+        true,
+      ),
+    technical: (p) => [
+      `Mail: ${p.host}, port ${p.port}, ${MODE_WORDS[p.mode]}`,
+      `Your IT department (for ${p.domain}): ${p.expectedHost}, port ${p.expectedPort}, ${MODE_WORDS[p.expectedTls]}`,
+    ],
     fixedBy: 'you',
     step: 'server-reachable',
     action: 'open-mail-settings',
   },
   SERVER_DIFFERS_FROM_PUBLISHED: {
     title: () => 'Your email domain names a different server',
-    explanation: (p) =>
-      `Mail uses {host} as the ${roleServer(p)}, but {domain} publishes {publishedHost} (port {publishedPort}) for this${is(p, 'from', 'srv') ? ' in its DNS records' : ' in its setup file (autoconfig)'}.`,
-    nextStep: (p) => `If {host} gives trouble, set the ${roleServer(p)} in ${MAIL_SETTINGS} to {publishedHost}.`,
+    why: (p) => `Mail uses ${p.host}, but ${p.domain ?? 'your email domain'} publishes ${p.publishedHost} for the ${server(p.role)}.`,
+    nextStep: (p) => `Try ${p.publishedHost} as the ${server(p.role)} ${IN_SETTINGS} if ${p.host} gives trouble.`,
+    howTo: (p) => inMailSettings(`Under ${mailHeading(p.role)}, set Host Name to ${p.publishedHost} and Port to ${p.publishedPort}.`, true),
+    technical: (p) => [`Published ${p.from === 'srv' ? 'in DNS (SRV records)' : 'in the setup file (autoconfig)'}: ${p.publishedHost}, port ${p.publishedPort}`],
     fixedBy: 'you',
     step: 'server-reachable',
     action: 'open-mail-settings',
   },
   PASSWORD_UNREADABLE: {
     title: () => 'Mail Doctor could not read the saved password',
-    explanation: (p) =>
-      (p.reason === 'denied'
-        ? 'Reading the password Mail saved was refused, so Mail Doctor could not test it.'
-        : 'macOS keeps the password Mail saved private to Mail, so Mail Doctor could not test it.') +
-      ' That is normal on recent macOS and says nothing about whether the password is right.',
-    nextStep: () => 'Type your password into Mail Doctor to test it (it is used once and never stored).',
+    why: (p) => {
+      switch (p.reason) {
+        case 'denied':
+          return 'Reading the password Mail saved was refused, so Mail Doctor could not test it.';
+        case 'error':
+          return 'Reading the password Mail saved failed, so Mail Doctor could not test it.';
+        case 'out-of-reach':
+          return 'macOS keeps the password Mail saved private to Mail, which is normal and says nothing about it.';
+      }
+    },
+    nextStep: () => 'Type your password into Mail Doctor to test it once; it is never stored.',
+    technical: (p) => [p.role === 'both' ? 'Both servers' : serverLine(p.host), `Keychain: ${p.reason}`],
     fixedBy: 'you',
     step: 'incoming-login',
     action: 'type-password',
   },
   OUTGOING_NOT_LINKED: {
     title: () => 'No outgoing server is set for this account',
-    explanation: (p) =>
-      has(p, 'identifier')
-        ? 'This account points to the outgoing server "{identifier}", which Mail no longer has, so Mail cannot send from {email}.'
-        : 'Mail has no outgoing (sending) server for {email}, so it cannot send from this account.',
-    nextStep: () => `In ${MAIL_SETTINGS}, choose or add an outgoing server for this account.`,
+    why: (p) =>
+      p.identifier === undefined
+        ? `Mail has no outgoing server for ${p.email}, so it cannot send from this account.`
+        : 'This account points to an outgoing server Mail no longer has, so it cannot send.',
+    nextStep: () => `Choose or add an outgoing server for this account ${IN_SETTINGS}.`,
+    howTo: () => inMailSettings('Under Outgoing Mail Server, choose the server from the Account menu, or add one.'),
+    technical: (p) => [p.identifier !== undefined && `Missing outgoing server: ${p.identifier}`],
     fixedBy: 'you',
     step: 'outgoing',
     action: 'open-mail-settings',
   },
   WEBMAIL_UNREACHABLE: {
     title: () => 'Webmail did not open',
-    explanation: (p) =>
-      is(p, 'reason', 'certificate')
-        ? 'Webmail at {url} answered, but with a certificate a browser would warn about.'
-        : 'Mail Doctor could not open webmail at {url}.',
-    nextStep: () => 'Nothing to do on its own: webmail is only a way to test your password outside Mail.',
+    why: (p) =>
+      p.reason === 'certificate' ? 'Webmail answered with a certificate a browser would warn about.' : `Mail Doctor could not open webmail at ${p.url}.`,
+    nextStep: () => 'Ignore this unless you need webmail, which only tests your password outside Mail.',
+    technical: (p) => [`Webmail: ${p.url} (${p.reason})`],
     fixedBy: 'email-host',
     step: 'webmail',
   },
 
   // -------------------------------------------------------------- what Mail itself saw
   PASSWORD_PROMPT_SUPPRESSED: {
-    title: () => 'macOS will not ask for the password again until {liftsAt}',
-    explanation: () =>
-      'At {rejectedAt}, macOS noted that a password request for this account was closed or refused. For 24 hours after that, until {liftsAt}, it does not show Mail\'s password prompt again, so Mail quietly keeps failing instead of asking.',
-    nextStep: () =>
-      `In ${MAIL_SETTINGS}, delete the saved password and type it again now, for both the incoming and the outgoing server (or wait until {liftsAt}).`,
+    title: () => 'macOS will not ask for the password again',
+    why: (p, w) => `A password request was dismissed at ${w.time(p.rejectedAt)}, so macOS hides Mail's prompt until ${w.time(p.liftsAt)}.`,
+    nextStep: (p, w) => `Delete and retype the password for both servers ${IN_SETTINGS}, or wait until ${w.time(p.liftsAt)}.`,
+    howTo: () =>
+      inMailSettings('Under both Incoming Mail Server and Outgoing Mail Server, delete the password, then type your current one.'),
+    technical: (p) => [`Request dismissed or refused at: ${p.rejectedAt}`, `Prompt suppressed until: ${p.liftsAt}`],
     fixedBy: 'you',
     step: 'incoming-login',
     action: 'open-mail-settings',
   },
   MAIL_SAW_AUTH_REJECTED: {
-    title: (p) => `Mail's own log shows the ${roleServer(p)} refusing its password`,
-    explanation: (p) =>
-      'At {rejectedAt}, {host} answered Mail\'s login with: "{serverText}".' +
-      (flag(p, 'resolvedSince') ? " Mail Doctor's own login just now worked, so this may have been fixed since." : ''),
+    title: () => "Mail's log shows its password being refused",
+    why: (p, w) =>
+      p.resolvedSince
+        ? `At ${w.time(p.rejectedAt)} the ${server(p.role)} refused Mail's password, but Mail Doctor's login just now worked.`
+        : `At ${w.time(p.rejectedAt)} the ${server(p.role)} answered Mail's login with a refusal.`,
     nextStep: (p) =>
-      flag(p, 'resolvedSince')
-        ? 'Nothing to do unless Mail shows the problem again.'
-        : `In ${MAIL_SETTINGS}, type your current password for the ${roleServer(p)}.`,
+      p.resolvedSince ? 'Ignore this unless Mail shows the problem again.' : `Type your current password for the ${server(p.role)} ${IN_SETTINGS}.`,
+    howTo: (p) => (p.resolvedSince ? [] : inMailSettings(`Under ${mailHeading(p.role)}, type your current password in the Password field.`)),
+    technical: (p) => [serverLine(p.host, p.port), replyLine(p.serverText)],
     fixedBy: 'you',
     step: 'incoming-login',
     action: 'open-mail-settings',
   },
   MAIL_SAW_CONNECT_FAILURES: {
-    title: () => 'Mail could not connect to {host} {count} times',
-    explanation: () =>
-      "Mail's own log shows {count} attempts to connect to {host} on port {port} that never completed, the last at {lastAt}.",
-    nextStep: () => 'Nothing to do on its own; if it keeps happening, send the report to your email host.',
+    title: (p) => `Mail's connections to ${p.host} kept failing`,
+    why: (p, w) => `Mail's own log shows ${p.count} unfinished connections to ${p.host}, the last at ${w.time(p.lastAt)}.`,
+    nextStep: () => 'Send the report to your email host if this keeps happening.',
+    technical: (p) => [serverLine(p.host, p.port), `Unfinished connections: ${p.count}`],
     fixedBy: 'email-host',
     step: 'server-reachable',
     action: 'copy-report',
   },
   ACCOUNT_NOT_SYNCING: {
     title: () => 'This account has stopped updating',
-    explanation: () =>
-      'Mail last received new mail for this account at {lastMailAt} ({days} days ago), and {pending} change(s) you made in Mail are still waiting to reach the server.',
+    why: (p, w) => `No new mail since ${w.time(p.lastMailAt)}, and ${p.pending} of your changes still wait to reach the server.`,
     nextStep: () => 'Quit Mail, open it again, and choose Mailbox > Get All New Mail.',
+    technical: (p) => [`Last new mail: ${p.lastMailAt} (${p.days} days ago)`, `Changes waiting: ${p.pending}`],
     fixedBy: 'you',
     step: 'incoming-login',
   },
   CONNECTION_LOG_OFF: {
     title: () => "Mail's connection log is switched off",
-    explanation: () =>
-      'Mail can write down what each server answers. That log shows which saved password a server refuses, without anyone reading the password. It is switched off at the moment.',
-    nextStep: () =>
-      'In Mail, choose Window > Connection Doctor, tick "Log Connection Activity", let Mail check for mail once, run this check again, then untick it.',
+    why: () => "Mail's log would show which saved password a server refuses, without anyone reading it.",
+    nextStep: () => "Turn on Log Connection Activity in Mail's Connection Doctor, let Mail check for mail, then run this check again.",
+    howTo: () => [
+      'In Mail, choose Window > Connection Doctor.',
+      'Tick "Log Connection Activity".',
+      'Choose Mailbox > Get All New Mail and wait a minute.',
+      'Run this check again, then untick "Log Connection Activity".',
+    ],
     fixedBy: 'you',
     step: 'incoming-login',
     action: 'open-connection-doctor',
@@ -603,25 +789,34 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
 
 function authRejected<C extends 'IMAP_AUTH_REJECTED' | 'POP3_AUTH_REJECTED' | 'SMTP_AUTH_REJECTED'>(protocol: 'IMAP' | 'POP3' | 'SMTP'): CatalogEntry<C> {
   return {
-    title: (p) =>
-      flag(p, 'bothRejected') && flag(p, 'sameStoredForBoth')
-        ? 'Your password seems to have changed on the server'
-        : `The ${roleServer(p)} refused the saved password`,
-    explanation: (p) => {
-      const said = has(p, 'serverText') ? ' It said: "{serverText}".' : '';
-      if (flag(p, 'bothRejected') && flag(p, 'sameStoredForBoth'))
-        return `Both servers refused the password Mail saved, and Mail saved the same password for both. The password was most likely changed on the server (on another device, by your admin, or by a reset). The ${protocol} server is {host}.${said}`;
-      if (flag(p, 'otherSideAccepted') && flag(p, 'sameStoredForBoth'))
-        return `{host} (${protocol}) refused the password, although the other server accepts the very same password. The user name or the login settings for this server are the likely cause.${said}`;
-      return `{host} (${protocol}) refused the password Mail saved for it.${said}`;
+    title: (p) => {
+      if (p.typedForThisCheck) return p.bothRejected ? 'Both servers refused the password you typed' : `The ${server(p.role)} refused the password you typed`;
+      if (p.bothRejected && p.sameStoredForBoth) return 'Your password seems to have changed';
+      return `The ${server(p.role)} refused the saved password`;
+    },
+    why: (p) => {
+      if (p.typedForThisCheck) return `${p.host} said the password you typed for this check is wrong.`;
+      if (p.bothRejected && p.sameStoredForBoth) return 'Both servers refused the one password Mail saved for them, so it was likely changed elsewhere.';
+      if (p.otherSideAccepted && p.sameStoredForBoth) return 'The other server accepts the very same password, so the user name or login setting here is likely wrong.';
+      return `${p.host} said the password Mail saved for it is wrong.`;
     },
     nextStep: (p) => {
-      if (flag(p, 'bothRejected') && flag(p, 'sameStoredForBoth'))
-        return 'Try your password on webmail: if it works there, type it into Mail for both servers; if not, ask your IT admin to reset it.';
-      if (flag(p, 'otherSideAccepted') && flag(p, 'sameStoredForBoth'))
-        return `In ${MAIL_SETTINGS}, check that the ${roleServer(p)}'s user name is {email} and its authentication is "Password".`;
-      return `In ${MAIL_SETTINGS}, type your current password for the ${roleServer(p)} ({host}).`;
+      if (p.typedForThisCheck) return 'Try the password on webmail, and ask your IT admin to reset it if it fails there too.';
+      if (p.bothRejected && p.sameStoredForBoth) return 'Try your password on webmail, then type it into Mail, or ask your IT admin to reset it.';
+      if (p.otherSideAccepted && p.sameStoredForBoth) return `Check the ${server(p.role)}'s user name and authentication ${IN_SETTINGS}.`;
+      return `Type your current password for the ${server(p.role)} ${IN_SETTINGS}.`;
     },
+    howTo: (p) => {
+      if (p.typedForThisCheck) return ['Open your webmail page and log in with the same password.', 'If it fails there too, ask your IT admin to reset the password.'];
+      if (p.otherSideAccepted && p.sameStoredForBoth)
+        return inMailSettings(`Under ${mailHeading(p.role)}, check that User Name is ${p.email} and Authentication is Password.`);
+      return inMailSettings(
+        p.bothRejected
+          ? 'Type your current password under both Incoming Mail Server and Outgoing Mail Server.'
+          : `Under ${mailHeading(p.role)}, type your current password in the Password field.`,
+      );
+    },
+    technical: (p) => [`${serverLine(p.host)} (${protocol})`, replyLine(p.serverText)],
     fixedBy: 'you',
     step: protocol === 'SMTP' ? 'outgoing' : 'incoming-login',
     action: 'open-mail-settings',
@@ -650,29 +845,42 @@ export function stepForFinding(finding: Pick<Finding, 'code' | 'side'>): Checkli
   return CATALOG[finding.code].step;
 }
 
-export interface RenderedFinding {
-  readonly title: string;
-  readonly explanation: string;
-  readonly nextStep: string;
-  readonly fixedBy: FixedBy;
-  readonly action?: CatalogAction;
-}
-
-/** A finding's words, ready to show. The window passes its own time formatter; the CLI uses the default. */
-export function describeFinding(finding: FindingKey, options: TextFormatOptions = DEFAULT_TEXT_FORMAT): RenderedFinding {
+/** A finding's words, ready to show. The window passes its own time formatter; the CLI and the report use the default. */
+export function describeFinding(finding: FindingKey, options: TextFormatOptions = DEFAULT_TEXT_FORMAT): FindingWords {
   return describeCode(finding.code, finding.params, options);
 }
 
-function describeCode<C extends FailureCode>(code: C, params: ParamsOf<C>, options: TextFormatOptions): RenderedFinding {
+function describeCode<C extends FailureCode>(code: C, params: ParamsOf<C>, options: TextFormatOptions): FindingWords {
   const entry: CatalogEntry<C> = CATALOG[code];
-  const render = (text: Text<C>): string => formatCatalogText(text(params), params, options);
-  const rendered = {
-    title: render(entry.title),
-    explanation: render(entry.explanation),
-    nextStep: render(entry.nextStep),
+  const wording: Wording = { time: options.formatTime };
+  const lines = (make: Lines<C> | undefined): readonly string[] =>
+    (make?.(params, wording) ?? []).filter((line): line is string => typeof line === 'string' && line !== '');
+  const howTo = lines(entry.howTo);
+  const technical = lines(entry.technical);
+  return {
+    title: entry.title(params, wording),
+    why: entry.why(params, wording),
+    nextStep: entry.nextStep(params, wording),
+    ...(howTo.length === 0 ? {} : { howTo }),
+    ...(technical.length === 0 ? {} : { technical }),
     fixedBy: entry.fixedBy,
+    ...(entry.action === undefined ? {} : { action: entry.action }),
   };
-  return entry.action === undefined ? rendered : { ...rendered, action: entry.action };
+}
+
+// ------------------------------------------------------------------ small helpers for evidence templates
+
+function has(params: PlainParams, name: string): boolean {
+  const value = params[name];
+  return value !== undefined && value !== '';
+}
+
+function flag(params: PlainParams, name: string): boolean {
+  return params[name] === true;
+}
+
+function is(params: PlainParams, name: string, value: string): boolean {
+  return params[name] === value;
 }
 
 // ------------------------------------------------------------------ checklist words

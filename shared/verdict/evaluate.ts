@@ -155,15 +155,7 @@ function compareFindings(a: RankedFinding, b: RankedFinding): number {
 }
 
 function toVerdict(finding: Finding, options: TextFormatOptions): Verdict {
-  const words = describeFinding(finding, options);
-  const verdict: Verdict = {
-    ...finding,
-    title: words.title,
-    explanation: words.explanation,
-    nextStep: words.nextStep,
-    fixedBy: words.fixedBy,
-  };
-  return words.action === undefined ? verdict : { ...verdict, action: words.action };
+  return { ...finding, ...describeFinding(finding, options) };
 }
 
 // ------------------------------------------------------------------ step statuses

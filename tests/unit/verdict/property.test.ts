@@ -503,10 +503,10 @@ describe('verdict properties (fast-check)', () => {
     fc.assert(
       fc.property(factsArb, (f) => {
         const result = evaluateAccount(f);
-        const texts = [result.verdict.title, result.verdict.explanation, result.verdict.nextStep];
+        const texts = [result.verdict.title, result.verdict.why, result.verdict.nextStep];
         for (const finding of result.findings) {
           const words = describeFinding(finding);
-          texts.push(words.title, words.explanation, words.nextStep);
+          texts.push(words.title, words.why, words.nextStep);
         }
         for (const step of result.steps) {
           texts.push(step.reason ?? '', ...step.evidence.map((item) => item.summary));

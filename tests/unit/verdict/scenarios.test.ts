@@ -60,7 +60,7 @@ interface Scenario {
   readonly findings?: readonly FailureCode[];
   readonly absent?: readonly FailureCode[];
   readonly steps?: Partial<Record<ChecklistStepId, StepStatus>>;
-  /** Must appear in the verdict's rendered title, explanation or next step. */
+  /** Must appear in the verdict's rendered words (title, why, next step, "Show me how" or technical details). */
   readonly says?: readonly (string | RegExp)[];
 }
 
@@ -252,7 +252,7 @@ const SCENARIOS: readonly Scenario[] = [
     verdict: 'DNS_NOT_FOUND',
     side: 'incoming',
     params: { host: 'imap.example.com', suggestedHost: HOST, lookup: 'not-found' },
-    says: [`change the server name imap.example.com to ${HOST}`],
+    says: [`Change the incoming server's name from imap.example.com to ${HOST}`, `Your email domain names ${HOST} as its server.`],
   },
   {
     name: 'DNS failure outranks a refused login on the other server',
@@ -439,7 +439,7 @@ const SCENARIOS: readonly Scenario[] = [
     params: { observed: 'tls-first', portSpeaks: 'implicit-tls', fix: 'starttls-port', suggestedPort: 143, port: 993 },
     absent: ['CONNECTION_FAILED', 'TLS_HANDSHAKE_FAILED'],
     steps: { 'server-reachable': 'failed' },
-    says: ['port 993 uses TLS from the start', 'port to 143 (the port for STARTTLS)'],
+    says: ['expects encryption from the first moment', 'set the port to 143 (the port for STARTTLS)', 'Seen: tls-first'],
   },
   {
     name: 'SMTP 465 set to STARTTLS (certificate refused on the TLS question, still TLS): the submission port 587',
@@ -462,7 +462,7 @@ const SCENARIOS: readonly Scenario[] = [
     verdict: 'TLS_MODE_PORT_MISMATCH',
     params: { observed: 'tls-first', fix: 'turn-on-tls', suggestedPort: 2993, port: 2993 },
     absent: ['CONNECTION_FAILED'],
-    says: ['turn on "Use TLS/SSL" for the incoming (receiving) server and keep port 2993', 'does not match how the server there starts'],
+    says: ['Turn on Use TLS/SSL for the incoming server', 'turn on Use TLS/SSL and keep Port 2993'],
   },
   {
     name: '993 set to implicit TLS but the server there greets in plain text: suggest the STARTTLS port, not 993 again',
@@ -488,7 +488,7 @@ const SCENARIOS: readonly Scenario[] = [
     params: { expectedHost: 'smtp.example.com', expectedPort: 587, hostDiffers: true, portDiffers: true, tlsDiffers: true, works: true },
     absent: ['SERVER_DIFFERS_FROM_PUBLISHED'],
     steps: { 'server-reachable': 'warning' },
-    says: ['your IT department set smtp.example.com, port 587 with STARTTLS for example.com', 'to smtp.example.com, port 587, with "Use TLS/SSL" on'],
+    says: ['Your IT department (for example.com): smtp.example.com, port 587, STARTTLS', 'set Host Name to smtp.example.com, Port to 587, and turn Use TLS/SSL on'],
   },
   {
     name: 'IT set implicit TLS, Mail has STARTTLS on 993 and the probe proved TLS: the port mismatch leads, IT mismatch is a failure too',
@@ -554,7 +554,7 @@ const SCENARIOS: readonly Scenario[] = [
     findings: ['SMTP_AUTH_REJECTED'],
     absent: ['IMAP_AUTH_REJECTED'],
     steps: { 'incoming-login': 'passed', outgoing: 'failed', 'admin-reset': 'warning' },
-    says: ["type your current password into the outgoing server's password field"],
+    says: ["Type your current password for the outgoing server in Mail's account settings.", 'Under Outgoing Mail Server, type your current password'],
   },
   {
     name: 'SMTP accepts, IMAP NO, stored passwords different: the incoming password is stale',
@@ -573,7 +573,7 @@ const SCENARIOS: readonly Scenario[] = [
     findings: ['SMTP_AUTH_REJECTED'],
     absent: ['PASSWORDS_DIFFER'],
     steps: { 'admin-reset': 'warning', 'incoming-login': 'failed', outgoing: 'failed' },
-    says: ['changed on the server', 'webmail'],
+    says: ['Your password seems to have changed', 'webmail'],
   },
   {
     name: 'POP3 account refused',
@@ -805,7 +805,8 @@ describe('verdict scenarios', () => {
     for (const [id, status] of Object.entries(scenario.steps ?? {})) {
       expect(result.steps.find((step) => step.id === id)?.status, `step ${id}`).toBe(status);
     }
-    const words = `${result.verdict.title}\n${result.verdict.explanation}\n${result.verdict.nextStep}`;
+    const verdict = result.verdict;
+    const words = [verdict.title, verdict.why, verdict.nextStep, ...(verdict.howTo ?? []), ...(verdict.technical ?? [])].join('\n');
     for (const phrase of scenario.says ?? []) {
       if (typeof phrase === 'string') expect(words).toContain(phrase);
       else expect(words).toMatch(phrase);
@@ -815,7 +816,7 @@ describe('verdict scenarios', () => {
     // Every text the person sees is complete.
     for (const finding of result.findings) {
       const rendered = describeFinding(finding);
-      for (const text of [rendered.title, rendered.explanation, rendered.nextStep]) {
+      for (const text of [rendered.title, rendered.why, rendered.nextStep]) {
         expect(unreplacedPlaceholders(text), `${finding.code}: ${text}`).toEqual([]);
       }
     }
@@ -848,7 +849,7 @@ describe('verdict details', () => {
       facts(passwordsUnreadable(), evidence({ credentialState: { outcome: { kind: 'read' }, renewalRejectedAt: hoursBefore(3) } })),
       { text: { formatTime: (iso) => `<${iso}>` } },
     );
-    expect(result.verdict.title).toBe('macOS will not ask for the password again until <2026-03-05T09:00:00.000Z>');
+    expect(result.verdict.why).toContain('until <2026-03-05T09:00:00.000Z>');
   });
 
   it('keeps the server words as raw evidence under the login step', () => {
@@ -914,6 +915,6 @@ describe('an internet check that failed while the mail servers answered', () => 
     if (finding === undefined) throw new Error('no NO_INTERNET finding');
     const words = describeFinding(finding);
     expect(words.title).toBe('The internet check did not get through');
-    expect(words.explanation).toContain('not what stops Mail');
+    expect(words.why).toContain('not what stops Mail');
   });
 });
