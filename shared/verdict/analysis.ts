@@ -32,6 +32,16 @@ export const NOT_SYNCING_MIN_PENDING_ACTIONS = 1;
 export const LONG_UPTIME_DAYS = 14;
 /** MAIL_SAW_CONNECT_FAILURES: "repeated" means at least this many unfinished connects to one server. */
 export const CONNECT_FAILURES_MIN = 2;
+/**
+ * LOGIN_DELAYED_BY_SERVER: Dovecot answers every refusal after its 2 s auth_failure_delay (normal), and its
+ * auth penalty delays every login from an address that failed recently, correct ones included (2, 4, 8, up
+ * to 15 s). So an accepted login slower than this ...
+ */
+export const SLOW_ACCEPTED_LOGIN_MS = 2_000;
+/** ... or a refusal slower than this means the server is slowing logins from this address. */
+export const SLOW_REFUSED_LOGIN_MS = 3_000;
+/** The byte budget's error codes (REPLY_TOO_LARGE; LINE_TOO_LONG and TOO_MUCH_DATA are its older names). */
+export const REPLY_TOO_LARGE_CODES: ReadonlySet<string> = new Set(['REPLY_TOO_LARGE', 'LINE_TOO_LONG', 'TOO_MUCH_DATA']);
 
 // ------------------------------------------------------------------ logins
 
@@ -49,6 +59,10 @@ export type LoginClass =
   /** The server offers no login on this connection although it is encrypted. */
   | 'no-login-offered'
   | 'no-answer'
+  /** The password was sent and no reply came in time: a server slowing a refusal, never "unavailable". */
+  | 'slow-reply'
+  /** The server sent more than the byte budget allows during the login. */
+  | 'reply-too-large'
   | 'skipped'
   | 'not-run';
 
@@ -65,8 +79,9 @@ export function classifyLogin(probe: ServerProbeResult | null): LoginClass {
     case 'skipped':
       return 'skipped';
     case 'timeout':
+      return login.phase === 'auth' ? 'slow-reply' : 'no-answer';
     case 'error':
-      return 'no-answer';
+      return REPLY_TOO_LARGE_CODES.has(login.errorCode) ? 'reply-too-large' : 'no-answer';
     case 'unavailable':
       return probe.tlsMode === 'none' ? 'needs-tls' : 'no-login-offered';
     case 'rejected': {

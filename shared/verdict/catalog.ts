@@ -384,6 +384,45 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
     action: 'copy-report',
   },
 
+  IP_BLOCKED_CONFIRMED: {
+    title: () => 'Your hosting account has blocked this connection',
+    why: (p, w) =>
+      p.liftsAt === undefined
+        ? "The host's brute-force protection blocks this Mac's internet address after failed logins, even with the right password."
+        : `The host's brute-force protection blocks this Mac's address until ${w.time(p.liftsAt)}, after failed logins.`,
+    nextStep: () => "Ask your IT admin to remove the block on your internet address in cPanel's brute-force protection.",
+    howTo: (p) => [
+      tellBlockedAddress(p.ip),
+      'In WHM: Security Center > cPHulk Brute Force Protection, remove the address from the blocked list (or run: mail-doctor admin unblock-ip).',
+      'Then make sure Mail has the right password for both servers, so the failures do not start again.',
+    ],
+    technical: (p) => [
+      `Blocked by cPHulk${p.blockedBy === undefined ? '' : ` (${p.blockedBy})`}: ${p.ip}`,
+      p.blockedAt !== undefined && `Since: ${p.blockedAt}`,
+      p.liftsAt !== undefined && `Until: ${p.liftsAt}`,
+      `Failed logins recorded: ${p.failedLogins}` +
+        (p.lastFailedAt === undefined ? '' : `, the last at ${p.lastFailedAt}`) +
+        (p.services === undefined ? '' : ` (${p.services})`),
+      `Checked at: ${p.checkedAt}`,
+    ],
+    fixedBy: 'it-admin',
+    step: 'ip-blocked',
+    action: 'copy-report',
+  },
+  SERVER_REPLY_TOO_LARGE: {
+    title: (p) => `The ${server(p.role)} sent far too much`,
+    why: (p) => `${p.host} sent more data than any mail server needs, so Mail Doctor hung up to stay safe.`,
+    nextStep: () => 'Send the report to your email host, since the server or something in between misbehaves.',
+    technical: (p) => [
+      serverLine(p.host, p.port),
+      `Stopped during: ${p.phase}`,
+      `Error: ${p.errorCode} (limits: 64 KiB per line, 1 MiB per connection)`,
+    ],
+    fixedBy: 'email-host',
+    step: 'server-reachable',
+    action: 'copy-report',
+  },
+
   // -------------------------------------------------------------- TLS
   TLS_HOSTNAME_MISMATCH: {
     title: () => "The server's certificate carries a different name",
@@ -480,6 +519,21 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
     step: 'server-reachable',
     action: 'open-mail-settings',
   },
+  STARTTLS_WITHDRAWN: {
+    title: () => "The server's offer of encryption was withdrawn",
+    why: (p) => `${p.host} offered encryption, then took it back: something on the network may be intercepting, so no password was sent.`,
+    nextStep: () => "Connect this Mac to another network, such as your phone's hotspot, and run the check again.",
+    howTo: () => [...HOTSPOT_STEPS, 'If it works there, tell your IT admin: a firewall or filter on the first network strips encryption from mail.'],
+    technical: (p) => [
+      serverLine(p.host, p.port),
+      p.advertisedOn === 'same-connection'
+        ? 'STARTTLS was listed in the greeting, then missing from the capabilities that followed on the same connection.'
+        : 'STARTTLS was offered on one connection of this check and missing on another.',
+    ],
+    fixedBy: 'it-admin',
+    step: 'server-reachable',
+    action: 'run-again',
+  },
   LOGIN_NEEDS_TLS: {
     title: (p) => (p.reason === 'not-sent' ? 'Mail would send this password unencrypted' : 'The server wants encryption before the password'),
     why: (p) =>
@@ -503,6 +557,63 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
     why: () => 'Mail Doctor tried recently, and mail servers block an address after a few failed logins.',
     nextStep: (p, w) => (p.safeAfter === undefined ? 'Run the check again in an hour.' : `Run the check again after ${w.time(p.safeAfter)}.`),
     technical: (p) => [serverLine(p.host), p.safeAfter !== undefined && `Safe to try again after: ${p.safeAfter}`],
+    fixedBy: 'you',
+    step: 'incoming-login',
+    action: 'run-again',
+  },
+  LOGIN_LEDGER_UNAVAILABLE: {
+    title: () => 'Mail Doctor could not use its login record',
+    why: () => "Without that record Mail Doctor cannot promise to stay under the servers' failed-login limit, so it did not log in.",
+    nextStep: (p) => {
+      switch (p.problem) {
+        case 'not-writable':
+          return "Ask your IT admin to make Mail Doctor's settings folder writable, then run the check again.";
+        case 'not-a-file':
+          return "Ask your IT admin to remove what blocks Mail Doctor's login record, then run the check again.";
+        case 'lock-unavailable':
+          return 'Wait until any other Mail Doctor check has finished, then run this check again.';
+        case 'io-error':
+        case undefined:
+          return 'Run the check again, and send the report to your IT admin if it happens again.';
+      }
+    },
+    howTo: (p) => [
+      p.path !== undefined && `The login record is ${p.path}.`,
+      p.problem === 'not-writable' && 'Make its folder writable for this user (or free up space if the disk is full).',
+      p.problem === 'not-a-file' && 'Remove what sits at that path (a folder or a broken link), so Mail Doctor can create the file again.',
+      p.problem === 'lock-unavailable' && 'If no other check is running, delete the file ending in .lock next to it.',
+      p.problem === 'io-error' && 'Check the disk in Disk Utility (First Aid).',
+      'Run this check again.',
+    ],
+    technical: (p) => [
+      p.path !== undefined && `Login record: ${p.path}`,
+      p.problem !== undefined && `Problem: ${p.problem}`,
+      p.errorCode !== undefined && `Error: ${p.errorCode}`,
+    ],
+    fixedBy: 'it-admin',
+    step: 'incoming-login',
+    action: 'copy-report',
+  },
+  LOGIN_DELAYED_BY_SERVER: {
+    title: (p) => (p.outcome === 'no-reply' ? `The ${server(p.role)} did not answer the login` : `The ${server(p.role)} is slowing logins down`),
+    why: (p) => {
+      switch (p.outcome) {
+        case 'no-reply':
+          return 'The server slows its answers after recent failed logins from this address; it did not call the password wrong.';
+        case 'accepted':
+          return `It took ${p.seconds} seconds to accept the password, as servers do after recent failed logins from here.`;
+        case 'refused':
+          return `It took ${p.seconds} seconds to refuse, as servers do after recent failed logins from this address.`;
+      }
+    },
+    nextStep: (p) =>
+      p.outcome === 'accepted'
+        ? 'Ignore this unless logins start failing; the delay clears after a while without failures.'
+        : 'Wait a quarter of an hour without retrying from this Mac, then run the check again.',
+    technical: (p) => [
+      serverLine(p.host),
+      p.outcome === 'no-reply' ? `No answer ${p.seconds} s after the password was sent` : `Answer after ${p.seconds} s`,
+    ],
     fixedBy: 'you',
     step: 'incoming-login',
     action: 'run-again',
@@ -771,6 +882,24 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
     fixedBy: 'you',
     step: 'incoming-login',
   },
+  SECRET_SCRUBBED: {
+    title: (p) => (p.caughtIn === 'server-reply' ? 'The server repeated your password back' : 'Mail Doctor held back text with your password'),
+    why: (p) =>
+      p.caughtIn === 'server-reply'
+        ? `${p.host} repeated the password in its reply, which real mail servers never do; Mail Doctor removed it.`
+        : 'A last check found your password in text about to leave Mail Doctor, so that text was replaced.',
+    nextStep: (p) =>
+      p.caughtIn === 'server-reply'
+        ? 'Send the report to your email host, since a server that repeats passwords needs a look.'
+        : 'Send the report to your IT admin, since this last check should never be needed.',
+    technical: (p) =>
+      p.caughtIn === 'server-reply'
+        ? [serverLine(p.host), 'The reply was kept with every form of the password removed.']
+        : [`Caught in: ${p.caughtIn}`],
+    fixedBy: 'email-host',
+    step: 'incoming-login',
+    action: 'copy-report',
+  },
   CONNECTION_LOG_OFF: {
     title: () => "Mail's connection log is switched off",
     why: () => "Mail's log would show which saved password a server refuses, without anyone reading it.",
@@ -830,6 +959,9 @@ const SIDE_STEPPED: ReadonlySet<FailureCode> = new Set<FailureCode>([
   'USERNAMES_DIFFER',
   'USERNAME_NOT_FULL_ADDRESS',
   'LOGIN_BUDGET_EXHAUSTED',
+  'LOGIN_LEDGER_UNAVAILABLE',
+  'LOGIN_DELAYED_BY_SERVER',
+  'SECRET_SCRUBBED',
   'LOGIN_NEEDS_TLS',
   'SERVER_UNAVAILABLE',
   'MAIL_SAW_AUTH_REJECTED',
@@ -1050,6 +1182,12 @@ export const EVIDENCE_LABELS = {
       : 'macOS does not mark this account as verified (a weak hint only; it does not mean the password is wrong).',
   lastMail: () => 'Mail last received new mail for this account at {lastMailAt}; {pending} change(s) wait to reach the server.',
   publicIp: () => 'Your public IP address is {ip} (seen by {from}).',
+  hostBlockCheck: (p) =>
+    flag(p, 'blocked')
+      ? "Your hosting account's brute-force protection (cPHulk) blocks {ip} (checked at {checkedAt})."
+      : flag(p, 'cphulkEnabled')
+        ? "Your hosting account's brute-force protection (cPHulk) does not block {ip} (checked at {checkedAt})."
+        : "Your hosting account's brute-force protection (cPHulk) is switched off, so it blocks no address (checked at {checkedAt}).",
   publicIpUnknown: () => 'Your public IP address is unknown.',
   ehloIp: () => 'The outgoing server sees this Mac as {ip}.',
 } satisfies Record<string, EvidenceText>;

@@ -206,9 +206,11 @@ function baseStatus(id: ChecklistStepId, facts: AccountFacts, analysis: Analysis
       if (!analysis.networkUsable) return skipped(SKIP_REASONS.needsInternet);
       if (analysis.triedMail.length === 0) return skipped(SKIP_REASONS.banUndetermined);
       const allConnected = analysis.triedMail.every((view) => view.connected);
-      // A login-layer block refuses every login; one accepted login rules it out.
+      // A login-layer block refuses every login; one accepted login rules it out, and so do the hosting
+      // account's own records when they say this address is not blocked.
       const logins = SIDES.map((side) => analysis.sides[side].login);
-      const loginLayerRuledOut = logins.includes('accepted') || !logins.includes('rejected-credentials');
+      const loginLayerRuledOut =
+        logins.includes('accepted') || !logins.includes('rejected-credentials') || facts.hostBlockCheck?.blocked === false;
       return allConnected && loginLayerRuledOut ? PASSED : skipped(SKIP_REASONS.banUndetermined);
     }
     case 'admin-reset':

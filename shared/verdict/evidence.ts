@@ -278,6 +278,15 @@ export function collectEvidence(
   loginStepEvidence(facts, analysis, 'incoming', adder('incoming-login'));
   loginStepEvidence(facts, analysis, 'outgoing', adder('outgoing'));
   const blocked = adder('ip-blocked');
+  const hostCheck = facts.hostBlockCheck;
+  if (hostCheck !== undefined && hostCheck !== null) {
+    const failures = hostCheck.failedLogins.map((failure) => `${failure.at} ${failure.service} ${failure.user}`).join('; ');
+    blocked(
+      'hostBlockCheck',
+      { ip: hostCheck.ip, blocked: hostCheck.blocked, cphulkEnabled: hostCheck.cphulkEnabled, checkedAt: hostCheck.checkedAt },
+      failures === '' ? undefined : `failed logins: ${failures}`,
+    );
+  }
   if (facts.publicIp.kind === 'found') blocked('publicIp', { ip: facts.publicIp.ip, from: facts.publicIp.from === 'smtp-ehlo' ? 'your outgoing server' : 'OpenDNS' });
   else blocked('publicIpUnknown', {}, facts.publicIp.reason);
   return out;

@@ -10,6 +10,8 @@
  * stays assignable to the open `PlainParams` record the report and the CLI iterate over.
  */
 import type { ServerRole, TlsMode } from '../model/account';
+import type { HostBlockKind } from '../model/hosting';
+import type { LedgerProblem } from '../probes/outcomes';
 import type { FailureCode } from './codes';
 
 export type Role = ServerRole;
@@ -91,6 +93,26 @@ export type FindingParamsByCode = {
   readonly IP_BLOCKED_LOGIN_LAYER:
     | { readonly ip?: string; readonly evidence: 'webmail-page'; readonly webmailUrl: string }
     | { readonly ip?: string; readonly evidence: 'mail-log'; readonly acceptedAt: string };
+  /** The hosting account's own records (WHM cPHulk, AccountFacts.hostBlockCheck) show this address blocked. */
+  readonly IP_BLOCKED_CONFIRMED: {
+    /** The address as the server sees this Mac (WHM's requester_ip, or the one checked). */
+    readonly ip: string;
+    readonly blockedBy?: HostBlockKind;
+    /** When the block began and when it ends, as cPHulk says. */
+    readonly blockedAt?: string;
+    readonly liftsAt?: string;
+    /** Failed logins cPHulk recorded against this address, and the newest of them. */
+    readonly failedLogins: number;
+    readonly lastFailedAt?: string;
+    /** The services those failures were on, e.g. "imap, smtp". */
+    readonly services?: string;
+    readonly checkedAt: string;
+  };
+  /** A server sent more than REPLY_TOO_LARGE_LIMITS allow (a line or a whole connection); we hung up. */
+  readonly SERVER_REPLY_TOO_LARGE: ServerPort & {
+    readonly phase: 'greeting' | 'capabilities' | 'starttls' | 'login';
+    readonly errorCode: string;
+  };
 
   // ---------------------------------------------------------------- TLS
   readonly TLS_HOSTNAME_MISMATCH: Server & { readonly certNames: string; readonly suggestedHost?: string };
@@ -108,6 +130,8 @@ export type FindingParamsByCode = {
   };
   readonly TLS_HANDSHAKE_FAILED: ServerPort & { readonly errorCode?: string; readonly phase?: 'starttls' | 'handshake' };
   readonly STARTTLS_NOT_OFFERED: ServerPort & { readonly suggestedPort: number };
+  /** STARTTLS was offered and then taken back (outcomes.ts 'starttls-withdrawn'); no password was sent. */
+  readonly STARTTLS_WITHDRAWN: ServerPort & { readonly advertisedOn: 'same-connection' | 'other-connection' };
   readonly LOGIN_NEEDS_TLS: Server & {
     /** 'not-sent': Mail is set to send it unencrypted, so it was not tried; 'server-requires': the server refused it unencrypted. */
     readonly reason: 'not-sent' | 'server-requires';
@@ -120,6 +144,24 @@ export type FindingParamsByCode = {
   readonly POP3_AUTH_REJECTED: AuthRejectedParams;
   readonly SMTP_AUTH_REJECTED: AuthRejectedParams;
   readonly LOGIN_BUDGET_EXHAUSTED: Server & { readonly safeAfter?: string };
+  /** The login ledger could not be used, so no login was tried (LoginOutcome 'skipped', reason 'ledger-unavailable'). */
+  readonly LOGIN_LEDGER_UNAVAILABLE: {
+    readonly role: Role | 'both';
+    /** The ledger file (or its folder or lock) that could not be used. */
+    readonly path?: string;
+    readonly problem?: LedgerProblem;
+    /** The system's error code (EACCES, EROFS, EISDIR, ELOOP...). */
+    readonly errorCode?: string;
+  };
+  /**
+   * The server took unusually long to answer the login (authReplyMs), or did not answer it in time after the
+   * password was sent (timeout, phase 'auth'): it is slowing logins from this address after recent failures.
+   */
+  readonly LOGIN_DELAYED_BY_SERVER: Server & {
+    readonly outcome: 'accepted' | 'refused' | 'no-reply';
+    /** How long the answer took (or how long we waited for it), in seconds. */
+    readonly seconds: number;
+  };
   readonly OAUTH_ACCOUNT: { readonly provider?: string };
   readonly SERVER_UNAVAILABLE: ServerPort & {
     readonly reason: ServerUnavailableReason;
@@ -184,7 +226,20 @@ export type FindingParamsByCode = {
   readonly MAIL_SAW_CONNECT_FAILURES: { readonly host: string; readonly port: number; readonly count: number; readonly lastAt: string };
   readonly ACCOUNT_NOT_SYNCING: { readonly lastMailAt: string; readonly days: number; readonly pending: number };
   readonly CONNECTION_LOG_OFF: NoParams;
+
+  // ---------------------------------------------------------------- what the servers did with this run's secrets
+  /**
+   * A secret of this run was found and removed: in a server's reply ('server-reply': the server repeated the
+   * password back, which real servers never do), or by a final guard on one of the ways out (the other
+   * values; electron/ exit guards), which replaced that text.
+   */
+  readonly SECRET_SCRUBBED:
+    | (Server & { readonly caughtIn: 'server-reply' })
+    | { readonly caughtIn: SecretExit };
 };
+
+/** The ways out of the app a final guard watches for secrets (issue 11): where a SECRET_SCRUBBED was caught. */
+export type SecretExit = 'cli-output' | 'report' | 'clipboard' | 'ipc' | 'progress' | 'log';
 
 /** The side whose saved password is out of date, and the one that works. */
 export type StaleSide = {

@@ -28,6 +28,9 @@ import {
   NOT_SYNCING_MIN_HOURS,
   NOT_SYNCING_MIN_PENDING_ACTIONS,
   PROMPT_SUPPRESSION_HOURS,
+  REPLY_TOO_LARGE_CODES,
+  SLOW_ACCEPTED_LOGIN_MS,
+  SLOW_REFUSED_LOGIN_MS,
   SIDES,
   certNameCovers,
   compact,
@@ -310,6 +313,11 @@ function loginRejectedRule<C extends 'IMAP_AUTH_REJECTED' | 'POP3_AUTH_REJECTED'
   };
 }
 
+/** Milliseconds as whole-ish seconds for params (one decimal). */
+function seconds(ms: number): number {
+  return Math.round(ms / 100) / 10;
+}
+
 // ------------------------------------------------------------------ the table, in rank order
 
 export const VERDICT_RULES: readonly VerdictRule[] = [
@@ -438,6 +446,33 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
           }
         : null,
   },
+  {
+    id: 'host-confirms-block',
+    code: 'IP_BLOCKED_CONFIRMED',
+    rank: 72,
+    // The host's own records outrank the client-side guess from refused logins or a lock-out page.
+    suppresses: ['IP_BLOCKED_LOGIN_LAYER'],
+    when: (facts) => {
+      const check = facts.hostBlockCheck;
+      if (check === undefined || check === null || !check.blocked) return null;
+      const newest = [...check.failedLogins].sort((x, y) => (parseTime(y.at) ?? 0) - (parseTime(x.at) ?? 0))[0];
+      const services = [...new Set(check.failedLogins.map((failure) => failure.service))].join(', ');
+      return {
+        side: 'both',
+        params: compact({
+          ip: check.ip,
+          blockedBy: check.blockedBy,
+          blockedAt: check.since,
+          liftsAt: check.until,
+          failedLogins: check.failedLogins.length,
+          lastFailedAt: newest?.at,
+          services: services === '' ? undefined : services,
+          checkedAt: check.checkedAt,
+        }),
+        severity: 'failure',
+      };
+    },
+  },
   // ---------------------------------------------------------------- ports
   connectionRule('PORT_TIMEOUT', 80, (facts, a, view) => {
     const tcp = view.probe?.tcp;
@@ -446,7 +481,7 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
       role: view.side,
       host: view.host,
       port: view.port,
-      seconds: Math.round(tcp.afterMs / 100) / 10,
+      seconds: seconds(tcp.afterMs),
       webAlsoFailed: facts.probes.webmail.length > 0 && !a.webAnswered,
       blockedSmtpPort: view.protocol === 'smtp' && view.port === 25 && (a.sides.incoming.connected || a.triedMail.length === 1),
     };
@@ -474,6 +509,27 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
       return observed === null ? null : modeMismatchParams(view, observed);
     },
   }),
+  {
+    id: 'server-reply-too-large',
+    code: 'SERVER_REPLY_TOO_LARGE',
+    rank: 85,
+    // The byte budget closed the connection: that is why the dialogue or the encryption setup broke off.
+    suppresses: ['CONNECTION_FAILED', 'TLS_HANDSHAKE_FAILED'],
+    when: (_facts, a) =>
+      perSide(a, (view) => {
+        if (!liveConnected(a, view)) return null;
+        const server = { role: view.side, host: view.host, port: view.port };
+        const tls = view.probe?.tls;
+        if (tls?.kind === 'protocol-error' && REPLY_TOO_LARGE_CODES.has(tls.errorCode)) {
+          return { side: view.side, params: { ...server, phase: tls.phase, errorCode: tls.errorCode }, severity: 'failure' };
+        }
+        const login = view.probe?.login;
+        if (view.login === 'reply-too-large' && login?.kind === 'error') {
+          return { side: view.side, params: { ...server, phase: 'login', errorCode: login.errorCode }, severity: 'failure' };
+        }
+        return null;
+      }),
+  },
   tlsRule({
     id: 'no-greeting',
     code: 'CONNECTION_FAILED',
@@ -510,6 +566,15 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
       view.probe?.tls?.kind === 'starttls-not-offered'
         ? { role: view.side, host: view.host, port: view.port, suggestedPort: implicitPortFor(view.protocol) }
         : null,
+  }),
+  tlsRule({
+    id: 'starttls-withdrawn',
+    code: 'STARTTLS_WITHDRAWN',
+    rank: 96,
+    match: (_facts, view) => {
+      const tls = view.probe?.tls;
+      return tls?.kind === 'starttls-withdrawn' ? { role: view.side, host: view.host, port: view.port, advertisedOn: tls.advertisedOn } : null;
+    },
   }),
   tlsRule({
     id: 'tls-hostname-mismatch',
@@ -613,6 +678,8 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
     code: 'IP_BLOCKED_LOGIN_LAYER',
     rank: 110,
     when: (facts, a) => {
+      // The hosting account's own records (cPHulk) say this address is not blocked: the guess is ruled out.
+      if (facts.hostBlockCheck?.blocked === false) return null;
       if (a.cphulkPageUrl !== undefined) {
         const bothAccepted = SIDES.every((side) => a.sides[side].login === 'accepted');
         return {
@@ -836,6 +903,34 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
         };
       }),
   },
+  {
+    id: 'login-delayed-by-server',
+    code: 'LOGIN_DELAYED_BY_SERVER',
+    rank: 141,
+    when: (_facts, a) =>
+      perSide(a, (view) => {
+        const login = view.probe?.login;
+        const server = { role: view.side, host: view.host };
+        // The password was sent and no answer came in time: the server is slowing logins, it did not fail.
+        if (login?.kind === 'timeout' && login.phase === 'auth') {
+          return {
+            side: view.side,
+            params: { ...server, outcome: 'no-reply', seconds: seconds(login.afterMs) },
+            severity: 'warning',
+            alsoOn: ['ip-blocked'],
+          };
+        }
+        const replyMs = login?.kind === 'accepted' || login?.kind === 'rejected' ? login.authReplyMs : undefined;
+        if (replyMs === undefined) return null;
+        if (login?.kind === 'accepted' && replyMs > SLOW_ACCEPTED_LOGIN_MS) {
+          return { side: view.side, params: { ...server, outcome: 'accepted', seconds: seconds(replyMs) }, severity: 'note' };
+        }
+        if (view.login === 'rejected-credentials' && replyMs > SLOW_REFUSED_LOGIN_MS) {
+          return { side: view.side, params: { ...server, outcome: 'refused', seconds: seconds(replyMs) }, severity: 'note' };
+        }
+        return null;
+      }),
+  },
   // ---------------------------------------------------------------- what Mail itself saw
   {
     id: 'mail-saw-auth-rejected',
@@ -882,6 +977,26 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
         if (!a.networkUsable || login === undefined || login.kind !== 'skipped' || login.reason !== 'login-budget') return null;
         return { side: view.side, params: compact({ role: view.side, host: view.host, safeAfter: login.safeAfter }), severity: 'warning' };
       }),
+  },
+  {
+    id: 'login-ledger-unavailable',
+    code: 'LOGIN_LEDGER_UNAVAILABLE',
+    rank: 161,
+    when: (_facts, a) => {
+      const skipped = SIDES.flatMap((side) => {
+        const login = a.sides[side].probe?.login;
+        return login?.kind === 'skipped' && login.reason === 'ledger-unavailable' ? [{ side, ledger: login.ledger }] : [];
+      });
+      const first = skipped[0];
+      if (first === undefined) return null;
+      const side = skipped.length === 2 ? 'both' : first.side;
+      return {
+        side,
+        params: compact({ role: side, path: first.ledger?.path, problem: first.ledger?.problem, errorCode: first.ledger?.errorCode }),
+        severity: 'warning',
+        alsoOn: skipped.length === 2 ? ['outgoing'] : [],
+      };
+    },
   },
   // ---------------------------------------------------------------- stored settings
   {
@@ -1131,5 +1246,17 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
       const days = Math.floor(seconds / 86_400);
       return days >= LONG_UPTIME_DAYS ? { side: 'mac', params: { days }, severity: 'note' } : null;
     },
+  },
+  // ---------------------------------------------------------------- what the servers did with this run's secrets
+  {
+    id: 'server-repeated-a-secret',
+    code: 'SECRET_SCRUBBED',
+    rank: 225,
+    when: (_facts, a) =>
+      perSide(a, (view) =>
+        view.probe?.secretScrubbed === true
+          ? { side: view.side, params: { caughtIn: 'server-reply', role: view.side, host: view.host }, severity: 'note' }
+          : null,
+      ),
   },
 ];

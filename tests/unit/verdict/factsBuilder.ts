@@ -14,6 +14,7 @@ import type {
   StoredPasswordStatus,
 } from '../../../shared/model/account';
 import type { LoggedAuthReply, LoggedConnectFailure, MailEvidence } from '../../../shared/model/evidence';
+import type { HostBlockCheck } from '../../../shared/model/hosting';
 import type { ExpectedServer } from '../../../shared/model/managedPreferences';
 import type {
   CertificateProblem,
@@ -87,10 +88,11 @@ export const unreachable: TcpOutcome = { kind: 'unreachable', errorCode: 'EHOSTU
 
 export const accepted: LoginOutcome = { kind: 'accepted', mechanism: 'PLAIN', durationMs: 80 };
 
-export function rejected(responseCode: string | undefined, serverText: string): LoginOutcome {
-  return responseCode === undefined
-    ? { kind: 'rejected', serverText, durationMs: 2000 }
-    : { kind: 'rejected', responseCode, serverText, durationMs: 2000 };
+export function rejected(responseCode: string | undefined, serverText: string, authReplyMs?: number): LoginOutcome {
+  const base = responseCode === undefined
+    ? { kind: 'rejected' as const, serverText, durationMs: 2000 }
+    : { kind: 'rejected' as const, responseCode, serverText, durationMs: 2000 };
+  return authReplyMs === undefined ? base : { ...base, authReplyMs };
 }
 
 export const imapRejected = rejected('AUTHENTICATIONFAILED', 'NO [AUTHENTICATIONFAILED] Authentication failed.');
@@ -371,4 +373,19 @@ export function itExpects(patch: Partial<ExpectedServer> = {}): Mod {
     ...patch,
   };
   return (f) => ({ ...f, expected });
+}
+
+/** What the hosting account's records (WHM cPHulk) say about this Mac's address (electron/admin/). */
+export function hostBlock(patch: Partial<HostBlockCheck> = {}): Mod {
+  const check: HostBlockCheck = {
+    checkedAt: hoursBefore(0.1),
+    ip: PUBLIC_IP,
+    source: 'whm-cphulk',
+    cphulkEnabled: true,
+    blocked: false,
+    allowListed: false,
+    failedLogins: [],
+    ...patch,
+  };
+  return (f) => ({ ...f, hostBlockCheck: check });
 }

@@ -22,6 +22,7 @@ import {
   connectionLogOff,
   evidence,
   facts,
+  hostBlock,
   hoursBefore,
   imapRejected,
   internet,
@@ -60,6 +61,7 @@ type Slot =
   | 'credential-state'
   | 'connection-log'
   | 'mailbox'
+  | 'host-check'
   | `${'incoming' | 'outgoing'}-${'settings' | 'dns' | 'tcp' | 'tls' | 'login'}`;
 
 interface Situation {
@@ -77,12 +79,17 @@ const SITUATIONS: readonly Situation[] = [
     slots: ['credential-state'],
     mod: evidence({ credentialState: { outcome: { kind: 'full-disk-access-needed', path: '~/Library/Accounts/Accounts4.sqlite' } } }),
   },
+  { id: 'incoming-name-not-found', slots: probeSlots('incoming'), mod: resolutionOf('incoming', { kind: 'not-found', host: HOST }) },
   {
     id: 'all-mail-ports-silent',
     slots: [...probeSlots('incoming'), ...probeSlots('outgoing')],
     mod: (f) => tcpOf('outgoing', timeout)(tcpOf('incoming', timeout)(f)),
   },
-  { id: 'incoming-name-not-found', slots: probeSlots('incoming'), mod: resolutionOf('incoming', { kind: 'not-found', host: HOST }) },
+  {
+    id: 'host-confirms-block',
+    slots: ['host-check'],
+    mod: hostBlock({ blocked: true, blockedBy: 'cphulk-brute', failedLogins: [{ user: 'alice@example.com', service: 'imap', at: hoursBefore(1) }] }),
+  },
   { id: 'incoming-port-silent', slots: probeSlots('incoming'), mod: tcpOf('incoming', timeout) },
   { id: 'outgoing-port-refused', slots: probeSlots('outgoing'), mod: tcpOf('outgoing', refused) },
   {
@@ -91,6 +98,19 @@ const SITUATIONS: readonly Situation[] = [
     mod: (f) =>
       tlsOf('incoming', { kind: 'tls-on-plaintext-port', proof: 'handshake', silentMs: 2500, tlsProtocol: 'TLSv1.3' }, skippedLogin('connection-failed'))(
         settingsOf('incoming', { tls: 'starttls' })(f),
+      ),
+  },
+  {
+    id: 'incoming-reply-too-large',
+    slots: ['incoming-tls', 'incoming-login'],
+    mod: tlsOf('incoming', { kind: 'protocol-error', phase: 'greeting', errorCode: 'REPLY_TOO_LARGE', detail: 'too long' }, skippedLogin('connection-failed')),
+  },
+  {
+    id: 'incoming-starttls-withdrawn',
+    slots: ['incoming-settings', 'incoming-tls', 'incoming-login'],
+    mod: (f) =>
+      tlsOf('incoming', { kind: 'starttls-withdrawn', advertisedOn: 'same-connection' }, skippedLogin('connection-failed'))(
+        settingsOf('incoming', { port: 143, tls: 'starttls' })(f),
       ),
   },
   {
@@ -127,9 +147,22 @@ const SITUATIONS: readonly Situation[] = [
   },
   { id: 'prompt-suppressed', slots: ['credential-state'], mod: evidence({ credentialState: { outcome: { kind: 'read' }, renewalRejectedAt: hoursBefore(3) } }) },
   {
+    id: 'outgoing-login-no-reply-in-time',
+    slots: ['outgoing-login'],
+    mod: loginOf('outgoing', { kind: 'timeout', afterMs: 20_000, phase: 'auth' }),
+  },
+  {
     id: 'outgoing-login-budget',
     slots: ['outgoing-login'],
     mod: loginOf('outgoing', skippedLogin('login-budget', '2026-03-04T12:40:00.000Z')),
+  },
+  {
+    id: 'login-ledger-unusable',
+    slots: ['incoming-login', 'outgoing-login'],
+    mod: (f) => {
+      const skip = { kind: 'skipped', reason: 'ledger-unavailable', ledger: { path: '/state/login-ledger.json', problem: 'not-writable' } } as const;
+      return loginOf('outgoing', skip)(loginOf('incoming', skip)(f));
+    },
   },
   { id: 'outgoing-not-linked', slots: ['link'], mod: account({ outgoingLink: { kind: 'unresolved', identifier: 'smtp.old-host.example:alice' } }) },
   { id: 'it-expects-another-outgoing-server', slots: ['expected'], mod: itExpects({ outgoingHost: 'smtp.example.com' }) },
@@ -156,6 +189,7 @@ const SITUATIONS: readonly Situation[] = [
     mod: mailLog([loggedReply('incoming', 'rejected', 1), loggedReply('outgoing', 'accepted', 1.5)]),
   },
   { id: 'connection-log-off', slots: ['connection-log'], mod: connectionLogOff() },
+  { id: 'host-says-not-blocked', slots: ['host-check'], mod: hostBlock({ blocked: false }) },
   { id: 'webmail-unreachable', slots: ['webmail'], mod: webmail({ kind: 'unreachable', url: `https://${HOST}:2096/`, tcp: timeout }) },
   { id: 'long-uptime', slots: ['uptime'], mod: uptimeDays(20) },
 ];
@@ -254,6 +288,31 @@ const EXCEPTIONS: readonly Exception[] = [
     absent: ['IP_BLOCKED_FIREWALL_DROP'],
     why: 'the website is silent too: the server or the network is down, which is not the pattern of a ban',
   },
+  {
+    pair: ['host-confirms-block', 'cphulk-lockout-page'],
+    verdict: 'IP_BLOCKED_CONFIRMED',
+    absent: ['IP_BLOCKED_LOGIN_LAYER'],
+    why: "the host's own records confirm what the lock-out page suggests: the confirmed block stands for the guess",
+  },
+  {
+    pair: ['cphulk-lockout-page', 'host-says-not-blocked'],
+    verdict: 'OK',
+    absent: ['IP_BLOCKED_LOGIN_LAYER'],
+    why: "the host's records say the address is not blocked, which rules the lock-out guess out",
+  },
+  ...(['prompt-suppressed', 'stored-passwords-different', 'mail-log-incoming-refused'] as const).map(
+    (other): Exception => ({
+      pair: ['login-ledger-unusable', other],
+      verdict: other === 'prompt-suppressed' ? 'PASSWORD_PROMPT_SUPPRESSED' : other === 'mail-log-incoming-refused' ? 'MAIL_SAW_AUTH_REJECTED' : 'PASSWORDS_DIFFER',
+      why: "with no login tried, what macOS, Mail's log or the stored passwords say about the saved password comes first in the chain",
+    }),
+  ),
+  {
+    pair: ['login-ledger-unusable', 'mail-log-incoming-refused-outgoing-accepted'],
+    verdict: 'MAIL_SAW_AUTH_REJECTED',
+    absent: ['PASSWORDS_DIFFER'],
+    why: "Mail saved the same password for both servers, so its log's split is not two passwords; Mail's own refusal stands",
+  },
   ...(['incoming-password-refused', 'outgoing-password-refused', 'outgoing-authentication-off', 'incoming-temporarily-unavailable'] as const).map(
     (other): Exception => ({
       pair: ['cphulk-lockout-page', other],
@@ -312,11 +371,14 @@ describe('which finding is the verdict when two occur together', () => {
     const deciding = SITUATIONS.filter((s) => alone(s).code !== 'OK').map((s) => `${s.id}: ${alone(s).code}`);
     expect(deciding).toEqual([
       'full-disk-access-missing: FULL_DISK_ACCESS_NEEDED',
-      'all-mail-ports-silent: IP_BLOCKED_FIREWALL_DROP',
       'incoming-name-not-found: DNS_NOT_FOUND',
+      'all-mail-ports-silent: IP_BLOCKED_FIREWALL_DROP',
+      'host-confirms-block: IP_BLOCKED_CONFIRMED',
       'incoming-port-silent: PORT_TIMEOUT',
       'outgoing-port-refused: PORT_REFUSED',
       'incoming-starttls-on-tls-port: TLS_MODE_PORT_MISMATCH',
+      'incoming-reply-too-large: SERVER_REPLY_TOO_LARGE',
+      'incoming-starttls-withdrawn: STARTTLS_WITHDRAWN',
       'incoming-certificate-name: TLS_HOSTNAME_MISMATCH',
       'cphulk-lockout-page: IP_BLOCKED_LOGIN_LAYER',
       'outgoing-certificate-expired: TLS_CERT_EXPIRED',
@@ -325,7 +387,9 @@ describe('which finding is the verdict when two occur together', () => {
       'outgoing-password-refused: SMTP_AUTH_REJECTED',
       'outgoing-authentication-off: SMTP_AUTH_DISABLED',
       'incoming-temporarily-unavailable: SERVER_UNAVAILABLE',
+      'outgoing-login-no-reply-in-time: LOGIN_DELAYED_BY_SERVER',
       'outgoing-login-budget: LOGIN_BUDGET_EXHAUSTED',
+      'login-ledger-unusable: LOGIN_LEDGER_UNAVAILABLE',
       'outgoing-not-linked: OUTGOING_NOT_LINKED',
       'it-expects-another-outgoing-server: SERVER_DIFFERS_FROM_EXPECTED',
       'not-syncing: ACCOUNT_NOT_SYNCING',

@@ -84,6 +84,8 @@ const tlsArb: fc.Arbitrary<TlsOutcome | null> = fc.oneof(
     { kind: 'not-applicable', reason: 'no-connection' },
     { kind: 'protocol-error', phase: 'greeting', errorCode: 'SERVER_REFUSED', detail: '554 go away' },
     { kind: 'protocol-error', phase: 'starttls', errorCode: 'STARTTLS_INJECTION', detail: 'extra bytes' },
+    { kind: 'protocol-error', phase: 'greeting', errorCode: 'REPLY_TOO_LARGE', detail: 'a line past the budget' },
+    { kind: 'starttls-withdrawn', advertisedOn: 'other-connection' },
   ),
   fc
     .record({
@@ -113,6 +115,7 @@ const skipReasons: readonly LoginSkipReason[] = [
   'authentication-off',
   'cancelled',
   'cleartext-connection',
+  'ledger-unavailable',
 ];
 
 const loginArb: fc.Arbitrary<LoginOutcome> = fc.oneof(
@@ -129,11 +132,18 @@ const loginArb: fc.Arbitrary<LoginOutcome> = fc.oneof(
     { kind: 'rejected', serverText: '454 4.7.0 Temporary authentication failure', durationMs: 10 },
     { kind: 'unavailable', serverText: 'LOGINDISABLED' },
     { kind: 'timeout', afterMs: 5000 },
+    { kind: 'timeout', afterMs: 20_000, phase: 'auth' },
     { kind: 'error', errorCode: 'ECONNRESET', message: 'reset during AUTH' },
+    { kind: 'error', errorCode: 'REPLY_TOO_LARGE', message: 'past the byte budget' },
+    { kind: 'accepted', mechanism: 'PLAIN', durationMs: 6_100, authReplyMs: 6_000 },
+    { kind: 'rejected', responseCode: 'AUTHENTICATIONFAILED', serverText: 'NO [AUTHENTICATIONFAILED] Authentication failed.', durationMs: 8_000, authReplyMs: 8_000 },
   ),
   fc
     .record({ reason: fc.constantFrom(...skipReasons), safe: fc.boolean() })
-    .map(({ reason, safe }): LoginOutcome => (safe ? { kind: 'skipped', reason, safeAfter: '2026-03-04T13:00:00.000Z' } : { kind: 'skipped', reason })),
+    .map(({ reason, safe }): LoginOutcome => {
+      if (reason === 'ledger-unavailable') return { kind: 'skipped', reason, ledger: { path: '/state/login-ledger.json', problem: 'not-writable', errorCode: 'EROFS' } };
+      return safe ? { kind: 'skipped', reason, safeAfter: '2026-03-04T13:00:00.000Z' } : { kind: 'skipped', reason };
+    }),
 );
 
 const settingsArb = (side: Side): fc.Arbitrary<ServerSettings> =>
@@ -155,8 +165,9 @@ const probeArb = (side: Side, settings: ServerSettings): fc.Arbitrary<ServerProb
       login: loginArb,
       capabilities: fc.subarray(['AUTH PLAIN LOGIN', 'IMAP4rev1', 'STARTTLS', 'PIPELINING']),
       ehlo: fc.constantFrom(undefined, '198.51.100.4'),
+      scrubbed: fc.boolean(),
     })
-    .map(({ resolution, tcp, tls, login, capabilities, ehlo }) => ({
+    .map(({ resolution, tcp, tls, login, capabilities, ehlo, scrubbed }) => ({
       role: side,
       protocol: settings.protocol,
       host: settings.host,
@@ -169,6 +180,7 @@ const probeArb = (side: Side, settings: ServerSettings): fc.Arbitrary<ServerProb
       login,
       greeting: '* OK ready',
       ...(ehlo === undefined || side === 'incoming' ? {} : { ehloEchoIp: ehlo }),
+      ...(scrubbed ? { secretScrubbed: true } : {}),
     }));
 
 const sideArb = (side: Side): fc.Arbitrary<{ settings: ServerSettings | null; probe: ServerProbeResult | null }> =>
@@ -311,6 +323,22 @@ const factsArb: fc.Arbitrary<AccountFacts> = fc
       }),
       { nil: null },
     ),
+    // What the hosting account's records say about this address (WHM cPHulk): none, blocked or not.
+    hostBlockCheck: fc.option(
+      fc.record({
+        checkedAt: fc.constant(NOW),
+        ip: fc.constant('203.0.113.7'),
+        source: fc.constant('whm-cphulk' as const),
+        cphulkEnabled: fc.boolean(),
+        blocked: fc.boolean(),
+        allowListed: fc.constant(false),
+        failedLogins: fc.subarray([
+          { user: EMAIL, service: 'imap', at: hoursBefore(1) },
+          { user: EMAIL, service: 'smtp', at: hoursBefore(2) },
+        ]),
+      }),
+      { nil: null },
+    ),
   })
   .map((r) => ({
     account: {
@@ -338,6 +366,7 @@ const factsArb: fc.Arbitrary<AccountFacts> = fc
     noLogin: r.noLogin,
     now: NOW,
     expected: r.expected,
+    hostBlockCheck: r.hostBlockCheck,
   }));
 
 /** Findings that say the server refused a side's saved credentials. */
@@ -409,6 +438,43 @@ describe('verdict properties (fast-check)', () => {
           }
           if (REFUSAL_CODES.has(verdict.code)) expect(sideIsRefused(verdict, side)).toBe(false);
         }
+      }),
+      { numRuns: RUNS },
+    );
+  }, TIMEOUT_MS);
+
+  it('a login whose password was sent and got no reply in time is never "unavailable" nor a live refusal on that side', () => {
+    fc.assert(
+      fc.property(factsArb, (f) => {
+        const { findings } = evaluateAccount(f);
+        for (const side of ['incoming', 'outgoing'] as const) {
+          const login = f.probes[side]?.login;
+          if (login?.kind !== 'timeout' || login.phase !== 'auth') continue;
+          // What this run saw live (Mail's own log is separate evidence and may still speak about the saved password).
+          const saysRefusedOrDown = new Set<FailureCode>(['SERVER_UNAVAILABLE', 'IMAP_AUTH_REJECTED', 'POP3_AUTH_REJECTED', 'SMTP_AUTH_REJECTED']);
+          const blamed = findings.filter(
+            (finding) =>
+              finding.side === side &&
+              (saysRefusedOrDown.has(finding.code) || (finding.code === 'PASSWORDS_DIFFER' && finding.params.source === 'live')),
+          );
+          expect(blamed.map((finding) => finding.code)).toEqual([]);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  }, TIMEOUT_MS);
+
+  it("the host's records decide the login-layer question: confirmed outranks the guess, 'not blocked' rules it out", () => {
+    fc.assert(
+      fc.property(factsArb, (f) => {
+        const codes = evaluateAccount(f).findings.map((finding) => finding.code);
+        const check = f.hostBlockCheck ?? null;
+        if (check === null) {
+          expect(codes).not.toContain('IP_BLOCKED_CONFIRMED');
+          return;
+        }
+        expect(codes.includes('IP_BLOCKED_CONFIRMED')).toBe(check.blocked);
+        expect(codes).not.toContain('IP_BLOCKED_LOGIN_LAYER');
       }),
       { numRuns: RUNS },
     );

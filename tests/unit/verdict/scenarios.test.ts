@@ -20,6 +20,7 @@ import {
   connectionLogOff,
   evidence,
   facts,
+  hostBlock,
   hoursBefore,
   imapRejected,
   internet,
@@ -781,6 +782,146 @@ const SCENARIOS: readonly Scenario[] = [
     params: { source: 'stored' },
     steps: { 'incoming-login': 'skipped', outgoing: 'warning' },
   },
+  // ---------------------------------------------------------------- this round's outcomes (issues 11, 12, 14)
+  {
+    name: 'STARTTLS offered, then withdrawn on the login connection: possible interception, never "server unavailable"',
+    facts: facts(
+      settingsOf('incoming', { port: 143, tls: 'starttls' }),
+      tlsOf('incoming', { kind: 'starttls-withdrawn', advertisedOn: 'other-connection' }, skippedLogin('connection-failed')),
+    ),
+    verdict: 'STARTTLS_WITHDRAWN',
+    side: 'incoming',
+    params: { advertisedOn: 'other-connection', port: 143 },
+    absent: ['SERVER_UNAVAILABLE', 'CONNECTION_FAILED', 'STARTTLS_NOT_OFFERED', 'TLS_HANDSHAKE_FAILED'],
+    steps: { 'server-reachable': 'failed', 'incoming-login': 'skipped' },
+    says: ['no password was sent', 'hotspot'],
+  },
+  {
+    name: 'an endless greeting line: the byte budget hung up, SERVER_REPLY_TOO_LARGE rather than a bare connection failure',
+    facts: facts(
+      probeOf('incoming', {
+        tls: { kind: 'protocol-error', phase: 'greeting', errorCode: 'REPLY_TOO_LARGE', detail: 'a line past 65536 bytes' },
+        login: skippedLogin('connection-failed'),
+      }),
+    ),
+    verdict: 'SERVER_REPLY_TOO_LARGE',
+    side: 'incoming',
+    params: { phase: 'greeting', errorCode: 'REPLY_TOO_LARGE' },
+    absent: ['CONNECTION_FAILED'],
+  },
+  {
+    name: "the probes' older name for the byte budget (LINE_TOO_LONG) means the same",
+    facts: facts(
+      probeOf('outgoing', {
+        tls: { kind: 'protocol-error', phase: 'capabilities', errorCode: 'LINE_TOO_LONG', detail: 'too long' },
+        login: skippedLogin('connection-failed'),
+      }),
+    ),
+    verdict: 'SERVER_REPLY_TOO_LARGE',
+    side: 'outgoing',
+    absent: ['CONNECTION_FAILED'],
+  },
+  {
+    name: 'a flood in reply to the login: SERVER_REPLY_TOO_LARGE, never "the server stopped answering"',
+    facts: facts(loginOf('incoming', { kind: 'error', errorCode: 'REPLY_TOO_LARGE', message: 'more than 1 MiB' })),
+    verdict: 'SERVER_REPLY_TOO_LARGE',
+    params: { phase: 'login' },
+    absent: ['SERVER_UNAVAILABLE'],
+  },
+  {
+    name: "both passwords wrong on a stock Dovecot: IMAP refused, SMTP's AUTH reply slowed past its deadline by the auth penalty",
+    facts: facts(
+      loginOf('incoming', rejected('AUTHENTICATIONFAILED', 'NO [AUTHENTICATIONFAILED] Authentication failed.', 2_000)),
+      loginOf('outgoing', { kind: 'timeout', afterMs: 20_000, phase: 'auth' }),
+    ),
+    verdict: 'IMAP_AUTH_REJECTED',
+    findings: ['LOGIN_DELAYED_BY_SERVER'],
+    absent: ['SERVER_UNAVAILABLE'],
+    steps: { outgoing: 'warning', 'ip-blocked': 'warning' },
+  },
+  {
+    name: 'the password was sent and no reply came in time: the server is slowing logins (a warning), not unavailable, not a wrong password',
+    facts: facts(loginOf('outgoing', { kind: 'timeout', afterMs: 20_000, phase: 'auth' })),
+    verdict: 'LOGIN_DELAYED_BY_SERVER',
+    side: 'outgoing',
+    params: { outcome: 'no-reply', seconds: 20 },
+    absent: ['SERVER_UNAVAILABLE', 'SMTP_AUTH_REJECTED', 'PASSWORDS_DIFFER'],
+    says: ['did not call the password wrong'],
+  },
+  {
+    name: 'a login that timed out before the password was sent is still "stopped answering"',
+    facts: facts(loginOf('outgoing', { kind: 'timeout', afterMs: 5_000, phase: 'connect' })),
+    verdict: 'SERVER_UNAVAILABLE',
+    params: { reason: 'no-answer' },
+    absent: ['LOGIN_DELAYED_BY_SERVER'],
+  },
+  {
+    name: 'an accepted login that took 6 s: a note that the server is slowing logins from here, still OK',
+    facts: facts(loginOf('incoming', { kind: 'accepted', mechanism: 'PLAIN', durationMs: 6_100, authReplyMs: 6_000 })),
+    verdict: 'OK',
+    findings: ['LOGIN_DELAYED_BY_SERVER'],
+  },
+  {
+    name: "a refusal after Dovecot's normal 2 s failure delay is not a slowdown; one after 8 s is",
+    facts: facts(loginOf('incoming', rejected('AUTHENTICATIONFAILED', 'NO [AUTHENTICATIONFAILED] Authentication failed.', 8_000))),
+    verdict: 'IMAP_AUTH_REJECTED',
+    findings: ['LOGIN_DELAYED_BY_SERVER'],
+  },
+  {
+    name: 'a server that repeated the password in its refusal: scrubbed, and a note says so',
+    facts: facts(probeOf('incoming', { login: imapRejected, secretScrubbed: true })),
+    verdict: 'IMAP_AUTH_REJECTED',
+    findings: ['SECRET_SCRUBBED'],
+  },
+  {
+    name: 'the login ledger cannot be written: its own finding with the path, never "you tried recently"',
+    facts: facts(
+      loginOf('incoming', { kind: 'skipped', reason: 'ledger-unavailable', ledger: { path: '/state/login-ledger.json', problem: 'not-writable', errorCode: 'EROFS' } }),
+      loginOf('outgoing', { kind: 'skipped', reason: 'ledger-unavailable', ledger: { path: '/state/login-ledger.json', problem: 'not-writable', errorCode: 'EROFS' } }),
+    ),
+    verdict: 'LOGIN_LEDGER_UNAVAILABLE',
+    side: 'both',
+    params: { path: '/state/login-ledger.json', problem: 'not-writable', errorCode: 'EROFS' },
+    absent: ['LOGIN_BUDGET_EXHAUSTED'],
+    steps: { 'incoming-login': 'warning', outgoing: 'warning' },
+    says: ['/state/login-ledger.json', 'writable'],
+  },
+  {
+    name: "the host's records confirm a cPHulk block: IP_BLOCKED_CONFIRMED outranks the client-side guess",
+    facts: facts(
+      hostBlock({
+        blocked: true,
+        blockedBy: 'cphulk-brute',
+        since: hoursBefore(1),
+        until: '2026-03-04T12:30:00.000Z',
+        failedLogins: [
+          { user: EMAIL, service: 'imap', at: hoursBefore(1.2) },
+          { user: EMAIL, service: 'smtp', at: hoursBefore(1.1) },
+        ],
+      }),
+      webmail({ kind: 'page', url: `https://${HOST}:2096/`, httpStatus: 401, page: 'cphulk-block' }),
+      loginOf('incoming', imapRejected),
+      loginOf('outgoing', smtpRejected),
+    ),
+    verdict: 'IP_BLOCKED_CONFIRMED',
+    side: 'both',
+    params: { ip: PUBLIC_IP, failedLogins: 2, services: 'imap, smtp', liftsAt: '2026-03-04T12:30:00.000Z' },
+    absent: ['IP_BLOCKED_LOGIN_LAYER'],
+    findings: ['IMAP_AUTH_REJECTED', 'SMTP_AUTH_REJECTED'],
+    steps: { 'ip-blocked': 'failed' },
+  },
+  {
+    name: "the host's records say not blocked: the login-layer guess is ruled out, the refusals speak for themselves",
+    facts: facts(
+      hostBlock({ blocked: false }),
+      loginOf('incoming', imapRejected),
+      loginOf('outgoing', smtpRejected),
+      mailLog([loggedReply('incoming', 'accepted', 2), loggedReply('incoming', 'rejected', 1)]),
+    ),
+    verdict: 'IMAP_AUTH_REJECTED',
+    absent: ['IP_BLOCKED_LOGIN_LAYER', 'IP_BLOCKED_CONFIRMED'],
+    steps: { 'ip-blocked': 'passed' },
+  },
 ];
 
 describe('verdict scenarios', () => {
@@ -837,7 +978,7 @@ describe('verdict scenarios', () => {
 
   it('every failure code appears as the verdict of some scenario (except notes that never decide)', () => {
     const verdicts = new Set(SCENARIOS.map((scenario) => scenario.verdict));
-    const neverVerdict: FailureCode[] = ['LONG_UPTIME', 'OAUTH_ACCOUNT', 'MAIL_SAW_CONNECT_FAILURES', 'WEBMAIL_UNREACHABLE', 'SERVER_DIFFERS_FROM_PUBLISHED', 'CONNECTION_LOG_OFF'];
+    const neverVerdict: FailureCode[] = ['LONG_UPTIME', 'OAUTH_ACCOUNT', 'MAIL_SAW_CONNECT_FAILURES', 'WEBMAIL_UNREACHABLE', 'SERVER_DIFFERS_FROM_PUBLISHED', 'CONNECTION_LOG_OFF', 'SECRET_SCRUBBED'];
     expect(FAILURE_CODES.filter((code) => !verdicts.has(code) && !neverVerdict.includes(code))).toEqual([]);
     expect(Object.keys(CATALOG).length).toBe(FAILURE_CODES.length);
   });

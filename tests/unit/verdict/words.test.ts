@@ -87,6 +87,23 @@ const REPRESENTATIVE: { readonly [C in FailureCode]: readonly ParamsOf<C>[] } = 
     { ip: IP, evidence: 'webmail-page', webmailUrl: `https://${HOST}:2096/` },
     { ip: IP, evidence: 'mail-log', acceptedAt: AT },
   ],
+  IP_BLOCKED_CONFIRMED: [
+    {
+      ip: IP,
+      blockedBy: 'cphulk-brute',
+      blockedAt: AT,
+      liftsAt: LATER,
+      failedLogins: 5,
+      lastFailedAt: AT,
+      services: 'imap, smtp',
+      checkedAt: LATER,
+    },
+    { ip: IP, failedLogins: 0, checkedAt: LATER },
+  ],
+  SERVER_REPLY_TOO_LARGE: [
+    { role: 'incoming', host: HOST, port: 993, phase: 'greeting', errorCode: 'REPLY_TOO_LARGE' },
+    { role: 'outgoing', host: HOST, port: 465, phase: 'login', errorCode: 'REPLY_TOO_LARGE' },
+  ],
   TLS_HOSTNAME_MISMATCH: [
     { role: 'incoming', host: HOST, certNames: `${OTHER}, *.host.example`, suggestedHost: OTHER },
     { role: 'outgoing', host: HOST, certNames: '*.hosting.example' },
@@ -111,6 +128,10 @@ const REPRESENTATIVE: { readonly [C in FailureCode]: readonly ParamsOf<C>[] } = 
     { role: 'incoming', host: HOST, port: 993, phase: 'handshake' },
   ],
   STARTTLS_NOT_OFFERED: [{ role: 'outgoing', host: HOST, port: 587, suggestedPort: 465 }],
+  STARTTLS_WITHDRAWN: [
+    { role: 'incoming', host: HOST, port: 143, advertisedOn: 'same-connection' },
+    { role: 'outgoing', host: HOST, port: 587, advertisedOn: 'other-connection' },
+  ],
   LOGIN_NEEDS_TLS: [
     { role: 'incoming', host: HOST, reason: 'not-sent', suggestedPort: 993 },
     { role: 'outgoing', host: HOST, reason: 'server-requires', suggestedPort: 465, serverText: '530 5.7.0 Must issue a STARTTLS command first' },
@@ -128,6 +149,18 @@ const REPRESENTATIVE: { readonly [C in FailureCode]: readonly ParamsOf<C>[] } = 
     rejected({ role: 'outgoing', serverText: '535 Incorrect authentication data', typedForThisCheck: true }),
   ],
   LOGIN_BUDGET_EXHAUSTED: [{ role: 'incoming', host: HOST, safeAfter: AT }, { role: 'outgoing', host: HOST }],
+  LOGIN_LEDGER_UNAVAILABLE: [
+    { role: 'both', path: '/Users/alice/Library/Application Support/Mail Doctor/login-ledger.json', problem: 'not-writable', errorCode: 'EROFS' },
+    { role: 'both', path: '/var/state/login-ledger.json', problem: 'not-a-file', errorCode: 'EISDIR' },
+    { role: 'incoming', path: '/var/state/login-ledger.json', problem: 'lock-unavailable' },
+    { role: 'outgoing', problem: 'io-error', errorCode: 'EIO' },
+    { role: 'both' },
+  ],
+  LOGIN_DELAYED_BY_SERVER: [
+    { role: 'outgoing', host: HOST, outcome: 'no-reply', seconds: 20 },
+    { role: 'incoming', host: HOST, outcome: 'accepted', seconds: 4.2 },
+    { role: 'incoming', host: HOST, outcome: 'refused', seconds: 10 },
+  ],
   OAUTH_ACCOUNT: [{ provider: 'Google' }, {}],
   SERVER_UNAVAILABLE: [
     { role: 'incoming', host: HOST, port: 993, reason: 'temporary', serverText: 'NO [UNAVAILABLE] Temporary authentication failure.', email: EMAIL },
@@ -213,6 +246,11 @@ const REPRESENTATIVE: { readonly [C in FailureCode]: readonly ParamsOf<C>[] } = 
   MAIL_SAW_CONNECT_FAILURES: [{ host: HOST, port: 993, count: 3, lastAt: AT }],
   ACCOUNT_NOT_SYNCING: [{ lastMailAt: AT, days: 5, pending: 3 }],
   CONNECTION_LOG_OFF: [{}],
+  SECRET_SCRUBBED: [
+    { caughtIn: 'server-reply', role: 'incoming', host: HOST },
+    { caughtIn: 'cli-output' },
+    { caughtIn: 'ipc' },
+  ],
 };
 
 function findingsOf<C extends FailureCode>(code: C): FindingKey[] {
