@@ -27,12 +27,14 @@ export interface StoredSide {
 
 /**
  * same / different / one missing / both missing / unreadable. 'not-applicable' when either side has
- * no password by design (OAuth account, SMTP without authentication, no outgoing server).
+ * no password by design (OAuth account, SMTP without authentication, no outgoing server). A side that is
+ * denied, failed or out of reach makes it 'unreadable': "missing" only where the store positively has none.
  */
 export function compareStoredPasswords(incoming: StoredSide, outgoing: StoredSide, comparer: SecretComparer): PasswordComparison {
   if (incoming.outcome === 'not-applicable' || outgoing.outcome === 'not-applicable') return 'not-applicable';
   if (incoming.secret !== null && outgoing.secret !== null) return comparer.same(incoming.secret, outgoing.secret) ? 'same' : 'different';
-  const unreadable = (side: StoredSide): boolean => side.outcome === 'denied' || side.outcome === 'error';
+  // Out of reach is not missing: accountsd holds a secret no other app can read.
+  const unreadable = (side: StoredSide): boolean => side.outcome === 'denied' || side.outcome === 'error' || side.outcome === 'out-of-reach';
   if (unreadable(incoming) || unreadable(outgoing)) return 'unreadable';
   if (incoming.secret === null && outgoing.secret === null) return 'both-missing';
   return incoming.secret === null ? 'incoming-missing' : 'outgoing-missing';

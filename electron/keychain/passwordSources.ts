@@ -24,6 +24,7 @@ import type { SourceReadOutcome } from './types';
  *   3. typed: a password the user typed for this run only (never stored).
  * The first source that finds a password ends the search (every keychain read may open a dialog).
  * A refusal (denied) stops the remaining calls to that same source but not the next source.
+ * Nothing found on an Internet Accounts era account is 'out-of-reach', not 'not-found' (storedOutcome).
  */
 
 export interface PasswordLookupOptions {
@@ -102,7 +103,7 @@ export async function lookUpPassword(
     attempts.push(attemptOf('account-credential', outcome));
     if (outcome.kind === 'found') storedSecret = outcome.secret;
   }
-  const stored = { outcome: overallOutcome(attempts), secret: storedSecret };
+  const stored = { outcome: storedOutcome(attempts, target), secret: storedSecret };
 
   // 3. What the user typed for this run.
   let secret = storedSecret;
@@ -115,7 +116,7 @@ export async function lookUpPassword(
     }
   }
 
-  const outcome = overallOutcome(attempts);
+  const outcome = secret !== null ? 'found' : stored.outcome;
   const foundIn = attempts.find((attempt) => attempt.outcome === 'found')?.source;
   return {
     status: { outcome, ...(foundIn !== undefined ? { foundIn } : {}), attempts },
@@ -144,6 +145,17 @@ function attemptOf(source: PasswordLookupAttempt['source'], outcome: SourceReadO
 function overallOutcome(attempts: readonly PasswordLookupAttempt[]): PasswordLookupOutcome {
   const order: readonly PasswordLookupOutcome[] = ['found', 'denied', 'error', 'not-found'];
   return order.find((outcome) => attempts.some((attempt) => attempt.outcome === outcome)) ?? 'not-applicable';
+}
+
+/**
+ * What Mail's own stores gave for one side. "Not found" everywhere means "missing" only for a legacy
+ * account, whose Internet-password item lives in the login keychain that `security` reads. An account
+ * with an Accounts4/3 UUID keeps its secret with accountsd, where neither `security` nor keytar can see
+ * it (research macos-mail-and-keychain.md §2.3): for it, "not found" is 'out-of-reach', never missing.
+ */
+function storedOutcome(attempts: readonly PasswordLookupAttempt[], target: KeychainTarget): PasswordLookupOutcome {
+  const outcome = overallOutcome(attempts);
+  return outcome === 'not-found' && target.accountUuid !== undefined ? 'out-of-reach' : outcome;
 }
 
 function notApplicable(detail: string): SidePasswordLookup {

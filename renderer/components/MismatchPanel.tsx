@@ -107,7 +107,7 @@ function passwordValue(status: StoredPasswordStatus, comparison: PasswordCompari
     case 'found':
       if (status.foundIn === 'typed') {
         const stored = status.attempts.filter((attempt) => attempt.source !== 'typed');
-        if (stored.some((attempt) => attempt.outcome === 'denied' || attempt.outcome === 'error')) {
+        if (comparison === 'unreadable' || stored.some((attempt) => attempt.outcome === 'denied' || attempt.outcome === 'error')) {
           return 'Typed for this check (the saved one could not be read)';
         }
         return stored.length > 0 ? 'Typed for this check (none saved)' : 'Typed for this check';
@@ -117,6 +117,8 @@ function passwordValue(status: StoredPasswordStatus, comparison: PasswordCompari
       return 'Saved';
     case 'not-found':
       return 'Missing';
+    case 'out-of-reach':
+      return 'Kept private by macOS';
     case 'denied':
       return 'Unreadable (access refused)';
     case 'error':

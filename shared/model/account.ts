@@ -36,7 +36,19 @@ export type PasswordSource = 'internet-password' | 'account-credential' | 'typed
 export type PasswordLookupOutcome =
   /** A password was read (its value stays in electron/). */
   | 'found'
+  /**
+   * Positively none: the store Mail uses for this account can be read and has no password for it (a
+   * legacy account's Internet-password item in the login keychain). Per source attempt: that source said
+   * "not found" (security exit 44, keytar null).
+   */
   | 'not-found'
+  /**
+   * Overall only: every source said "not found" for an account of the Internet Accounts era (Accounts4/3,
+   * it has an account UUID), whose secret accountsd keeps in a keychain no other app can read
+   * (research: macos-mail-and-keychain.md §2.3). That says nothing about whether Mail has a password:
+   * never read as "missing".
+   */
+  | 'out-of-reach'
   /** The keychain refused (user clicked Deny, keychain locked, interaction not allowed). */
   | 'denied'
   /** This source does not apply here (not macOS, no UUID for a generic item, OAuth account...). */
@@ -60,7 +72,8 @@ export interface StoredPasswordStatus {
 
 /**
  * Incoming vs outgoing stored password, compared in electron/ with an HMAC under a per-run key.
- * 'unreadable' = at least one side could not be read (denied/error), so nothing can be said.
+ * 'unreadable' = at least one side could not be read (denied, error, or out of reach), so nothing can be
+ * said. '...-missing' only where the store positively has none ('not-found').
  */
 export type PasswordComparison =
   | 'same'

@@ -28,6 +28,11 @@ export const MAIL_LOG_RECENT_ACCEPT_HOURS = 24;
 export const NOT_SYNCING_MIN_HOURS = 72;
 /** ... while at least this many local changes wait to be pushed to the server. */
 export const NOT_SYNCING_MIN_PENDING_ACTIONS = 1;
+/**
+ * PASSWORD_MISSING: new mail received this recently (Envelope Index) proves Mail has a saved password for
+ * the incoming server, whatever the keychain says.
+ */
+export const RECENT_MAIL_PROVES_PASSWORD_HOURS = 72;
 /** LONG_UPTIME: the Mac has run this many days without a restart. */
 export const LONG_UPTIME_DAYS = 14;
 /** MAIL_SAW_CONNECT_FAILURES: "repeated" means at least this many unfinished connects to one server. */
@@ -236,6 +241,12 @@ export interface Analysis {
    * login contradicts it (the "stale" side did not just log in, the "good" side was not just refused).
    */
   readonly mailLogStaleSide: Side | null;
+  /**
+   * Mail's own evidence proves it has a saved password for this side: its connection log shows the server
+   * accepting Mail's login, or (incoming) the Envelope Index shows new mail within
+   * RECENT_MAIL_PROVES_PASSWORD_HOURS. Then no keychain answer can mean "missing".
+   */
+  readonly savedPasswordProven: Readonly<Record<Side, boolean>>;
 }
 
 function detectBan(networkUsable: boolean, tried: readonly SideView[], webAnswered: boolean, csfPage: boolean): BanPattern {
@@ -288,7 +299,18 @@ export function analyse(facts: AccountFacts): Analysis {
     liveSplit: findLiveSplit(sides),
     bothRejected: SIDES.every((side) => sides[side].login === 'rejected-credentials'),
     mailLogStaleSide: findMailLogStaleSide(sides, mailLog),
+    savedPasswordProven: { incoming: savedPasswordProven(facts, 'incoming', nowMs), outgoing: savedPasswordProven(facts, 'outgoing', nowMs) },
   };
+}
+
+function savedPasswordProven(facts: AccountFacts, side: Side, nowMs: number): boolean {
+  const evidence = facts.mailEvidence;
+  if (evidence === null) return false;
+  const acceptedInLog = evidence.connectionLog.authReplies.some((reply) => reply.side === side && reply.result === 'accepted');
+  if (acceptedInLog) return true;
+  if (side !== 'incoming' || evidence.mailbox.outcome.kind !== 'read') return false;
+  const lastMail = parseTime(evidence.mailbox.lastMailReceivedAt);
+  return lastMail !== undefined && nowMs - lastMail <= RECENT_MAIL_PROVES_PASSWORD_HOURS * HOUR_MS;
 }
 
 function findLiveSplit(sides: Readonly<Record<Side, SideView>>): Analysis['liveSplit'] {

@@ -1158,6 +1158,8 @@ export const EVIDENCE_LABELS = {
       ? 'Mail has a saved password for the {role} server.'
       : is(p, 'outcome', 'not-found')
         ? 'Mail has no saved password for the {role} server.'
+        : is(p, 'outcome', 'out-of-reach')
+        ? 'macOS keeps the password Mail saved for the {role} server where other apps cannot read it.'
         : is(p, 'outcome', 'denied')
           ? 'Reading the saved password for the {role} server was refused.'
           : is(p, 'outcome', 'not-applicable')

@@ -313,6 +313,23 @@ function loginRejectedRule<C extends 'IMAP_AUTH_REJECTED' | 'POP3_AUTH_REJECTED'
   };
 }
 
+/** The sides the stored-password comparison says have no saved password (outgoing only when it logs in). */
+function missingSides(result: ReturnType<typeof comparison>, outgoingNeedsOne: boolean): Side[] {
+  switch (result) {
+    case 'incoming-missing':
+      return ['incoming'];
+    case 'outgoing-missing':
+      return outgoingNeedsOne ? ['outgoing'] : [];
+    case 'both-missing':
+      return outgoingNeedsOne ? ['incoming', 'outgoing'] : ['incoming'];
+    case 'same':
+    case 'different':
+    case 'unreadable':
+    case 'not-applicable':
+      return [];
+  }
+}
+
 /** Milliseconds as whole-ish seconds for params (one decimal). */
 function seconds(ms: number): number {
   return Math.round(ms / 100) / 10;
@@ -809,35 +826,23 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
     code: 'PASSWORD_MISSING',
     rank: 124,
     group: 'stale-password',
+    // Only where the store positively has none ('...-missing' comes only from 'not-found', never from a
+    // password kept out of reach), and Mail's own evidence does not prove a saved one exists.
     when: (facts, a) => {
       if (!a.passwordAccount) return null;
-      const { incoming, outgoing } = a.sides;
-      const outgoingNeedsOne = outgoing.settings?.authenticationEnabled !== false;
-      switch (comparison(facts)) {
-        case 'incoming-missing':
-          return {
-            side: 'incoming',
-            params: compact({ role: 'incoming' as const, host: incoming.host, otherHost: outgoingNeedsOne && outgoing.host !== '' ? outgoing.host : undefined }),
-            severity: 'failure',
-          };
-        case 'outgoing-missing':
-          return outgoingNeedsOne
-            ? {
-                side: 'outgoing',
-                params: compact({ role: 'outgoing' as const, host: outgoing.host, otherHost: incoming.host === '' ? undefined : incoming.host }),
-                severity: 'failure',
-              }
-            : null;
-        case 'both-missing':
-          return outgoingNeedsOne
-            ? { side: 'both', params: { role: 'both' }, severity: 'failure' }
-            : { side: 'incoming', params: { role: 'incoming', host: incoming.host }, severity: 'failure' };
-        case 'same':
-        case 'different':
-        case 'unreadable':
-        case 'not-applicable':
-          return null;
-      }
+      const outgoingNeedsOne = a.sides.outgoing.settings?.authenticationEnabled !== false;
+      const missing = missingSides(comparison(facts), outgoingNeedsOne).filter((side) => !a.savedPasswordProven[side]);
+      const [only, second] = missing;
+      if (only === undefined) return null;
+      if (second !== undefined) return { side: 'both', params: { role: 'both' }, severity: 'failure' };
+      // The other side is not missing (or Mail's evidence shows it has one): name it when it needs a password.
+      const other = a.sides[otherSide(only)];
+      const otherHasOne = other.host !== '' && (only === 'outgoing' || outgoingNeedsOne);
+      return {
+        side: only,
+        params: compact({ role: only, host: a.sides[only].host, otherHost: otherHasOne ? other.host : undefined }),
+        severity: 'failure',
+      };
     },
   },
   {
@@ -1168,10 +1173,11 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
       if (!a.passwordAccount) return null;
       const unreadable = SIDES.filter((side) => {
         const outcome = facts.account.passwords[side].outcome;
-        return (outcome === 'denied' || outcome === 'error') && a.sides[side].settings !== null;
+        return (outcome === 'denied' || outcome === 'error' || outcome === 'out-of-reach') && a.sides[side].settings !== null;
       });
       if (unreadable.length === 0) return null;
-      const reason = unreadable.some((side) => facts.account.passwords[side].outcome === 'denied') ? 'denied' : 'error';
+      const outcomes = unreadable.map((side) => facts.account.passwords[side].outcome);
+      const reason = outcomes.includes('denied') ? 'denied' : outcomes.includes('error') ? 'error' : 'out-of-reach';
       const stillUntested = unreadable.some((side) => untested(a.sides[side]));
       const severity = stillUntested && !facts.noLogin ? 'warning' : 'note';
       const only = unreadable.length === 1 ? unreadable[0] : undefined;

@@ -153,7 +153,8 @@ describe('mail-doctor diagnose --manual against the real servers', () => {
     expect(account?.verdict.code, result.stdout).toBe('TLS_MODE_PORT_MISMATCH');
     expect(account?.verdict.side).toBe('incoming');
     expect(account?.verdict.params).toMatchObject({ observed: 'tls-first', portSpeaks: 'implicit-tls', fix: 'starttls-port', suggestedPort: 143, port: info.imap.implicit });
-    expect(account?.verdict.nextStep).toContain('port to 143 (the port for STARTTLS)');
+    expect(account?.verdict.nextStep).toContain("Change the incoming server's port and encryption");
+    expect((account?.verdict as { howTo?: readonly string[] } | undefined)?.howTo?.join('\n')).toContain('set the port to 143 (the port for STARTTLS)');
     const outgoingMismatch = account?.findings.find((f) => f.code === 'TLS_MODE_PORT_MISMATCH' && f.side === 'outgoing');
     expect(outgoingMismatch?.params).toMatchObject({ portSpeaks: 'implicit-tls', fix: 'starttls-port', suggestedPort: 587, port: info.smtp.implicit });
     expect(account?.findings.map((f) => f.code)).not.toContain('CONNECTION_FAILED');
@@ -214,6 +215,22 @@ async function keychainRefusingHome(info: MailServersInfo): Promise<MacHome> {
   });
 }
 
+/** Mail's connection log for alice's pair: 20 minutes ago incoming refused Mail's login, a minute later outgoing accepted it. */
+function writeIncomingRefusedOutgoingAcceptedLog(home: MacHome, info: MailServersInfo): void {
+  const at = new Date(Date.now() - 20 * 60_000);
+  writeMailEvidenceFixtures(home.home, {
+    connectionLogs: {
+      [logFileName(info.goodName, 'A11CE000-0000-4000-8000-00000000A11C')]: imapLoginTranscript({ host: info.goodName, port: info.imap.implicit, at, result: 'rejected' }),
+      [logFileName(info.goodName, 'A11CE5E7-0000-4000-8000-00000000A11C')]: smtpLoginTranscript({
+        host: info.goodName,
+        port: info.smtp.starttls,
+        at: new Date(at.getTime() + 60_000),
+        result: 'accepted',
+      }),
+    },
+  });
+}
+
 async function macHome(options: Parameters<typeof buildMacHome>[0]): Promise<MacHome> {
   const home = await buildMacHome(options);
   cleanups.push(() => home.cleanup());
@@ -243,6 +260,24 @@ describe('mail-doctor diagnose --home (what Mail stored) against the real server
     expect(json.accounts.length).toBeGreaterThanOrEqual(4);
     expect(json.accounts.some((a) => a.findings.some((f) => f.code === 'OAUTH_ACCOUNT') || a.verdict.code === 'OAUTH_ACCOUNT')).toBe(true);
     expect(result.stdout).not.toContain('Same-Pa55');
+  });
+
+  it("the fleet's unattended run on healthy accounts with Mail's connection log off: verdict OK, exit 0 (issue 15)", async () => {
+    const { info, web, stateDir } = await setup();
+    // alice's accounts point at the real servers; no connection log (logging is opt-in, off by default).
+    const home = await macHome({ accountsDatabase: { accounts: aliceAccounts(info) } });
+    const result = await runCliProcess(['diagnose', '--home', home.home, '--no-login', '--no-keychain', ...commonArgs(info, web, stateDir)], {
+      env: home.env,
+    });
+    const json = parseCliJson(result);
+    const account = json.accounts[0];
+    expect(json.accounts).toHaveLength(1);
+    expect(account?.servers.incoming?.tcp?.kind).toBe('connected');
+    expect(account?.verdict.code, JSON.stringify(account?.findings)).toBe('OK');
+    expect(account?.findings.map((f) => f.code)).not.toContain('CONNECTION_LOG_OFF');
+    // No step is amber without a reason: skipped steps say why, nothing else is a warning.
+    expect(account?.steps.filter((step) => step.status === 'warning' || step.status === 'failed')).toEqual([]);
+    expect(result.code).toBe(0);
   });
 
   it('--no-keychain never calls the keychain tool (no dialog can appear for an unattended script)', async () => {
@@ -281,18 +316,7 @@ describe('mail-doctor diagnose --home (what Mail stored) against the real server
   it("passwords unreadable, Mail's log shows incoming rejected and outgoing accepted: PASSWORDS_DIFFER on the incoming side", async () => {
     const { info, web, stateDir } = await setup();
     const home = await keychainRefusingHome(info);
-    const at = new Date(Date.now() - 20 * 60_000);
-    writeMailEvidenceFixtures(home.home, {
-      connectionLogs: {
-        [logFileName(info.goodName, 'A11CE000-0000-4000-8000-00000000A11C')]: imapLoginTranscript({ host: info.goodName, port: info.imap.implicit, at, result: 'rejected' }),
-        [logFileName(info.goodName, 'A11CE5E7-0000-4000-8000-00000000A11C')]: smtpLoginTranscript({
-          host: info.goodName,
-          port: info.smtp.starttls,
-          at: new Date(at.getTime() + 60_000),
-          result: 'accepted',
-        }),
-      },
-    });
+    writeIncomingRefusedOutgoingAcceptedLog(home, info);
     const result = await runCliProcess(['diagnose', '--home', home.home, '--no-login', ...commonArgs(info, web, stateDir)], { env: home.env });
     const account = parseCliJson(result).accounts[0];
     expect(account?.passwords.comparison).toBe('unreadable');
@@ -300,6 +324,29 @@ describe('mail-doctor diagnose --home (what Mail stored) against the real server
     expect(mailSaw?.side).toBe('incoming');
     expect(account?.verdict.code, JSON.stringify(account?.servers)).toBe('PASSWORDS_DIFFER');
     expect(account?.verdict.side).toBe('incoming');
+  });
+
+  it("a modern Mac (issue 12): passwords out of reach, Mail's log shows incoming refused and outgoing accepted: PASSWORDS_DIFFER for the incoming side", async () => {
+    const { info, web, stateDir } = await setup();
+    // Accounts4 accounts and no keychain item at all: `security` answers "not found" (exit 44) for both,
+    // which is what current macOS does for an account whose secret accountsd holds.
+    const home = await macHome({ accountsDatabase: { accounts: aliceAccounts(info) }, securityItems: [] });
+    writeIncomingRefusedOutgoingAcceptedLog(home, info);
+    const result = await runCliProcess(['diagnose', '--home', home.home, ...commonArgs(info, web, stateDir)], { env: home.env });
+    const account = parseCliJson(result).accounts[0];
+    // The keychain tool was really asked, and said "not found" for both sides.
+    expect(readFileSync(home.security.callLogPath, 'utf8')).toContain('find-internet-password');
+    expect(account?.passwords.incoming.attempts.map((a) => `${a.source}:${a.outcome}`)).toContain('internet-password:not-found');
+    expect(account?.passwords.incoming.outcome).toBe('out-of-reach');
+    expect(account?.passwords.outgoing.outcome).toBe('out-of-reach');
+    expect(account?.passwords.comparison).toBe('unreadable');
+    // No password could be read, so no login was sent: Mail's own log is the witness.
+    expect(account?.servers.incoming?.login).toMatchObject({ kind: 'skipped', reason: 'no-password' });
+    expect(account?.verdict.code, JSON.stringify(account?.findings)).toBe('PASSWORDS_DIFFER');
+    expect(account?.verdict.side).toBe('incoming');
+    expect(account?.verdict.params).toMatchObject({ source: 'mail-log', staleRole: 'incoming', goodRole: 'outgoing' });
+    expect(account?.findings.map((f) => f.code)).not.toContain('PASSWORD_MISSING');
+    expect(result.code).toBe(1);
   });
 
   it('the keychain gives nothing: --account with a password typed on standard input tests both servers with it', async () => {

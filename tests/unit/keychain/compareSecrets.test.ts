@@ -20,6 +20,9 @@ describe('compareStoredPasswords', () => {
     ['incoming denied', without('denied'), found('x'), 'unreadable'],
     ['outgoing error', found('x'), without('error'), 'unreadable'],
     ['denied and missing', without('denied'), without('not-found'), 'unreadable'],
+    ['incoming out of reach (accountsd keeps it): not missing', without('out-of-reach'), found('x'), 'unreadable'],
+    ['both out of reach', without('out-of-reach'), without('out-of-reach'), 'unreadable'],
+    ['out of reach and missing', without('not-found'), without('out-of-reach'), 'unreadable'],
     ['oauth side', without('not-applicable'), found('x'), 'not-applicable'],
   ])('%s', (_name, incoming, outgoing, expected) => {
     expect(compareStoredPasswords(incoming, outgoing, comparer)).toBe(expected);

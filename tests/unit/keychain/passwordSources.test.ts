@@ -47,6 +47,14 @@ const account = (over: Partial<DiscoveredAccount['account']> = {}): DiscoveredAc
   outgoingTarget: { protocol: 'smtp', host: 'smtp.example.com', port: 587, username: 'alice@example.com', accountUuid: 'SMTP-UUID' },
 });
 
+/** An account read from a legacy Accounts.plist: no UUID, its passwords are login-keychain Internet passwords. */
+const legacy = (): DiscoveredAccount => {
+  const modern = account({ id: 'legacy-alice', source: 'legacy-plist' });
+  const { accountUuid: _incoming, ...incomingTarget } = modern.incomingTarget ?? { protocol: 'imap', host: '', port: 0, username: '' };
+  const { accountUuid: _outgoing, ...outgoingTarget } = modern.outgoingTarget ?? { protocol: 'smtp', host: '', port: 0, username: '' };
+  return { ...modern, incomingTarget, outgoingTarget };
+};
+
 let fixture: MacHome;
 beforeAll(async () => {
   fixture = await buildMacHome({ accountsDatabase: false });
@@ -98,19 +106,52 @@ describe('lookUpAccountPasswords', () => {
     expect(result.comparison).toBe('unreadable');
   });
 
-  it('nothing stored: both missing; a typed password is used for login but not counted as stored', async () => {
+  it('a modern account with nothing found anywhere: out of reach, never missing (accountsd keeps its secret)', async () => {
+    await fixture.security.setItems([]);
+    const result = await lookUpAccountPasswords(account(), new SecretComparer(), options(new MemoryKeychain()));
+    // Each source says what it saw ("not found"); the side as a whole is out of reach.
+    expect(result.account.passwords.incoming.attempts.map((attempt) => [attempt.source, attempt.outcome])).toEqual([
+      ['internet-password', 'not-found'],
+      ['internet-password', 'not-found'],
+      ['account-credential', 'not-found'],
+      ['typed', 'not-applicable'],
+    ]);
+    expect(result.account.passwords.incoming.outcome).toBe('out-of-reach');
+    expect(result.account.passwords.outgoing.outcome).toBe('out-of-reach');
+    expect(result.comparison).toBe('unreadable');
+  });
+
+  it('a modern account: a typed password is used for login but not counted as stored; the stored side stays out of reach', async () => {
     await fixture.security.setItems([]);
     const typed = new Secret('typed-pw');
     const result = await lookUpAccountPasswords(account(), new SecretComparer(), options(new MemoryKeychain(), { typed: { incoming: typed } }));
-    expect(result.comparison).toBe('both-missing');
     expect(result.account.passwords.incoming).toMatchObject({ outcome: 'found', foundIn: 'typed' });
     expect(result.incoming.secret).toBe(typed);
-    expect(result.account.passwords.outgoing.outcome).toBe('not-found');
+    expect(result.incoming.stored.outcome).toBe('out-of-reach');
+    expect(result.comparison).toBe('unreadable');
   });
 
-  it('outgoing missing while incoming found', async () => {
+  it('a modern account whose incoming password is readable and outgoing out of reach: unreadable, not "outgoing missing"', async () => {
     await fixture.security.setItems([{ server: 'mail.example.com', account: 'alice@example.com', protocol: 'imap', result: { kind: 'found', password: 'a' } }]);
     const result = await lookUpAccountPasswords(account(), new SecretComparer(), options(new MemoryKeychain()));
+    expect(result.account.passwords.outgoing.outcome).toBe('out-of-reach');
+    expect(result.comparison).toBe('unreadable');
+  });
+
+  it('a legacy account (no Accounts4 UUID): the login keychain positively has none, so nothing stored is missing', async () => {
+    await fixture.security.setItems([]);
+    const typed = new Secret('typed-pw');
+    const result = await lookUpAccountPasswords(legacy(), new SecretComparer(), options(new MemoryKeychain(), { typed: { incoming: typed } }));
+    expect(result.comparison).toBe('both-missing');
+    expect(result.account.passwords.incoming).toMatchObject({ outcome: 'found', foundIn: 'typed' });
+    expect(result.account.passwords.outgoing.outcome).toBe('not-found');
+    // No UUID: the generic-item source does not apply.
+    expect(result.account.passwords.outgoing.attempts.map((attempt) => attempt.outcome)).toEqual(['not-found', 'not-applicable', 'not-applicable']);
+  });
+
+  it('a legacy account: outgoing missing while incoming found', async () => {
+    await fixture.security.setItems([{ server: 'mail.example.com', account: 'alice@example.com', protocol: 'imap', result: { kind: 'found', password: 'a' } }]);
+    const result = await lookUpAccountPasswords(legacy(), new SecretComparer(), options(new MemoryKeychain()));
     expect(result.comparison).toBe('outgoing-missing');
   });
 

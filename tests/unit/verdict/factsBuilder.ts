@@ -345,10 +345,22 @@ export function loggedReply(side: Side, result: 'accepted' | 'rejected', hoursAg
   };
 }
 
-/** Every side unreadable: what current macOS does for accounts whose password accountsd holds. */
+/** Every side's keychain read refused (the person clicked Deny, or the keychain is locked). */
 export function passwordsUnreadable(): Mod {
+  return passwordsNotRead('denied');
+}
+
+/**
+ * What current macOS does for accounts whose password accountsd holds: `security` and keytar both say
+ * "not found" for an Accounts4 account, so each side is out of reach (never "missing").
+ */
+export function passwordsOutOfReach(): Mod {
+  return passwordsNotRead('out-of-reach');
+}
+
+function passwordsNotRead(outcome: 'denied' | 'out-of-reach'): Mod {
   return (f) => ({
-    ...passwords('unreadable', 'denied', 'denied')(f),
+    ...passwords('unreadable', outcome, outcome)(f),
     probes: {
       ...f.probes,
       incoming: f.probes.incoming === null ? null : { ...f.probes.incoming, login: skippedLogin('no-password') },

@@ -31,6 +31,7 @@ import {
   loginOf,
   mailLog,
   passwords,
+  passwordsOutOfReach,
   passwordsUnreadable,
   published,
   refused,
@@ -172,6 +173,7 @@ const SITUATIONS: readonly Situation[] = [
     mod: evidence({ mailbox: { outcome: { kind: 'read' }, lastMailReceivedAt: hoursBefore(5 * 24), pendingLocalActions: 3 } }),
   },
   { id: 'passwords-unreadable', slots: ['passwords', 'incoming-login', 'outgoing-login'], mod: passwordsUnreadable() },
+  { id: 'passwords-out-of-reach', slots: ['passwords', 'incoming-login', 'outgoing-login'], mod: passwordsOutOfReach() },
   // Notes and facts that decide nothing alone.
   { id: 'internet-check-failed', slots: ['internet'], mod: internet({ kind: 'no-network', errorCode: 'ECONNREFUSED' }) },
   { id: 'stored-passwords-different', slots: ['passwords'], mod: passwords('different') },
@@ -246,35 +248,15 @@ const EXCEPTIONS: readonly Exception[] = [
     why: "live evidence is fresher: Mail's log calls outgoing good, but outgoing was just refused",
   },
   {
-    pair: ['passwords-unreadable', 'mail-log-incoming-refused-outgoing-accepted'],
-    verdict: 'PASSWORDS_DIFFER',
-    why: "with the passwords unreadable, Mail's own log names the stale side",
-  },
-  {
-    pair: ['passwords-unreadable', 'mail-log-incoming-refused'],
-    verdict: 'MAIL_SAW_AUTH_REJECTED',
-    why: "untested live, Mail's own refusal is first-hand evidence about the saved password (a failure)",
-  },
-  {
     pair: ['passwords-unreadable', 'connection-log-off'],
     verdict: 'PASSWORD_UNREADABLE',
     present: ['CONNECTION_LOG_OFF'],
     why: 'the log being off is advice beside the unreadable password, never the verdict (and never said alone)',
   },
   {
-    pair: ['prompt-suppressed', 'passwords-unreadable'],
-    verdict: 'PASSWORD_PROMPT_SUPPRESSED',
-    why: 'both untested: the suppressed prompt (earlier in the chain) is what keeps Mail failing quietly',
-  },
-  {
     pair: ['outgoing-login-budget', 'stored-passwords-different'],
     verdict: 'PASSWORDS_DIFFER',
     why: 'incoming accepts its saved password and the untested outgoing one differs: probably stale (a warning, before the budget)',
-  },
-  {
-    pair: ['passwords-unreadable', 'outgoing-user-name-differs'],
-    verdict: 'USERNAMES_DIFFER',
-    why: 'both warnings: the user names differing ranks before the unreadable password',
   },
   {
     pair: ['all-mail-ports-silent', 'internet-check-failed'],
@@ -320,6 +302,29 @@ const EXCEPTIONS: readonly Exception[] = [
       why: "cPHulk's lock-out page is a warning while both logins work; once a login does not, the block explains it",
     }),
   ),
+  ...(['passwords-unreadable', 'passwords-out-of-reach'] as const).flatMap((unread): Exception[] => [
+    {
+      pair: [unread, 'mail-log-incoming-refused-outgoing-accepted'],
+      verdict: 'PASSWORDS_DIFFER',
+      absent: ['PASSWORD_MISSING'],
+      why: "with the passwords unreadable or out of reach, Mail's own log names the stale side",
+    },
+    {
+      pair: [unread, 'mail-log-incoming-refused'],
+      verdict: 'MAIL_SAW_AUTH_REJECTED',
+      why: "untested live, Mail's own refusal is first-hand evidence about the saved password (a failure)",
+    },
+    {
+      pair: ['prompt-suppressed', unread],
+      verdict: 'PASSWORD_PROMPT_SUPPRESSED',
+      why: 'both untested: the suppressed prompt (earlier in the chain) is what keeps Mail failing quietly',
+    },
+    {
+      pair: [unread, 'outgoing-user-name-differs'],
+      verdict: 'USERNAMES_DIFFER',
+      why: 'both warnings: the user names differing ranks before the unreadable password',
+    },
+  ]),
 ];
 
 function situation(id: string): Situation {
@@ -394,6 +399,7 @@ describe('which finding is the verdict when two occur together', () => {
       'it-expects-another-outgoing-server: SERVER_DIFFERS_FROM_EXPECTED',
       'not-syncing: ACCOUNT_NOT_SYNCING',
       'passwords-unreadable: PASSWORD_UNREADABLE',
+      'passwords-out-of-reach: PASSWORD_UNREADABLE',
     ]);
   });
 
