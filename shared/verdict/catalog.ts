@@ -179,14 +179,23 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
     action: 'grant-full-disk-access',
   },
   ACCOUNT_READ_PROBLEM: {
-    title: (p) => (p.problem === 'no-incoming' ? 'This account has no incoming server saved' : 'Some account settings could not be read'),
-    why: (p) =>
-      p.problem === 'no-incoming'
-        ? `Mail has the account ${p.email} but no server to receive from, so there is nothing to check.`
-        : 'Mail Doctor could not read some saved settings; the rest of the check used what it could read.',
-    nextStep: () => `Open this account's server settings ${IN_SETTINGS} and check that it shows an incoming server.`,
-    howTo: () => inMailSettings('Check that an incoming and an outgoing server are shown, with their names filled in.'),
-    technical: (p) => [p.problem === 'read-problems' && `Settings that could not be read: ${p.count}`],
+    title: (p) => {
+      if (p.problem === 'read-problems') return 'Some account settings could not be read';
+      return p.settingsUnreadable ? "Mail Doctor cannot read this account's settings" : 'This account has no incoming server saved';
+    },
+    why: (p) => {
+      if (p.problem === 'read-problems') return 'Mail Doctor could not read some saved settings; the rest of the check used what it could read.';
+      return p.settingsUnreadable
+        ? `Mail is on for ${p.email}, but its servers are stored in a form Mail Doctor cannot read yet.`
+        : `Mail has the account ${p.email} but no server to receive from, so there is nothing to check.`;
+    },
+    nextStep: (p) =>
+      p.problem === 'no-incoming' && p.settingsUnreadable
+        ? "Send the report to your IT admin, so they can check this account's servers by hand."
+        : `Open this account's server settings ${IN_SETTINGS} and check that it shows an incoming server.`,
+    howTo: (p) =>
+      p.problem === 'no-incoming' && p.settingsUnreadable ? [] : inMailSettings('Check that an incoming and an outgoing server are shown, with their names filled in.'),
+    technical: (p) => [p.problem === 'read-problems' ? `Settings that could not be read: ${p.count}` : p.detail],
     fixedBy: 'you',
     step: 'incoming-login',
     action: 'open-mail-settings',

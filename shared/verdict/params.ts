@@ -57,7 +57,14 @@ export type FindingParamsByCode = {
   // ---------------------------------------------------------------- the Mac and the network
   readonly FULL_DISK_ACCESS_NEEDED: { readonly path?: string };
   readonly ACCOUNT_READ_PROBLEM:
-    | { readonly problem: 'no-incoming'; readonly email: string }
+    | {
+        readonly problem: 'no-incoming';
+        readonly email: string;
+        /** The reader could not read this account's settings at all (a type it does not know), rather than none saved. */
+        readonly settingsUnreadable: boolean;
+        /** The reader's first words about it (our own text, bounded), for the technical details. */
+        readonly detail?: string;
+      }
     | { readonly problem: 'read-problems'; readonly count: number };
   readonly LONG_UPTIME: { readonly days: number };
   readonly NO_INTERNET: { readonly errorCode: string } & InternetCheck;

@@ -357,10 +357,20 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
     id: 'account-without-incoming-server',
     code: 'ACCOUNT_READ_PROBLEM',
     rank: 20,
-    when: (facts) =>
-      facts.account.incoming === null && facts.account.authKind === 'password'
-        ? { side: 'account', params: { problem: 'no-incoming', email: facts.account.emailAddress }, severity: 'failure' }
-        : null,
+    when: (facts) => {
+      if (facts.account.incoming !== null || facts.account.authKind !== 'password') return null;
+      const detail = facts.account.readProblems[0];
+      return {
+        side: 'account',
+        params: compact({
+          problem: 'no-incoming' as const,
+          email: facts.account.emailAddress,
+          settingsUnreadable: detail !== undefined,
+          detail: detail === undefined ? undefined : detail.slice(0, 300),
+        }),
+        severity: 'failure',
+      };
+    },
   },
   // ---------------------------------------------------------------- the network
   {

@@ -176,7 +176,19 @@ const SCENARIOS: readonly Scenario[] = [
     name: 'account without an incoming server',
     facts: facts(account({ incoming: null }), noProbe('incoming')),
     verdict: 'ACCOUNT_READ_PROBLEM',
-    params: { problem: 'no-incoming' },
+    params: { problem: 'no-incoming', settingsUnreadable: false },
+  },
+  {
+    name: "an account with Mail on whose settings Mail Doctor cannot read: listed with that finding, never dropped",
+    facts: facts(
+      account({ incoming: null, outgoing: null, readProblems: ["Mail Doctor cannot read this account's settings: its type keeps no incoming server Mail Doctor knows how to read"] }),
+      noProbe('incoming'),
+      noProbe('outgoing'),
+    ),
+    verdict: 'ACCOUNT_READ_PROBLEM',
+    params: { problem: 'no-incoming', settingsUnreadable: true },
+    absent: ['OUTGOING_NOT_LINKED'],
+    says: ["Mail Doctor cannot read this account's settings"],
   },
   {
     name: 'no internet: the one cause, later probes not blamed',

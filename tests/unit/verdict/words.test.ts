@@ -41,7 +41,13 @@ const REPRESENTATIVE: { readonly [C in FailureCode]: readonly ParamsOf<C>[] } = 
   ],
   FULL_DISK_ACCESS_NEEDED: [{ path: '/Users/alice/Library/Mail' }, {}],
   ACCOUNT_READ_PROBLEM: [
-    { problem: 'no-incoming', email: EMAIL },
+    { problem: 'no-incoming', email: EMAIL, settingsUnreadable: false },
+    {
+      problem: 'no-incoming',
+      email: EMAIL,
+      settingsUnreadable: true,
+      detail: "Mail Doctor cannot read this account's settings: Mail is switched on for it, but its type (com.apple.account.FutureMailService) keeps no incoming server Mail Doctor knows how to read",
+    },
     { problem: 'read-problems', count: 3 },
   ],
   LONG_UPTIME: [{ days: 20 }, { days: 300 }, { days: 900 }],
