@@ -35,6 +35,26 @@ export function VerdictBanner({ finding, health, available, busy, onAction, acti
         <h3 className="verdict-next-heading">Next step</h3>
         <p>{words.nextStep}</p>
         <p className="verdict-owner">Who can fix this: {OWNER_LABELS[words.fixedBy]}</p>
+        {words.howTo !== undefined && (
+          <details className="verdict-how-to">
+            <summary>Show me how</summary>
+            <ol>
+              {words.howTo.map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ol>
+          </details>
+        )}
+        {words.technical !== undefined && (
+          <details className="verdict-technical">
+            <summary>Technical details</summary>
+            <ul>
+              {words.technical.map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          </details>
+        )}
       </div>
       {action !== undefined && (
         <div className="verdict-actions">

@@ -175,10 +175,10 @@ test('outgoing password stale: the mismatch is highlighted and the verdict names
   await open(page, { rig, home });
   await checkMyMail(page);
 
-  const verdict = page.getByRole('status', { name: 'Mail saved two different passwords for this account' });
+  const verdict = page.getByRole('status', { name: "Mail's outgoing password is out of date" });
   await expect(verdict).toBeVisible();
-  await expect(verdict).toContainText(`the outgoing server (${info.goodName}) refused its own`);
-  await expect(verdict).toContainText("type your current password into the outgoing server's password field");
+  await expect(verdict).toContainText('the outgoing server refused the different one Mail saved');
+  await expect(verdict).toContainText("Type your current password for the outgoing server in Mail's account settings.");
   await expect(accountButton(page)).toContainText('Problem found');
   await expect(step(page, 'Sending: outgoing login and settings')).toContainText('Problem found');
 
@@ -187,7 +187,7 @@ test('outgoing password stale: the mismatch is highlighted and the verdict names
   await expect(passwordRow.getByRole('cell').nth(0)).toContainText('Saved, different from the other');
   await expect(passwordRow.getByRole('cell').nth(0)).toContainText('Differs');
   await expect(passwordRow.getByRole('cell').nth(1)).toContainText('Differs');
-  await expect(page.getByRole('list', { name: 'Notes on the differences' })).toContainText('Mail saved two different passwords');
+  await expect(page.getByRole('list', { name: 'Notes on the differences' })).toContainText("Mail's outgoing password is out of date");
   // The passwords themselves are never on the page.
   await expect(page.locator('body')).not.toContainText('Last-Years-Pa55');
   await expect(page.locator('body')).not.toContainText(info.users.alice.password);
@@ -200,7 +200,7 @@ test('wrong password on both servers; a second check is paused by the login budg
   await open(page, { rig, home });
   await checkMyMail(page);
 
-  await expect(page.getByRole('status', { name: 'Your password seems to have changed on the server' })).toBeVisible();
+  await expect(page.getByRole('status', { name: 'Your password seems to have changed' })).toBeVisible();
   await expect(step(page, 'Receiving: login with the saved password')).toContainText('Problem found');
   await expect(step(page, 'Sending: outgoing login and settings')).toContainText('Problem found');
   // The same password was saved for both, and both servers refused it: a problem with the password, not a difference.
@@ -239,9 +239,11 @@ test('mail ports silently dropped: the blocked-IP verdict for the IT admin', asy
   await open(page, { rig, home, timeoutSeconds: 1.5 });
   await checkMyMail(page);
 
-  const verdict = page.getByRole('status', { name: 'Your mail server seems to block this internet connection' });
+  const verdict = page.getByRole('status', { name: 'Your mail server seems to block this connection' });
   await expect(verdict).toBeVisible();
-  // No EHLO echo through a dropped port: the public IP comes from the DNS fallback.
+  // No EHLO echo through a dropped port: the public IP comes from the DNS fallback. The address to unblock
+  // is in "Show me how" (the visible words carry no numbers an admin must copy).
+  await verdict.getByText('Show me how').click();
   await expect(verdict).toContainText(info.dns.publicIp);
   await expect(verdict).toContainText('Your IT admin');
   await expect(step(page, 'Is this internet connection blocked? (IT admin)')).toContainText('Problem found');
@@ -391,11 +393,14 @@ test.describe("what Mail itself saw, in a time zone that is not the machine's", 
     expect(refusedShown).not.toContain(`${String(refusedAt.getUTCHours() % 12 || 12)}:${String(refusedAt.getUTCMinutes()).padStart(2, '0')}`);
 
     // No password was read, yet the verdict names the incoming server's saved password as the stale one.
-    const verdict = page.getByRole('status', { name: 'Mail saved two different passwords for this account' });
+    const verdict = page.getByRole('status', { name: "Mail's incoming password is out of date" });
     await expect(verdict).toBeVisible();
-    await expect(verdict).toContainText(`the incoming server (${info.goodName}) refusing Mail's saved password at ${refusedShown}`);
-    await expect(verdict).toContainText(`accepted Mail at ${acceptedShown}`);
-    await expect(verdict).toContainText("type your current password into the incoming server's password field");
+    await expect(verdict).toContainText("Mail's own log shows the incoming server refusing Mail's password while the outgoing server accepted it.");
+    await expect(verdict).toContainText("Type your current password for the incoming server in Mail's account settings.");
+    // The times, in the person's own time zone, are in the technical details.
+    await verdict.getByText('Technical details').click();
+    await expect(verdict).toContainText(`Refused by ${info.goodName} at ${refusedShown}`);
+    await expect(verdict).toContainText(`Accepted by ${info.goodName} at ${acceptedShown}`);
     await expect(accountButton(page)).toContainText('Problem found');
 
     // The "what Mail saw" panel: per server, the server's own words and when, beside what this run's login saw.
@@ -424,7 +429,8 @@ test.describe("what Mail itself saw, in a time zone that is not the machine's", 
     await expect(incomingStep.getByRole('list', { name: /What Mail Doctor saw/ })).toContainText(
       'Login to the incoming server not tried: No saved password could be read to test.',
     );
-    await expect(incomingStep).toContainText(`macOS will not ask for the password again until ${liftsShown}`);
+    await expect(incomingStep).toContainText('macOS will not ask for the password again');
+    await expect(incomingStep).toContainText(`hides Mail's prompt until ${liftsShown}`);
     // Step 6: the outgoing server accepted Mail's login.
     const outgoingStep = step(page, 'Sending: outgoing login and settings');
     if ((await outgoingStep.locator('details').getAttribute('open')) === null) await outgoingStep.getByText('Sending: outgoing login and settings').click();
@@ -451,12 +457,14 @@ test("Mail's connection log is off: step 5 says how to turn it on in Connection 
   await checkMyMail(page);
 
   const liftsShown = await shownTime(page, new Date(rejectedAt.getTime() + 24 * 3_600_000));
-  await expect(page.getByRole('status', { name: `macOS will not ask for the password again until ${liftsShown}` })).toBeVisible();
+  const verdict = page.getByRole('status', { name: 'macOS will not ask for the password again' });
+  await expect(verdict).toBeVisible();
+  await expect(verdict).toContainText(`until ${liftsShown}`);
   const incomingStep = step(page, 'Receiving: login with the saved password');
   if ((await incomingStep.locator('details').getAttribute('open')) === null) await incomingStep.getByText('Receiving: login with the saved password').click();
   await expect(incomingStep).toContainText("Mail's connection log is switched off");
   await expect(incomingStep).toContainText(
-    'Next step: In Mail, choose Window > Connection Doctor, tick "Log Connection Activity", let Mail check for mail once, run this check again, then untick it.',
+    "Next step: Turn on Log Connection Activity in Mail's Connection Doctor, let Mail check for mail, then run this check again.",
   );
   await expect(incomingStep.getByRole('list', { name: 'What Mail itself saw' })).toContainText("Mail's connection log is off.");
   // No log, so no per-server answers: the panel lists only macOS's note.
