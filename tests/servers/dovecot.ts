@@ -21,14 +21,34 @@ export interface DovecotOptions {
   users: TestUser[];
   imap: PortPair;
   pop3: PortPair;
-  /** Dovecot's auth_failure_delay; 0 gives the ~0.5 s floor, 2 is Dovecot's (and cPanel's) default. */
-  authFailureDelaySeconds: number;
+  auth: DovecotAuthPolicy;
 }
+
+/**
+ * How this Dovecot slows down failed logins. SHIPPED_AUTH_POLICY is what Dovecot (and cPanel) ships; tests that
+ * need speed use FAST_AUTH_POLICY on an instance of their own and say why.
+ */
+export interface DovecotAuthPolicy {
+  /**
+   * The anvil auth penalty (on by default): after a failure from an address, every later authentication from
+   * it, right passwords included, waits 2, 4, 8, then at most 15 s after that address's last failure. A right
+   * password resets it. Per remote address (IPv6 per /48), so a test can have its own penalty state by
+   * connecting from its own loopback address (tests/servers/faults.ts startConversationProxy + uniqueSourceAddress).
+   */
+  penalty: boolean;
+  /** auth_failure_delay: 2 s is the default; 0 gives the ~0.5 s floor (failures are flushed on a 0.5 s timer). */
+  failureDelaySeconds: number;
+}
+
+export const SHIPPED_AUTH_POLICY: DovecotAuthPolicy = { penalty: true, failureDelaySeconds: 2 };
+export const FAST_AUTH_POLICY: DovecotAuthPolicy = { penalty: false, failureDelaySeconds: 0 };
 
 export interface DovecotInstance {
   daemon: Daemon;
   logFile: string;
   configFile: string;
+  /** Dovecot's auth-client socket: Exim authenticates through it (cPanel's setup), so both share the penalty. */
+  authClientSocket: string;
 }
 
 function config(o: DovecotOptions, dirs: { run: string; state: string; mail: string }, usersFile: string, logFile: string): string {
@@ -54,7 +74,7 @@ ${localBlocks}
 # client must connect from another loopback address (localAddress 127.0.0.5). See README.md.
 disable_plaintext_auth = yes
 auth_mechanisms = plain login
-auth_failure_delay = ${o.authFailureDelaySeconds} secs
+auth_failure_delay = ${o.auth.failureDelaySeconds} secs
 auth_verbose = yes
 # No stats process link: otherwise login processes wait 5 s for a stats handshake while Dovecot shuts down.
 stats_writer_socket_path =
@@ -86,14 +106,26 @@ service pop3-login {
     ssl = yes
   }
 }
-# Tests only: no anvil auth penalty. Otherwise, after one failure from 127.0.0.1, EVERY later login from it
-# (right ones too) waits 2, 4, 8 ... 15 s. login_trusted_networks does not stop it; closing the socket does.
+# Exim authenticates through this socket (driver = dovecot), as cPanel's Exim does: IMAP, POP3 and SMTP
+# failures from one address then share Dovecot's auth penalty. World-usable: Exim runs as Debian-exim.
+service auth {
+  unix_listener auth-client {
+    mode = 0666
+  }
+}
+${o.auth.penalty ? '# The anvil auth penalty is on (Dovecot\'s default).' : `# FAST_AUTH_POLICY: no anvil auth penalty. Otherwise, after one failure from an address, EVERY later login from
+# it (right ones too) waits 2, 4, 8 ... 15 s. login_trusted_networks does not stop it; closing the socket does.
 service anvil {
   unix_listener anvil-auth-penalty {
     mode = 0
   }
-}
+}`}
 `;
+}
+
+/** Where an instance started in `dir` puts its auth-client socket (known before it starts, for Exim's config). */
+export function dovecotAuthClientSocket(dir: string): string {
+  return path.join(dir, 'run', 'auth-client');
 }
 
 export async function startDovecot(o: DovecotOptions): Promise<DovecotInstance> {
@@ -128,5 +160,5 @@ export async function startDovecot(o: DovecotOptions): Promise<DovecotInstance> 
     await daemon.stop();
     throw error;
   }
-  return { daemon, logFile, configFile };
+  return { daemon, logFile, configFile, authClientSocket: dovecotAuthClientSocket(o.dir) };
 }

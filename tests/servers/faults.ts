@@ -151,6 +151,97 @@ export async function startFaultProxy(target: { host: string; port: number }, mo
   return { host: '127.0.0.1', port, connections: () => accepted, close: () => closeServer(server, sockets) };
 }
 
+// ---------------------------------------------------------------- conversation proxy (source address, round trips)
+
+/** One connection through a conversation proxy: who spoke, in order. */
+export interface ProxiedConversation {
+  /**
+   * The turns of the conversation: each is a run of bytes in one direction with nothing from the other side in
+   * between ('server' turns are answers the client waited for, the greeting and TLS flights included).
+   */
+  readonly turns: readonly { readonly from: 'client' | 'server'; readonly bytes: number }[];
+  /** Everything the client sent, in order. */
+  readonly clientBytes: Buffer;
+}
+
+export interface ConversationProxy {
+  host: '127.0.0.1';
+  port: number;
+  /** Every connection so far, in the order they were accepted. */
+  conversations: () => ProxiedConversation[];
+  /**
+   * Round trips of connection `index` after its TCP connect: the number of server turns, i.e. how many times
+   * the client had to wait for the server (a client's last words that get no answer, like QUIT, cost none).
+   */
+  roundTrips: (index: number) => number;
+  close: () => Promise<void>;
+}
+
+let nextSourceOctets = Math.floor(Math.random() * 200 * 250);
+
+/**
+ * A loopback address of its own (127.77.x.y) for a test to connect from: Dovecot's auth penalty is kept per
+ * client address, so a test that connects from its own address has a penalty state nobody else touches.
+ */
+export function uniqueSourceAddress(): string {
+  nextSourceOctets = (nextSourceOctets + 1) % (250 * 250);
+  return `127.77.${Math.floor(nextSourceOctets / 250) + 1}.${(nextSourceOctets % 250) + 1}`;
+}
+
+/**
+ * A transparent loopback TCP proxy that records every conversation through it (turns, client bytes) and
+ * connects upstream from `sourceAddress` when given, so the server sees that address as the client
+ * (e.g. uniqueSourceAddress(): a Dovecot auth-penalty state of the test's own). Targets must be loopback.
+ */
+export async function startConversationProxy(target: { host: string; port: number }, options: { sourceAddress?: string } = {}): Promise<ConversationProxy> {
+  assertLoopback(target.host);
+  if (options.sourceAddress !== undefined) assertLoopback(options.sourceAddress);
+  const sockets = new Set<net.Socket>();
+  const conversations: { turns: { from: 'client' | 'server'; bytes: number }[]; client: Buffer[] }[] = [];
+  const track = (socket: net.Socket): void => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+  };
+  const server = net.createServer((client) => {
+    const conversation = { turns: [] as { from: 'client' | 'server'; bytes: number }[], client: [] as Buffer[] };
+    conversations.push(conversation);
+    track(client);
+    const upstream = net.connect({ host: target.host, port: target.port, ...(options.sourceAddress === undefined ? {} : { localAddress: options.sourceAddress }) });
+    track(upstream);
+    client.pause();
+    upstream.once('connect', () => client.resume());
+    const note = (from: 'client' | 'server', chunk: Buffer): void => {
+      const last = conversation.turns[conversation.turns.length - 1];
+      if (last?.from === from) last.bytes += chunk.length;
+      else conversation.turns.push({ from, bytes: chunk.length });
+    };
+    client.on('data', (chunk: Buffer) => {
+      note('client', chunk);
+      conversation.client.push(Buffer.from(chunk));
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      note('server', chunk);
+      client.write(chunk);
+    });
+    client.on('end', () => upstream.end());
+    upstream.on('end', () => client.end());
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  const port = await listenOnLoopback(server);
+  const snapshot = (): ProxiedConversation[] =>
+    conversations.map((each) => ({ turns: each.turns.map((turn) => ({ ...turn })), clientBytes: Buffer.concat(each.client) }));
+  return {
+    host: '127.0.0.1',
+    port,
+    conversations: snapshot,
+    roundTrips: (index) => (conversations[index]?.turns ?? []).filter((turn) => turn.from === 'server').length,
+    close: () => closeServer(server, sockets),
+  };
+}
+
 // ---------------------------------------------------------------- scriptable hostile server
 
 export type HostileStep =

@@ -4,7 +4,7 @@ import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestPki, GOOD_NAME, loadTestPki, WRONG_HOST_NAMES } from './certs';
-import { ALL_IPS, CERT_IPS, startDovecot } from './dovecot';
+import { ALL_IPS, CERT_IPS, dovecotAuthClientSocket, FAST_AUTH_POLICY, startDovecot, type DovecotAuthPolicy } from './dovecot';
 import { startDnsmasq, ZONE, PUBLIC_IP } from './dnsmasq';
 import { startExim } from './exim';
 import { findBinary, freePorts } from './exec';
@@ -53,7 +53,8 @@ export interface RunningMailServers {
 }
 
 export interface StartOptions {
-  authFailureDelaySeconds?: number;
+  /** How Dovecot (and Exim, which authenticates through it) treats failed logins. */
+  auth?: DovecotAuthPolicy;
   /** Keep the temp dir after stop (for debugging a failing run). */
   keepDataDir?: boolean;
 }
@@ -62,7 +63,7 @@ async function stopAll(daemons: Daemon[]): Promise<void> {
   await Promise.all(daemons.map((daemon) => daemon.stop()));
 }
 
-async function startOnce(binaries: Binaries, dataDir: string, pidRegistry: string, authFailureDelaySeconds: number): Promise<{ info: MailServersInfo; daemons: Daemon[] }> {
+async function startOnce(binaries: Binaries, dataDir: string, pidRegistry: string, auth: DovecotAuthPolicy): Promise<{ info: MailServersInfo; daemons: Daemon[] }> {
   const pki = await createTestPki(dataDir);
   const [imapStarttls, imapImplicit, pop3Starttls, pop3Implicit, smtpStarttls, smtpImplicit, dnsPort] = await freePorts(7, ALL_IPS);
   const ports = (a: number | undefined, b: number | undefined): PortPair => {
@@ -81,9 +82,10 @@ async function startOnce(binaries: Binaries, dataDir: string, pidRegistry: strin
     const dnsDir = path.join(dataDir, 'dns');
     await Promise.all([dovecotDir, eximDir, dnsDir].map((dir) => mkdir(dir, { recursive: true })));
     const [dovecot, exim, dns] = await Promise.all([
-      startDovecot({ pidRegistry, dir: dovecotDir, binary: binaries.dovecot, doveadm: binaries.doveadm, pki, users, imap, pop3, authFailureDelaySeconds })
+      startDovecot({ pidRegistry, dir: dovecotDir, binary: binaries.dovecot, doveadm: binaries.doveadm, pki, users, imap, pop3, auth })
         .then((instance) => { daemons.push(instance.daemon); return instance; }),
-      startExim({ pidRegistry, dir: eximDir, binary: binaries.exim, pki, users, smtp, primaryHostname: GOOD_NAME })
+      // Exim reaches Dovecot's auth socket only when a client authenticates, so both start at once.
+      startExim({ pidRegistry, dir: eximDir, binary: binaries.exim, pki, dovecotAuthSocket: dovecotAuthClientSocket(dovecotDir), smtp, primaryHostname: GOOD_NAME })
         .then((instance) => { daemons.push(instance.daemon); return instance; }),
       startDnsmasq({ pidRegistry, dir: dnsDir, binary: binaries.dnsmasq, port: dnsPort, names: DNS_NAMES, ips: CERT_IPS, imap, pop3, smtp, txt: TXT })
         .then((instance) => { daemons.push(instance.daemon); return instance; }),
@@ -104,7 +106,7 @@ async function startOnce(binaries: Binaries, dataDir: string, pidRegistry: strin
       },
       logs: { dovecot: dovecot.logFile, exim: exim.mainLog },
       dataDir,
-      dovecotAuthFailureDelaySeconds: authFailureDelaySeconds,
+      dovecotAuth: auth,
     };
     return { info, daemons };
   } catch (error) {
@@ -116,7 +118,7 @@ async function startOnce(binaries: Binaries, dataDir: string, pidRegistry: strin
 }
 
 export async function startMailServers(binaries: Binaries, options: StartOptions = {}): Promise<RunningMailServers> {
-  const authFailureDelaySeconds = options.authFailureDelaySeconds ?? 0;
+  const auth = options.auth ?? FAST_AUTH_POLICY;
   const root = await mkdtemp(path.join(os.tmpdir(), 'md-rig-'));
   // Exim's reception process runs as Debian-exim and must traverse to its config/certs.
   await chmod(root, 0o755);
@@ -128,7 +130,7 @@ export async function startMailServers(binaries: Binaries, options: StartOptions
     const dataDir = path.join(root, `run${attempt}`);
     await mkdir(dataDir, { mode: 0o755 });
     try {
-      const { info, daemons } = await startOnce(binaries, dataDir, pidRegistry, authFailureDelaySeconds);
+      const { info, daemons } = await startOnce(binaries, dataDir, pidRegistry, auth);
       return {
         info,
         rootDir: root,
@@ -148,27 +150,53 @@ export async function startMailServers(binaries: Binaries, options: StartOptions
   throw lastError instanceof Error ? lastError : new Error(String(lastError));
 }
 
+/** A Dovecot + Exim pair besides the main rig's (startExtraServers). */
+export interface ExtraServers {
+  imap: PortPair;
+  pop3: PortPair;
+  smtp: PortPair;
+  logs: { dovecot: string; exim: string };
+  auth: DovecotAuthPolicy;
+  stop: () => Promise<void>;
+}
+
 /**
- * A second Dovecot for a test that needs other settings (e.g. the real 2 s auth_failure_delay), with the same
- * users, certificates and IP layout as the main one but its own ports and log. Stop it in afterAll.
+ * A second Dovecot, and an Exim that authenticates through it, for a test that needs other auth settings
+ * (FAST_AUTH_POLICY for speed, or a penalty state of its own), with the same users, certificates and IP layout
+ * as the main rig but its own ports and logs. Registered with the main rig's watchdog; stop it in afterAll.
  */
-export async function startExtraDovecot(info: MailServersInfo, options: { authFailureDelaySeconds: number }): Promise<{
-  imap: PortPair; pop3: PortPair; logFile: string; stop: () => Promise<void>;
-}> {
+export async function startExtraServers(info: MailServersInfo, auth: DovecotAuthPolicy): Promise<ExtraServers> {
   const binaries = locateBinaries();
   if (!('found' in binaries)) throw new Error(`missing binaries: ${binaries.missing.join(', ')}`);
   const pki = await loadTestPki(info.dataDir);
-  const dir = await mkdtemp(path.join(info.dataDir, 'dovecot-extra-'));
+  const dir = await mkdtemp(path.join(info.dataDir, 'extra-'));
   await chmod(dir, 0o755);
-  const [a, b, c, d] = await freePorts(4, ALL_IPS);
-  if (a === undefined || b === undefined || c === undefined || d === undefined) throw new Error('no free ports');
+  const dovecotDir = path.join(dir, 'dovecot');
+  const eximDir = path.join(dir, 'exim');
+  await Promise.all([dovecotDir, eximDir].map((each) => mkdir(each, { recursive: true, mode: 0o755 })));
+  const [a, b, c, d, e, f] = await freePorts(6, ALL_IPS);
+  if (a === undefined || b === undefined || c === undefined || d === undefined || e === undefined || f === undefined) throw new Error('no free ports');
   const imap = { starttls: a, implicit: b };
   const pop3 = { starttls: c, implicit: d };
-  const instance = await startDovecot({
-    // Registered with the main rig, so its watchdog also ends this instance if the run dies.
-    pidRegistry: path.join(path.dirname(info.dataDir), 'daemon-pids'),
-    dir, binary: binaries.found.dovecot, doveadm: binaries.found.doveadm, pki,
-    users: [info.users.alice, info.users.bob], imap, pop3, authFailureDelaySeconds: options.authFailureDelaySeconds,
+  const smtp = { starttls: e, implicit: f };
+  const pidRegistry = path.join(path.dirname(info.dataDir), 'daemon-pids');
+  const dovecot = await startDovecot({
+    pidRegistry, dir: dovecotDir, binary: binaries.found.dovecot, doveadm: binaries.found.doveadm, pki,
+    users: [info.users.alice, info.users.bob], imap, pop3, auth,
   });
-  return { imap, pop3, logFile: instance.logFile, stop: () => instance.daemon.stop() };
+  let exim;
+  try {
+    exim = await startExim({ pidRegistry, dir: eximDir, binary: binaries.found.exim, pki, dovecotAuthSocket: dovecot.authClientSocket, smtp, primaryHostname: GOOD_NAME });
+  } catch (error) {
+    await dovecot.daemon.stop();
+    throw error;
+  }
+  const eximDaemon = exim.daemon;
+  return {
+    imap, pop3, smtp, auth,
+    logs: { dovecot: dovecot.logFile, exim: exim.mainLog },
+    stop: async () => {
+      await Promise.all([dovecot.daemon.stop(), eximDaemon.stop()]);
+    },
+  };
 }

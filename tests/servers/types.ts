@@ -47,7 +47,7 @@ export interface MailServersInfo {
   /** Dovecot. */
   imap: PortPair;
   pop3: PortPair;
-  /** Exim submission (AUTH PLAIN and LOGIN, only advertised after TLS). */
+  /** Exim submission (AUTH PLAIN and LOGIN through Dovecot's auth socket, only advertised after TLS). */
   smtp: PortPair;
   /** dnsmasq serving the zone `example.test` only (no upstream, no /etc/hosts). */
   dns: {
@@ -79,8 +79,11 @@ export interface MailServersInfo {
   logs: { dovecot: string; exim: string };
   /** The fresh temp directory holding configs, certs, logs and spools of this run. */
   dataDir: string;
-  /** Dovecot's auth_failure_delay in seconds for this instance (0 = fastest, ~0.5 s floor). */
-  dovecotAuthFailureDelaySeconds: number;
+  /**
+   * How Dovecot treats failed logins (Exim authenticates through Dovecot, so SMTP too): the main rig runs what
+   * Dovecot ships (auth penalty on, auth_failure_delay 2 s). See tests/servers/dovecot.ts DovecotAuthPolicy.
+   */
+  dovecotAuth: { readonly penalty: boolean; readonly failureDelaySeconds: number };
 }
 
 /** What the globalSetup hands to the test workers. */
