@@ -6,7 +6,8 @@
 import type { ChecklistStepId, StepStatus } from '../../shared/checklist/steps';
 import type { DiagnosisRun, ProgressEvent } from '../../shared/diagnosis/types';
 import type { DiscoveryProblem } from '../../shared/model/account';
-import { OWNER_LABELS, STEP_TITLES, describeFinding, describeProbe } from '../../shared/verdict/catalog';
+import { OWNER_LABELS, STEP_TITLES, describeFinding, describeProbe, evidenceItem } from '../../shared/verdict/catalog';
+import { loginEvidence } from '../../shared/verdict/evidence';
 
 const STATUS_MARKS: Readonly<Record<StepStatus, string>> = {
   pending: '·',
@@ -25,6 +26,14 @@ export function progressLine(event: ProgressEvent): string | null {
       return `Checking ${event.accountIds.length} account(s)…`;
     case 'probe-finished':
       return `  ${describeProbe(event.probe)} (${event.durationMs} ms)`;
+    case 'login-finished': {
+      // The catalog's words for this login outcome (the same line the checklist's evidence shows).
+      let words = '';
+      loginEvidence(event.role, event.outcome, (label, params) => {
+        words = evidenceItem(label, params).summary;
+      });
+      return `  ${words}`;
+    }
     case 'step-changed':
     case 'run-finished':
       return null;

@@ -6,13 +6,15 @@
 import { checkInternet } from '../probes/internet';
 import { discoverPublished } from '../probes/dns';
 import { resolveHost } from '../probes/dns';
-import { probeTls } from '../probes/tls';
-import { loginImap } from '../probes/imap';
-import { loginPop3 } from '../probes/pop3';
-import { loginSmtp, probeSmtpWithoutAuth } from '../probes/smtp';
+import { connectToServer, finishWithoutLogin, type ServerSession } from '../probes/serverConnection';
+import { loginImapOn } from '../probes/imap';
+import { loginPop3On } from '../probes/pop3';
+import { loginSmtpOn, probeSmtpWithoutAuthOn } from '../probes/smtp';
+import type { LoginResult } from '../probes/login';
+import type { LoginCredentials, ProbeContext } from '../probes/types';
 import { defaultWebmailUrls, probeWebmailUrls } from '../probes/webmail';
 import { findPublicIp } from '../probes/publicIp';
-import type { ProbeSet } from './probeSet';
+import type { OpenConnection, ProbeSet } from './probeSet';
 
 export interface RealProbeOptions {
   /** The captive-portal check URL (default Apple's hotspot-detect page). */
@@ -35,27 +37,18 @@ export function realProbeSet(options: RealProbeOptions): ProbeSet {
       }),
     resolveHost: (host, ctx) => resolveHost(host, ctx),
     published: (domain, ctx) => discoverPublished(domain, ctx),
-    tls: async (endpoint, ctx) => {
-      const report = await probeTls(endpoint, ctx);
+    connect: async (endpoint, ctx, texts) => {
+      const { report, session } = await connectToServer(endpoint, ctx, { texts });
       return {
         tcp: report.tcp,
         tls: report.tls,
         capabilities: report.capabilities,
         ...(report.greeting === undefined ? {} : { greeting: report.greeting }),
         ...(report.ehloEchoIp === undefined ? {} : { ehloEchoIp: report.ehloEchoIp }),
+        ...(report.starttlsAdvertised === undefined ? {} : { starttlsAdvertised: report.starttlsAdvertised }),
+        ...(session === undefined ? {} : { open: openConnection(session) }),
       };
     },
-    login: (endpoint, credentials, ctx) => {
-      switch (endpoint.protocol) {
-        case 'imap':
-          return loginImap(endpoint, credentials, ctx);
-        case 'pop3':
-          return loginPop3(endpoint, credentials, ctx);
-        case 'smtp':
-          return loginSmtp(endpoint, credentials, ctx);
-      }
-    },
-    relayWithoutAuth: async (endpoint, envelope, ctx) => (await probeSmtpWithoutAuth(endpoint, envelope, ctx)).outcome,
     webmail: (domain, mailHost, ctx) =>
       probeWebmailUrls(options.webmailUrls ?? defaultWebmailUrls(domain, mailHost), ctx),
     publicIpFallback: (ctx) =>
@@ -63,5 +56,32 @@ export function realProbeSet(options: RealProbeOptions): ProbeSet {
         useOpenDns: options.publicIpLookup,
         ...(options.publicIpResolver === undefined ? {} : { openDnsResolver: options.publicIpResolver }),
       }),
+  };
+}
+
+function loginOn(session: ServerSession, credentials: LoginCredentials, ctx: ProbeContext): Promise<LoginResult> {
+  switch (session.protocol) {
+    case 'imap':
+      return loginImapOn(session, credentials, ctx);
+    case 'pop3':
+      return loginPop3On(session, credentials, ctx);
+    case 'smtp':
+      return loginSmtpOn(session, credentials, ctx);
+  }
+}
+
+/** The runner's view of an open connection: each method ends it. */
+function openConnection(session: ServerSession): OpenConnection {
+  return {
+    login: (credentials, ctx) => loginOn(session, credentials, ctx),
+    relayWithoutAuth: async (envelope, ctx) => {
+      if (session.protocol !== 'smtp') {
+        session.close();
+        return { outcome: { kind: 'error', errorCode: 'WRONG_PROTOCOL', message: `the relay check needs an SMTP server, not ${session.protocol}` }, capabilities: [] };
+      }
+      return probeSmtpWithoutAuthOn(session, envelope, ctx);
+    },
+    finish: (ctx) => finishWithoutLogin(session, ctx),
+    close: () => session.close(),
   };
 }

@@ -26,8 +26,10 @@ import type {
 import type { AccountDiagnosis, AccountFacts, DiagnosisRun, ProgressEvent } from '../../shared/diagnosis/types';
 import type { ChecklistStepId, StepStatus } from '../../shared/checklist/steps';
 import { evaluateAccount } from '../../shared/verdict/evaluate';
+import { AUTH_REPLY_DEADLINE_MS } from '../probes/login';
+import { ServerTexts } from '../probes/serverText';
 import type { ProbeContext, ServerEndpoint } from '../probes/types';
-import type { LoginProbeResult, ProbeSet, TlsProbeResult } from './probeSet';
+import type { ConnectProbeResult, LoginProbeResult, ProbeSet, ServerConversation } from './probeSet';
 import { budgetResultFor, loginSkippedByBudget } from './loginBudget';
 import type { BudgetRefusalSummary, LoginKey } from './loginBudget';
 
@@ -98,7 +100,7 @@ export async function runDiagnosis(input: RunDiagnosisInput): Promise<DiagnosisR
     probeAccount(target, { input, runId, emit, context, now }),
   );
   const internet = await internetPromise;
-  const probed = await Promise.all(accountRuns);
+  const probed = markStarttlsWithdrawnAcrossConnections(await Promise.all(accountRuns));
 
   const publicIp: PublicIpOutcome =
     input.targets.length === 0 ? { kind: 'unknown', reason: 'no account to check' } : await findPublicIp(probed, input, context);
@@ -160,8 +162,15 @@ interface AccountRunContext {
 interface ProbedAccount {
   readonly target: DiagnosisTarget;
   readonly probes: AccountFacts['probes'];
+  /** Per server with STARTTLS configured: whether its connection advertised STARTTLS. */
+  readonly starttlsAdvertised: { readonly incoming: boolean | undefined; readonly outgoing: boolean | undefined };
   readonly startedAt: number;
   readonly durationMs: number;
+}
+
+interface ProbedServer {
+  readonly result: ServerProbeResult;
+  readonly starttlsAdvertised?: boolean;
 }
 
 async function probeAccount(target: DiagnosisTarget, run: AccountRunContext): Promise<ProbedAccount> {
@@ -192,35 +201,46 @@ async function probeAccount(target: DiagnosisTarget, run: AccountRunContext): Pr
 
   step('incoming-login', 'running');
   step('outgoing', 'running');
+  const probeRole = async (role: ServerRole, settings: ServerSettings | null, password: Secret | null): Promise<ProbedServer | null> => {
+    if (settings === null) return null;
+    const probed = await probeServer(role, settings, account, password, run, timed, bound);
+    // As soon as this side's login is settled: a slow refusal on the other side never holds it back.
+    run.emit({ type: 'login-finished', runId: run.runId, accountId: account.id, role, outcome: probed.result.login });
+    return probed;
+  };
   const [incoming, outgoing] = await Promise.all([
-    account.incoming === null
-      ? Promise.resolve(null)
-      : probeServer('incoming', account.incoming, account, target.passwords.incoming, run, timed, bound),
-    account.outgoing === null
-      ? Promise.resolve(null)
-      : probeServer('outgoing', account.outgoing, account, target.passwords.outgoing, run, timed, bound),
+    probeRole('incoming', account.incoming, target.passwords.incoming),
+    probeRole('outgoing', account.outgoing, target.passwords.outgoing),
   ]);
   const [published, webmail] = await Promise.all([publishedPromise, webmailPromise]);
   return {
     target,
-    probes: { incoming, outgoing, published, webmail },
+    probes: { incoming: incoming?.result ?? null, outgoing: outgoing?.result ?? null, published, webmail },
+    starttlsAdvertised: { incoming: incoming?.starttlsAdvertised, outgoing: outgoing?.starttlsAdvertised },
     startedAt,
     durationMs: run.now() - startedAt,
   };
 }
 
 /**
- * How long one account may take. The credential-free checks share two phases' worth of time; the one
- * login per server may run past that by the time a server takes to say "no" (Dovecot waits 2 s before
- * answering a failed login), so a whole-account verdict stays within 2 x phase + that allowance
- * (12.5 s with the default 5 s phases) even when every phase is slow.
+ * How long one account may take. The credential-free checks (DNS, then the connection: TCP, greeting,
+ * STARTTLS, TLS) share two phases' worth of time (`checks`); a login's steps before the credential leaves
+ * (the library's capability question) get one phase more (`login`); once the credential has left, the
+ * server's answer gets AUTH_REPLY_DEADLINE_MS of its own (electron/probes/login.ts), because servers slow
+ * refusals down on purpose. So a whole-account verdict stays within
+ *   3 x phase + AUTH_REPLY_DEADLINE_MS   (35 s with the default 5 s phases)
+ * even when every step is slow; a server that only slows its refusal (Dovecot's auth penalty, at most 15 s
+ * plus its 2 s failure delay) costs that delay, and the other side's answer is reported as soon as it is known.
  */
 interface AccountBound {
   readonly checks: number;
   readonly login: number;
 }
 
-export const LOGIN_FAILURE_ALLOWANCE_MS = 2_500;
+/** The worst case of one account, from its start (see AccountBound). */
+export function accountBoundMs(phaseTimeoutMs: number): number {
+  return 3 * phaseTimeoutMs + AUTH_REPLY_DEADLINE_MS;
+}
 
 /**
  * An outside address for the no-login relay question: example.com is reserved (RFC 2606) and the check
@@ -230,10 +250,18 @@ export const RELAY_CHECK_RECIPIENT = 'mail-doctor-relay-check@example.com';
 
 function accountBound(startedAt: number, phaseTimeoutMs: number): AccountBound {
   const checks = startedAt + 2 * phaseTimeoutMs;
-  return { checks, login: checks + LOGIN_FAILURE_ALLOWANCE_MS };
+  return { checks, login: checks + phaseTimeoutMs };
 }
 
-/** DNS -> TCP -> TLS -> one login, each gated on the one before. */
+/**
+ * The login budget's key for a server (one place). Bans count per address: the budget counts this login
+ * where it connects (connectAddress), not by name only.
+ */
+function loginKeyFor(settings: ServerSettings, connectAddress: string | undefined): LoginKey {
+  return { host: settings.host, address: connectAddress, port: settings.port, protocol: settings.protocol };
+}
+
+/** DNS -> one connection (TCP, TLS) -> one choice on it: a login, the relay check, or no login. */
 async function probeServer(
   role: ServerRole,
   settings: ServerSettings,
@@ -242,8 +270,10 @@ async function probeServer(
   run: AccountRunContext,
   timed: <T>(probe: string, work: Promise<T>) => Promise<T>,
   bound: AccountBound,
-): Promise<ServerProbeResult> {
+): Promise<ProbedServer> {
   const { probes } = run.input;
+  // Every text this server sends is scrubbed of the credential it may be sent, before it is kept.
+  const texts = new ServerTexts(password === null ? null : { username: settings.username, password });
   const base = {
     role,
     protocol: settings.protocol,
@@ -253,24 +283,30 @@ async function probeServer(
   };
   const result = (
     resolution: HostResolution,
-    rest: Partial<Pick<ServerProbeResult, 'tcp' | 'tls' | 'greeting' | 'capabilities' | 'ehloEchoIp'>> & {
+    rest: Partial<Pick<ServerProbeResult, 'tcp' | 'tls' | 'greeting' | 'capabilities' | 'ehloEchoIp' | 'relayWithoutAuth'>> & {
       login: LoginOutcome;
     },
-  ): ServerProbeResult => ({
-    ...base,
-    resolution,
-    tcp: rest.tcp ?? null,
-    tls: rest.tls ?? null,
-    capabilities: rest.capabilities ?? [],
-    login: rest.login,
-    ...(rest.greeting === undefined ? {} : { greeting: rest.greeting }),
-    ...(rest.ehloEchoIp === undefined ? {} : { ehloEchoIp: rest.ehloEchoIp }),
-  });
+  ): ServerProbeResult => {
+    const assembled: ServerProbeResult = {
+      ...base,
+      resolution,
+      tcp: rest.tcp ?? null,
+      tls: rest.tls ?? null,
+      capabilities: rest.capabilities ?? [],
+      login: rest.login,
+      ...(rest.greeting === undefined ? {} : { greeting: rest.greeting }),
+      ...(rest.ehloEchoIp === undefined ? {} : { ehloEchoIp: rest.ehloEchoIp }),
+      ...(rest.relayWithoutAuth === undefined ? {} : { relayWithoutAuth: rest.relayWithoutAuth }),
+    };
+    // The last pass: anything a probe kept without scrubbing is scrubbed here, before it leaves the runner.
+    const scrubbed = texts.scrubAll(assembled);
+    return texts.scrubbed ? { ...scrubbed, secretScrubbed: true } : scrubbed;
+  };
   const skipped = (reason: LoginSkipReason, safeAfter?: string): LoginOutcome =>
     safeAfter === undefined ? { kind: 'skipped', reason } : { kind: 'skipped', reason, safeAfter };
 
   const resolution = await timed(`${role}-dns`, probes.resolveHost(settings.host, run.context(bound.checks)));
-  if (resolution.kind !== 'resolved') return result(resolution, { login: skipped('connection-failed') });
+  if (resolution.kind !== 'resolved') return { result: result(resolution, { login: skipped('connection-failed') }) };
   const connectAddress = preferredAddress(resolution);
   const endpoint: ServerEndpoint = {
     protocol: settings.protocol,
@@ -280,47 +316,58 @@ async function probeServer(
     ...(connectAddress === undefined ? {} : { connectAddress }),
   };
 
-  const conversation: TlsProbeResult = await timed(`${role}-connect`, probes.tls(endpoint, run.context(bound.checks)));
-  const tcp = conversation.tcp;
-  if (tcp.kind !== 'connected') return result(resolution, { tcp, login: skipped('connection-failed') });
-  const tlsUsable = isTlsUsable(settings, conversation.tls);
-  const common = {
-    tcp,
-    tls: conversation.tls,
-    capabilities: conversation.capabilities,
-    ...(conversation.greeting === undefined ? {} : { greeting: conversation.greeting }),
-    ...(conversation.ehloEchoIp === undefined ? {} : { ehloEchoIp: conversation.ehloEchoIp }),
-  };
-  if (!tlsUsable.ok) return result(resolution, { ...common, login: skipped(tlsUsable.reason) });
+  const connection: ConnectProbeResult = await timed(`${role}-connect`, probes.connect(endpoint, run.context(bound.checks), texts));
+  const { open } = connection;
+  const advertised = connection.starttlsAdvertised === undefined ? {} : { starttlsAdvertised: connection.starttlsAdvertised };
+  try {
+    const tcp = connection.tcp;
+    if (tcp.kind !== 'connected') return { result: result(resolution, { tcp, login: skipped('connection-failed') }), ...advertised };
+    const common = {
+      tcp,
+      tls: connection.tls,
+      ...(connection.greeting === undefined ? {} : { greeting: connection.greeting }),
+    };
+    /** What the step after the connection learnt, with the connection's own as the fallback. */
+    const withConversation = (conversation: ServerConversation) => ({
+      ...common,
+      capabilities: conversation.capabilities.length > 0 ? conversation.capabilities : connection.capabilities,
+      ...(conversation.ehloEchoIp ?? connection.ehloEchoIp) === undefined ? {} : { ehloEchoIp: conversation.ehloEchoIp ?? connection.ehloEchoIp },
+    });
+    const tlsUsable = isTlsUsable(settings, connection.tls);
+    if (!tlsUsable.ok || open === undefined) {
+      return { result: result(resolution, { ...withConversation({ capabilities: [] }), login: skipped(tlsUsable.ok ? 'connection-failed' : tlsUsable.reason) }), ...advertised };
+    }
+    /** Ends the connection without a login (capabilities over TLS, goodbye). */
+    const finish = async (login: LoginOutcome): Promise<ProbedServer> => {
+      const conversation = await open.finish(run.context(bound.login));
+      return { result: result(resolution, { ...withConversation(conversation), login }), ...advertised };
+    };
 
-  if (account.authKind === 'oauth') return result(resolution, { ...common, login: skipped('oauth-account') });
-  if (run.input.noLogin) return result(resolution, { ...common, login: skipped('no-login-mode') });
-  if (role === 'outgoing' && !settings.authenticationEnabled) {
-    // Mail sends without logging in: ask the server whether it would take a message that way.
-    const relayWithoutAuth = await timed(
-      `${role}-relay`,
-      probes.relayWithoutAuth(endpoint, { from: account.emailAddress, to: RELAY_CHECK_RECIPIENT }, run.context(bound.checks)),
+    if (account.authKind === 'oauth') return await finish(skipped('oauth-account'));
+    if (run.input.noLogin) return await finish(skipped('no-login-mode'));
+    if (role === 'outgoing' && !settings.authenticationEnabled) {
+      // Mail sends without logging in: ask the server whether it would take a message that way.
+      const relay = await timed(
+        `${role}-relay`,
+        open.relayWithoutAuth({ from: account.emailAddress, to: RELAY_CHECK_RECIPIENT }, run.context(bound.login)),
+      );
+      return { result: result(resolution, { ...withConversation(relay), login: skipped('authentication-off'), relayWithoutAuth: relay.outcome }), ...advertised };
+    }
+    if (password === null) return await finish(skipped('no-password'));
+    if (settings.tls === 'none') return await finish(skipped('cleartext-connection'));
+    if (run.input.signal?.aborted === true) return await finish(skipped('cancelled'));
+
+    const key = loginKeyFor(settings, connectAddress);
+    const reservation = await run.input.budget.reserve(key);
+    if (!reservation.allowed) return await finish(loginSkippedByBudget(reservation));
+
+    const attempt = await attemptLogin(run.input.budget, key, () =>
+      timed(`${role}-login`, open.login({ username: settings.username, password }, run.context(bound.login))),
     );
-    return { ...result(resolution, { ...common, login: skipped('authentication-off') }), relayWithoutAuth };
+    return { result: result(resolution, { ...withConversation(attempt), login: attempt.login }), ...advertised };
+  } finally {
+    open?.close();
   }
-  if (password === null) return result(resolution, { ...common, login: skipped('no-password') });
-  if (run.input.signal?.aborted === true) return result(resolution, { ...common, login: skipped('cancelled') });
-
-  // Bans count per address: the budget counts this login where it connects (connectAddress), not by name only.
-  const key: LoginKey = { host: settings.host, address: connectAddress, port: settings.port, protocol: settings.protocol };
-  const reservation = await run.input.budget.reserve(key);
-  if (!reservation.allowed) return result(resolution, { ...common, login: loginSkippedByBudget(reservation) });
-
-  const attempt = await attemptLogin(run.input.budget, key, () =>
-    timed(`${role}-login`, probes.login(endpoint, { username: settings.username, password }, run.context(bound.login))),
-  );
-  return result(resolution, {
-    ...common,
-    login: attempt.login,
-    ...(attempt.greeting === undefined ? {} : { greeting: attempt.greeting }),
-    capabilities: attempt.capabilities.length > 0 ? attempt.capabilities : common.capabilities,
-    ...(attempt.ehloEchoIp === undefined ? {} : { ehloEchoIp: attempt.ehloEchoIp }),
-  });
 }
 
 /** Settle a granted reservation after the attempt, whatever happens. */
@@ -333,7 +380,9 @@ async function attemptLogin(
   let settlement: 'success' | 'failure' | 'not-sent' = 'failure';
   try {
     const attempt = await login();
-    settlement = budgetResultFor(attempt.login);
+    // No credential left this machine (the connection failed before it, the server withdrew its offer...):
+    // nothing a server could count against us.
+    settlement = attempt.credentialSent ? budgetResultFor(attempt.login) : 'not-sent';
     return attempt;
   } finally {
     await budget.record(key, settlement);
@@ -364,6 +413,29 @@ async function findPublicIp(
   }
   if (!input.publicIpLookup) return { kind: 'unknown', reason: 'lookup-disabled' };
   return input.probes.publicIpFallback(context());
+}
+
+/**
+ * STARTTLS offered on one of this run's connections to a server and not on another (two accounts on one
+ * server, say): the one that did not see it was not told the truth by the server or by something in
+ * between. Its `starttls-not-offered` becomes `starttls-withdrawn` (other-connection). No login was made
+ * on it either way (a login needs TLS), so nothing else changes.
+ */
+function markStarttlsWithdrawnAcrossConnections(accounts: readonly ProbedAccount[]): ProbedAccount[] {
+  const keyOf = (probe: ServerProbeResult): string => `${probe.host.toLowerCase()}|${probe.port}|${probe.protocol}`;
+  const offered = new Set<string>();
+  for (const account of accounts) {
+    for (const role of ['incoming', 'outgoing'] as const) {
+      const probe = account.probes[role];
+      if (probe !== null && probe.tlsMode === 'starttls' && account.starttlsAdvertised[role] === true) offered.add(keyOf(probe));
+    }
+  }
+  const withdrawn = (probe: ServerProbeResult | null): ServerProbeResult | null =>
+    probe !== null && probe.tls?.kind === 'starttls-not-offered' && offered.has(keyOf(probe)) ? { ...probe, tls: { kind: 'starttls-withdrawn', advertisedOn: 'other-connection' } } : probe;
+  return accounts.map((account) => ({
+    ...account,
+    probes: { ...account.probes, incoming: withdrawn(account.probes.incoming), outgoing: withdrawn(account.probes.outgoing) },
+  }));
 }
 
 export function emailDomain(address: string): string | null {

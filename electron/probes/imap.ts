@@ -1,32 +1,32 @@
 /**
- * IMAP login probe (imapflow): greeting, capabilities, STARTTLS or implicit TLS, ONE authentication
- * attempt, logout. Never retried, never throws.
+ * IMAP login probe: ONE authentication attempt with imapflow, on the connection serverConnection.ts opened
+ * and verified (greeting read, TLS verified, for STARTTLS upgraded). Never retried, never throws.
  *
- * - imapflow itself makes exactly one attempt per connect(): AUTHENTICATE PLAIN, else AUTHENTICATE
- *   LOGIN, else LOGIN, chosen once from the capabilities, with no fallback on failure.
- * - Its own timeouts (90 s connect, 16 s greeting, 5 min socket) are replaced by what is left of the
- *   probe's deadline, and a timer of ours closes the client at the deadline whatever imapflow waits on.
- * - `logger: false`: imapflow's debug log would see the command stream (user name, SASL framing).
- * - TLS verification stays on (system roots + ctx.extraCaPem; the name checked is the configured host).
- *   A certificate problem is the tls probe's finding; the runner does not call this probe then.
- * - Mail Doctor never sends a password in clear: with tls 'none' imapflow is not used at all; a
- *   credential-free session reads the greeting and CAPABILITY (it reports LOGINDISABLED, which is
- *   Dovecot's disable_plaintext_auth) and the outcome is `skipped: cleartext-connection`.
+ * - imapflow gets that connection through its `transport` option, already secure, and starts as it always
+ *   does: by reading a greeting. It reads one that carries the capabilities the server gave over TLS
+ *   (from its greeting over implicit TLS, or our CAPABILITY after STARTTLS), so it asks nothing again.
+ *   Left out of that list: ID (RFC 2971), which imapflow would send before the login to announce itself:
+ *   a login check has nothing to announce, and it would cost a round trip.
+ * - One command, one attempt: `LOGIN` (one round trip; imapflow's AUTHENTICATE PLAIN waits for a "+"
+ *   first), or AUTHENTICATE PLAIN / LOGIN where the server disables LOGIN (LOGINDISABLED). imapflow makes
+ *   exactly one attempt per connect(), with no fallback on failure.
+ * - The answer is known at the tagged reply to that command (imapflow's documented 'response' event, after
+ *   the credential left): the stream is sealed there, so imapflow's post-login NAMESPACE/ID/LOGOUT never
+ *   leave, and the connection closes.
+ * - `logger` is a silent one: imapflow's log would see the command stream (user name, SASL framing), and
+ *   levels it has no method for fall back to the console.
+ * - Mail Doctor never sends a password in clear: with TLS off imapflow is not used at all; the
+ *   credential-free session reads CAPABILITY (it reports LOGINDISABLED, Dovecot's disable_plaintext_auth)
+ *   and the outcome is `skipped: cleartext-connection`.
+ * - imapflow is loaded only when a run logs in to an IMAP server (it is the heaviest module we use).
  */
-import { ImapFlow } from 'imapflow';
+import type { ImapFlowOptions } from 'imapflow';
 import type { LoginOutcome } from '../../shared/probes/outcomes';
-import { sniName, verifiedTlsOptions } from './certificate';
-import { libraryTimeoutMs, untilDeadlineOrCancel } from './deadline';
-import { LineSession, outcomeForSessionFailure } from './lineSession';
+import { AUTH_REPLY_DEADLINE_MS, capabilitiesBeforeLogin, type LoginBodyResult, type LoginResult, type LoginStep, loginAt, runLogin } from './login';
+import { libraryTimeoutMs } from './deadline';
+import type { ServerSession } from './serverConnection';
+import type { ServerTexts } from './serverText';
 import type { LoginCredentials, ProbeContext, ServerEndpoint } from './types';
-
-export interface ImapLoginResult {
-  readonly login: LoginOutcome;
-  /** The greeting text as imapflow read it (without "* OK"). */
-  readonly greeting?: string;
-  /** CAPABILITY keywords (after STARTTLS when it was used). */
-  readonly capabilities: string[];
-}
 
 /** The imapflow error fields we read (its errors are plain Errors with extra properties). */
 interface ImapFlowFailure {
@@ -66,92 +66,12 @@ export function imapServerText(failure: ImapFlowFailure): string {
   return failure.message;
 }
 
-const TIMEOUT_CODES = new Set(['CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT', 'ETIMEOUT', 'ETIMEDOUT']);
-
-function capabilityList(capabilities: ReadonlyMap<string, boolean | number>): string[] {
-  return [...capabilities.entries()].map(([name, value]) => (typeof value === 'number' ? `${name}=${value}` : name));
-}
-
-/** Greeting and CAPABILITY over an unencrypted connection; sends no credentials at all. */
-async function inspectCleartext(endpoint: ServerEndpoint, ctx: ProbeContext): Promise<ImapLoginResult> {
-  const opened = await LineSession.open(endpoint, ctx, false);
-  if (!opened.ok) return { login: outcomeForSessionFailure(opened.failure), capabilities: [] };
-  const session = opened.value;
-  let greeting: string | undefined;
-  let capabilities: string[] = [];
-  try {
-    const first = await session.readLine();
-    if (!first.ok) return { login: outcomeForSessionFailure(first.failure), capabilities };
-    greeting = first.value.replace(/^\* (OK|PREAUTH|BYE) /i, '');
-    const written = session.write('a1 CAPABILITY');
-    if (!written.ok) return { login: outcomeForSessionFailure(written.failure), greeting, capabilities };
-    const lines = await session.readUntil((line) => line.startsWith('a1 '));
-    if (!lines.ok) return { login: outcomeForSessionFailure(lines.failure), greeting, capabilities };
-    const listed = lines.value.find((line) => /^\* CAPABILITY /i.test(line));
-    capabilities = listed === undefined ? [] : listed.split(/\s+/).slice(2);
-    return { login: { kind: 'skipped', reason: 'cleartext-connection' }, greeting, capabilities };
-  } finally {
-    session.close('a2 LOGOUT');
-  }
-}
-
-/** One IMAP login attempt against `endpoint` (protocol 'imap'). */
-export async function loginImap(endpoint: ServerEndpoint, credentials: LoginCredentials, ctx: ProbeContext): Promise<ImapLoginResult> {
-  if (endpoint.protocol !== 'imap') {
-    return { login: { kind: 'error', errorCode: 'WRONG_PROTOCOL', message: `loginImap was given a ${endpoint.protocol} endpoint` }, capabilities: [] };
-  }
-  if (ctx.signal.aborted) return { login: { kind: 'skipped', reason: 'cancelled' }, capabilities: [] };
-  if (endpoint.tls === 'none') return inspectCleartext(endpoint, ctx);
-  if (credentials.password.isEmpty) return { login: { kind: 'skipped', reason: 'no-password' }, capabilities: [] };
-
-  const budgetMs = libraryTimeoutMs(ctx);
-  const servername = sniName(endpoint.host);
-  const client = new ImapFlow({
-    host: endpoint.connectAddress ?? endpoint.host,
-    port: endpoint.port,
-    secure: endpoint.tls === 'implicit',
-    doSTARTTLS: endpoint.tls === 'starttls',
-    ...(servername === undefined ? {} : { servername }),
-    tls: verifiedTlsOptions(ctx, endpoint.host),
-    auth: { user: credentials.username, pass: credentials.password.reveal() },
-    logger: false,
-    emitLogs: false,
-    verifyOnly: true,
-    disableAutoIdle: true,
-    disableCompression: true,
-    disableAutoEnable: true,
-    connectionTimeout: budgetMs,
-    greetingTimeout: budgetMs,
-    socketTimeout: budgetMs,
-  });
-  // imapflow emits 'error' after a failed connect; without a listener that would crash the process.
-  client.on('error', () => undefined);
-
-  const startedAt = Date.now();
-
-  const attempt = (async (): Promise<LoginOutcome> => {
-    try {
-      await client.connect();
-      // verifyOnly: imapflow logged in, ran NAMESPACE and logged out again.
-      return { kind: 'accepted', durationMs: Date.now() - startedAt };
-    } catch (error) {
-      return mapImapFailure(asImapFlowFailure(error), Date.now() - startedAt);
-    }
-  })();
-
-  const login = await untilDeadlineOrCancel(ctx, budgetMs, attempt);
-  const greeting = client.greeting;
-  const capabilities = capabilityList(client.capabilities);
-  client.close();
-  return { login, ...(greeting === undefined ? {} : { greeting }), capabilities };
-}
-
-function mapImapFailure(failure: ImapFlowFailure, durationMs: number): LoginOutcome {
+function mapImapFailure(failure: ImapFlowFailure, durationMs: number, texts: ServerTexts): LoginOutcome {
   if (failure.authenticationFailed === true || ((failure.responseStatus === 'NO' || failure.responseStatus === 'BAD') && failure.serverResponseCode !== undefined)) {
     return {
       kind: 'rejected',
-      ...(failure.serverResponseCode === undefined ? {} : { responseCode: failure.serverResponseCode }),
-      serverText: imapServerText(failure),
+      ...(failure.serverResponseCode === undefined ? {} : { responseCode: texts.keep(failure.serverResponseCode, 40) }),
+      serverText: texts.keep(imapServerText(failure)),
       durationMs,
     };
   }
@@ -159,6 +79,93 @@ function mapImapFailure(failure: ImapFlowFailure, durationMs: number): LoginOutc
     // imapflow refuses to send LOGIN when the server advertises LOGINDISABLED (even after TLS).
     return { kind: 'unavailable', serverText: 'LOGINDISABLED' };
   }
-  if (failure.code !== undefined && TIMEOUT_CODES.has(failure.code)) return { kind: 'timeout', afterMs: durationMs };
-  return { kind: 'error', errorCode: failure.code ?? 'IMAP_ERROR', message: failure.message };
+  return { kind: 'error', errorCode: failure.code ?? 'IMAP_ERROR', message: texts.keep(failure.message) };
+}
+
+/** Which way to log in, from the capabilities over TLS; undefined when the server offers none we use. */
+export function imapLoginMethod(capabilities: readonly string[]): 'LOGIN' | 'AUTH=PLAIN' | 'AUTH=LOGIN' | undefined {
+  const has = (name: string): boolean => capabilities.some((capability) => capability.toUpperCase() === name);
+  if (!has('LOGINDISABLED')) return 'LOGIN';
+  if (has('AUTH=PLAIN')) return 'AUTH=PLAIN';
+  if (has('AUTH=LOGIN')) return 'AUTH=LOGIN';
+  return undefined;
+}
+
+/** Capabilities imapflow is shown: the server's, without the ones that would only cost round trips here. */
+function capabilitiesForImapflow(capabilities: readonly string[]): string[] {
+  return capabilities.filter((capability) => capability.toUpperCase() !== 'ID' && /^[\x21-\x7e]+$/.test(capability) && !capability.includes(']'));
+}
+
+/** imapflow's log levels, all silent (a missing level would fall back to the console). */
+const SILENT_LOGGER = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, fatal: () => undefined };
+
+async function imapLogin(step: LoginStep, credentials: LoginCredentials, ctx: ProbeContext): Promise<LoginBodyResult> {
+  const { session, watch, scope, startedAt } = step;
+  const before = await capabilitiesBeforeLogin(session);
+  if ('done' in before) return before.done;
+  const { kept, raw } = before.capabilities;
+  const loginMethod = imapLoginMethod(raw);
+  if (loginMethod === undefined) {
+    session.goodbye();
+    return { login: { kind: 'unavailable', serverText: 'LOGINDISABLED' }, capabilities: kept };
+  }
+
+  const { ImapFlow } = await import('imapflow');
+  const greeting = Buffer.from(`* OK [CAPABILITY ${capabilitiesForImapflow(raw).join(' ')}] ready\r\n`, 'latin1');
+  const stream = session.handOff(greeting, { onWrite: (chunk) => watch.observeWrite(chunk), onRead: () => watch.observeRead() });
+  // imapflow's own timers never decide: ours does (deadline.ts); these only keep them out of the way.
+  const libraryMs = libraryTimeoutMs(ctx) + AUTH_REPLY_DEADLINE_MS;
+  const options: ImapFlowOptions = {
+    host: session.endpoint.host,
+    port: session.endpoint.port,
+    secure: true,
+    transport: {
+      connect: (_options, onConnect) => {
+        setImmediate(onConnect);
+        return stream;
+      },
+    },
+    auth: { user: credentials.username, pass: credentials.password.reveal(), loginMethod },
+    logger: SILENT_LOGGER,
+    emitLogs: false,
+    verifyOnly: true,
+    disableAutoIdle: true,
+    disableCompression: true,
+    disableAutoEnable: true,
+    connectionTimeout: libraryMs,
+    greetingTimeout: libraryMs,
+    socketTimeout: libraryMs,
+  };
+  const client = new ImapFlow(options);
+  scope.track({ destroy: () => client.close() });
+  // imapflow emits 'error' after a failed connect; without a listener that would crash the process.
+  client.on('error', () => undefined);
+  const login = await new Promise<LoginOutcome>((resolve) => {
+    const accepted = (): void => resolve({ kind: 'accepted', mechanism: loginMethod === 'LOGIN' ? 'LOGIN' : loginMethod.slice(5), durationMs: Date.now() - startedAt });
+    client.on('response', (response) => {
+      // The first tagged reply after the credential left answers the login.
+      if (watch.sentAt === undefined) return;
+      if (response.response.toUpperCase() === 'OK') {
+        stream.seal();
+        accepted();
+      }
+    });
+    client.connect().then(accepted, (error: unknown) => {
+      stream.seal();
+      if (session.budget.breach !== undefined) resolve({ kind: 'error', errorCode: 'REPLY_TOO_LARGE', message: 'the server sent more than any real mail server does here' });
+      else resolve(mapImapFailure(asImapFlowFailure(error), Date.now() - startedAt, session.texts));
+    });
+  });
+  client.close();
+  return { login, capabilities: kept };
+}
+
+/** One IMAP login attempt on `session` (protocol 'imap'). */
+export function loginImapOn(session: ServerSession, credentials: LoginCredentials, ctx: ProbeContext): Promise<LoginResult> {
+  return runLogin(session, credentials, ctx, (step) => imapLogin(step, credentials, ctx));
+}
+
+/** One IMAP login attempt against `endpoint`: the connection, then the login on it. */
+export function loginImap(endpoint: ServerEndpoint, credentials: LoginCredentials, ctx: ProbeContext): Promise<LoginResult> {
+  return loginAt('imap', endpoint, credentials, ctx, loginImapOn);
 }

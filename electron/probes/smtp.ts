@@ -1,60 +1,43 @@
 /**
- * SMTP login probe (nodemailer's SMTPConnection): greeting, EHLO, STARTTLS or implicit TLS, EHLO
- * again, ONE `AUTH` command, QUIT. Never retried, never throws.
+ * SMTP login probe (nodemailer's SMTPConnection): EHLO, ONE `AUTH` command, QUIT, on the connection
+ * serverConnection.ts opened and verified (greeting read, STARTTLS done when configured). Never retried,
+ * never throws.
  *
- * Why SMTPConnection and not `createTransport().verify()`: verify() hides the greeting and the EHLO
- * reply. SMTPConnection gives us connect() and login() as separate steps, so we can check `allowsAuth`
- * before any credential leaves, and read what the server said.
+ * - nodemailer gets that connection (`connection` + `secured`), starts by reading a greeting (it is given
+ *   one), and says EHLO once: after STARTTLS that second EHLO is required (RFC 3207 §4.2), and over
+ *   implicit TLS it is the only one. Its EHLO name is ours: the address literal of our end of the
+ *   connection, never the Mac's name (dialogue.ts ehloNameFor).
+ * - Why SMTPConnection and not `createTransport().verify()`: verify() hides the EHLO reply. SMTPConnection
+ *   gives connect() and login() as separate steps, so we check `allowsAuth` before any credential leaves.
+ * - How the EHLO lines are read: nodemailer's documented `transactionLog` option hands every server reply
+ *   to the `logger` we pass. Our logger keeps server replies (scrubbed when kept) and, of the client side,
+ *   only the command verb (EHLO, AUTH PLAIN...), so neither the user name nor the password is ever held.
+ * - nodemailer is loaded only when a run logs in to an SMTP server.
  *
- * How the greeting and EHLO lines are read: nodemailer's documented `transactionLog` option hands
- * every server reply to the `logger` we pass. Our logger keeps server replies verbatim and, of the
- * client side, only the command verb (EHLO, STARTTLS, AUTH PLAIN...), so neither the user name nor
- * the password is ever held (nodemailer itself already masks AUTH arguments in that log).
- *
- * TLS verification stays on (system roots + ctx.extraCaPem, the configured host's name is checked).
- * With tls 'none' no credentials are given to nodemailer at all: greeting + EHLO only, and the
- * outcome is `skipped: cleartext-connection` (Mail Doctor never sends a password in clear).
- *
- * `probeSmtpWithoutAuth` is the check for an outgoing server whose authentication Mail has switched
- * off: EHLO, MAIL FROM, RCPT TO, then RSET and QUIT — it stops before DATA, so no mail is ever sent.
- * nodemailer's send() always continues to DATA once a recipient is accepted, so that check runs on
- * the strict line client (lineSession.ts).
+ * `probeSmtpWithoutAuth` is the check for an outgoing server whose authentication Mail has switched off:
+ * EHLO, MAIL FROM, RCPT TO, then RSET and QUIT (one round trip for the three where the server offers
+ * PIPELINING, RFC 2920) — it stops before DATA, so no mail is ever sent. nodemailer's send() always
+ * continues to DATA once a recipient is accepted, so that check speaks the dialogue itself.
  */
-import os from 'node:os';
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type { Socket } from 'node:net';
 import type { LoginOutcome, SmtpWithoutAuthOutcome } from '../../shared/probes/outcomes';
-import { sniName, verifiedTlsOptions } from './certificate';
-import { libraryTimeoutMs, untilDeadlineOrCancel } from './deadline';
-import { LineSession, outcomeForSessionFailure, type SessionResult } from './lineSession';
-import { parseEhloEchoIp } from './serverDialogue';
+import { libraryTimeoutMs, runWithDeadline } from './deadline';
+import { isLastSmtpLine, parseEhloEchoIp, readFailureOutcome } from './dialogue';
+import { AUTH_REPLY_DEADLINE_MS, capabilitiesBeforeLogin, type LoginBodyResult, type LoginResult, type LoginStep, loginAt, loginOutcomeOfDialogue, loginOutcomeWithoutSession, runLogin } from './login';
+import { connectToServer, type ServerSession } from './serverConnection';
+import type { ServerTexts } from './serverText';
 import type { LoginCredentials, ProbeContext, ServerEndpoint } from './types';
-
-export interface SmtpLoginResult {
-  readonly login: LoginOutcome;
-  /** The 220 greeting verbatim. */
-  readonly greeting?: string;
-  /** EHLO keywords after the greeting line (after STARTTLS when used), e.g. "AUTH PLAIN LOGIN". */
-  readonly capabilities: string[];
-  /** The client address in `250-host Hello name [ip]`: our public IP as the server sees it. */
-  readonly ehloEchoIp?: string;
-}
 
 export interface SmtpWithoutAuthResult {
   readonly outcome: SmtpWithoutAuthOutcome;
   readonly greeting?: string;
-  readonly capabilities: string[];
+  readonly capabilities: readonly string[];
   readonly ehloEchoIp?: string;
-}
-
-/** The EHLO name nodemailer would use: the host name when it is fully qualified, else an address literal. */
-function ehloName(): string {
-  const hostname = os.hostname();
-  return hostname.includes('.') ? hostname : '[127.0.0.1]';
 }
 
 interface TranscriptEntry {
   readonly side: 'server' | 'client';
-  /** Server: the reply verbatim. Client: the command verb only (plus the SASL mechanism for AUTH). */
+  /** Server: the reply as received (raw, kept only through ServerTexts). Client: the command verb only. */
   readonly text: string;
 }
 
@@ -115,116 +98,96 @@ function asNodemailerFailure(error: unknown): NodemailerFailure {
   };
 }
 
-function connectionFailureOutcome(failure: NodemailerFailure, afterMs: number): LoginOutcome {
-  if (failure.code === 'ETIMEDOUT' || failure.code === 'CONNECT_TIMEOUT') return { kind: 'timeout', afterMs };
-  return { kind: 'error', errorCode: failure.code ?? 'SMTP_ERROR', message: failure.response ?? failure.message };
+function failureOutcome(failure: NodemailerFailure, session: ServerSession): LoginOutcome {
+  if (session.budget.breach !== undefined) return { kind: 'error', errorCode: 'REPLY_TOO_LARGE', message: 'the server sent more than any real mail server does here' };
+  return { kind: 'error', errorCode: failure.code ?? 'SMTP_ERROR', message: session.texts.keep(failure.response ?? failure.message) };
 }
 
-/** One SMTP AUTH attempt against `endpoint` (protocol 'smtp'). */
-export async function loginSmtp(endpoint: ServerEndpoint, credentials: LoginCredentials, ctx: ProbeContext): Promise<SmtpLoginResult> {
-  if (endpoint.protocol !== 'smtp') {
-    return { login: { kind: 'error', errorCode: 'WRONG_PROTOCOL', message: `loginSmtp was given a ${endpoint.protocol} endpoint` }, capabilities: [] };
-  }
-  if (ctx.signal.aborted) return { login: { kind: 'skipped', reason: 'cancelled' }, capabilities: [] };
-  if (endpoint.tls !== 'none' && credentials.password.isEmpty) {
-    return { login: { kind: 'skipped', reason: 'no-password' }, capabilities: [] };
+async function smtpLogin(step: LoginStep, credentials: LoginCredentials, ctx: ProbeContext): Promise<LoginBodyResult> {
+  const { session, watch, scope, startedAt } = step;
+  const { texts } = session;
+  if (!session.encrypted) {
+    // No credential in clear: the capability question (EHLO) is all; nodemailer says its own EHLO otherwise.
+    const before = await capabilitiesBeforeLogin(session);
+    if ('done' in before) return before.done;
   }
 
+  const { default: SMTPConnection } = await import('nodemailer/lib/smtp-connection');
+  const stream = session.handOff(Buffer.from('220 ready\r\n', 'latin1'), { onWrite: (chunk) => watch.observeWrite(chunk), onRead: () => watch.observeRead() });
   const transcript: TranscriptEntry[] = [];
-  const budgetMs = libraryTimeoutMs(ctx);
-  const servername = sniName(endpoint.host);
+  // nodemailer's own timers never decide: ours does (deadline.ts); these only keep them out of the way.
+  const libraryMs = libraryTimeoutMs(ctx) + AUTH_REPLY_DEADLINE_MS;
   const connection = new SMTPConnection({
-    host: endpoint.connectAddress ?? endpoint.host,
-    port: endpoint.port,
-    secure: endpoint.tls === 'implicit',
-    requireTLS: endpoint.tls === 'starttls',
-    ignoreTLS: endpoint.tls === 'none',
-    opportunisticTLS: false,
-    ...(servername === undefined ? {} : { servername }),
-    tls: verifiedTlsOptions(ctx, endpoint.host),
-    connectionTimeout: budgetMs,
-    greetingTimeout: budgetMs,
-    socketTimeout: budgetMs,
-    dnsTimeout: budgetMs,
+    host: session.endpoint.host,
+    port: session.endpoint.port,
+    secure: true,
+    secured: true,
+    connection: stream as unknown as Socket,
+    name: session.ehloName,
+    connectionTimeout: libraryMs,
+    greetingTimeout: libraryMs,
+    socketTimeout: libraryMs,
     socketCloseTimeout: 0,
     // A logger only to read the server's replies (see the file comment); debug stays off.
     logger: transcriptLogger(transcript),
     transactionLog: true,
     debug: false,
   });
+  scope.track({ destroy: () => connection.close() });
   // SMTPConnection emits 'error' for socket failures; unhandled it would crash the process.
   connection.on('error', () => undefined);
 
-  const startedAt = Date.now();
-
-  const attempt = (async (): Promise<LoginOutcome> => {
-    const connectError = await new Promise<NodemailerFailure | null>((resolve) => {
-      connection.connect((error) => resolve(error === undefined || error === null ? null : asNodemailerFailure(error)));
-    });
-    if (connectError !== null) return connectionFailureOutcome(connectError, Date.now() - startedAt);
-    if (endpoint.tls === 'none' || !connection.secure) return { kind: 'skipped', reason: 'cleartext-connection' };
-    if (!connection.allowsAuth) {
-      return { kind: 'unavailable', serverText: replyTo(transcript, 'EHLO') ?? 'the server does not offer AUTH' };
-    }
-    const authStartedAt = Date.now();
-    const loginError = await new Promise<NodemailerFailure | null>((resolve) => {
-      connection.login({ user: credentials.username, pass: credentials.password.reveal() }, (error) =>
-        resolve(error === null ? null : asNodemailerFailure(error)),
-      );
-    });
-    const durationMs = Date.now() - authStartedAt;
-    const mechanism = transcript.findLast((entry) => entry.side === 'client' && entry.text.startsWith('AUTH '))?.text.slice(5);
-    if (loginError === null) return { kind: 'accepted', ...(mechanism === undefined ? {} : { mechanism }), durationMs };
-    if (loginError.code === 'EAUTH' && loginError.responseCode !== undefined) {
-      return {
-        kind: 'rejected',
-        responseCode: String(loginError.responseCode),
-        serverText: loginError.response ?? loginError.message,
-        durationMs,
-      };
-    }
-    return connectionFailureOutcome(loginError, Date.now() - startedAt);
-  })();
-
-  const login = await untilDeadlineOrCancel(ctx, budgetMs, attempt);
-  if (login.kind === 'accepted' || login.kind === 'rejected' || login.kind === 'skipped' || login.kind === 'unavailable') {
-    connection.quit();
-  }
-  connection.close();
-
-  const greeting = transcript.find((entry) => entry.side === 'server')?.text;
-  const ehloReply = replyTo(transcript, 'EHLO');
-  const ehloEchoIp = ehloReply === undefined ? undefined : parseEhloEchoIp(ehloReply);
-  return {
-    login,
-    ...(greeting === undefined ? {} : { greeting }),
-    capabilities: ehloReply === undefined ? [] : ehloKeywords(ehloReply),
-    ...(ehloEchoIp === undefined ? {} : { ehloEchoIp }),
+  const conversation = (): Pick<LoginBodyResult, 'capabilities' | 'ehloEchoIp'> => {
+    const ehloReply = replyTo(transcript, 'EHLO');
+    const ehloEchoIp = ehloReply === undefined ? undefined : parseEhloEchoIp(ehloReply);
+    return { capabilities: ehloReply === undefined ? [] : texts.keepEach(ehloKeywords(ehloReply)), ...(ehloEchoIp === undefined ? {} : { ehloEchoIp }) };
   };
+
+  const connectError = await new Promise<NodemailerFailure | null>((resolve) => {
+    connection.connect((error) => resolve(error === undefined || error === null ? null : asNodemailerFailure(error)));
+  });
+  if (connectError !== null) {
+    connection.close();
+    return { login: failureOutcome(connectError, session), ...conversation() };
+  }
+  if (!connection.allowsAuth) {
+    connection.quit();
+    connection.close();
+    return { login: { kind: 'unavailable', serverText: texts.keep(replyTo(transcript, 'EHLO') ?? 'the server does not offer AUTH') }, ...conversation() };
+  }
+  const loginError = await new Promise<NodemailerFailure | null>((resolve) => {
+    connection.login({ user: credentials.username, pass: credentials.password.reveal() }, (error) => resolve(error === null ? null : asNodemailerFailure(error)));
+  });
+  const durationMs = Date.now() - startedAt;
+  const mechanism = transcript.findLast((entry) => entry.side === 'client' && entry.text.startsWith('AUTH '))?.text.slice(5);
+  let login: LoginOutcome;
+  if (loginError === null) login = { kind: 'accepted', ...(mechanism === undefined ? {} : { mechanism }), durationMs };
+  else if (loginError.code === 'EAUTH' && loginError.responseCode !== undefined) {
+    login = { kind: 'rejected', responseCode: String(loginError.responseCode), serverText: texts.keep(loginError.response ?? loginError.message), durationMs };
+  } else login = failureOutcome(loginError, session);
+  if (login.kind === 'accepted' || login.kind === 'rejected') connection.quit();
+  stream.seal();
+  connection.close();
+  return { login, ...conversation() };
+}
+
+/** One SMTP AUTH attempt on `session` (protocol 'smtp'). */
+export function loginSmtpOn(session: ServerSession, credentials: LoginCredentials, ctx: ProbeContext): Promise<LoginResult> {
+  return runLogin(session, credentials, ctx, (step) => smtpLogin(step, credentials, ctx));
+}
+
+/** One SMTP AUTH attempt against `endpoint`: the connection, then the login on it. */
+export function loginSmtp(endpoint: ServerEndpoint, credentials: LoginCredentials, ctx: ProbeContext): Promise<LoginResult> {
+  return loginAt('smtp', endpoint, credentials, ctx, loginSmtpOn);
 }
 
 // ------------------------------------------------------------------ without authentication
 
-/** Ends the conversation early with a final outcome; caught in probeSmtpWithoutAuth, never escapes this module. */
+/** Ends the conversation early with a final outcome; caught in relayCheck, never escapes this module. */
 class RelayStop extends Error {
   constructor(readonly outcome: SmtpWithoutAuthOutcome) {
     super(`smtp no-auth probe stopped: ${outcome.kind}`);
   }
-}
-
-function mustRelay<T>(result: SessionResult<T>): T {
-  if (!result.ok) throw new RelayStop(outcomeForSessionFailure(result.failure));
-  return result.value;
-}
-
-/** Reads one SMTP reply ("250-..." lines up to the "250 " line), verbatim, lines joined by "\n". */
-async function readSmtpReply(session: LineSession): Promise<string> {
-  const lines = mustRelay(await session.readUntil((line) => !/^\d{3}-/.test(line)));
-  return lines.join('\n');
-}
-
-function replyCode(reply: string): string {
-  return reply.slice(0, 3);
 }
 
 /** Addresses go into the envelope verbatim: refuse anything that could break the command line. */
@@ -232,76 +195,99 @@ function isSafeAddress(address: string): boolean {
   return address.length <= 254 && /^[^\s<>\r\n\0]+@[^\s<>\r\n\0]+$/.test(address);
 }
 
-/**
- * For an outgoing server whose authentication is off in Mail: does it accept a message from us
- * without AUTH? EHLO (+STARTTLS when configured), MAIL FROM:<from>, RCPT TO:<to>, then RSET and
- * QUIT. DATA is never sent, so no message is ever submitted. Sends no credentials.
- */
-export async function probeSmtpWithoutAuth(
-  endpoint: ServerEndpoint,
-  envelope: { readonly from: string; readonly to: string },
-  ctx: ProbeContext,
-): Promise<SmtpWithoutAuthResult> {
-  let greeting: string | undefined;
-  let ehloReply: string | undefined;
-  const report = (outcome: SmtpWithoutAuthOutcome): SmtpWithoutAuthResult => {
-    const ehloEchoIp = ehloReply === undefined ? undefined : parseEhloEchoIp(ehloReply);
-    return {
-      outcome,
-      ...(greeting === undefined ? {} : { greeting }),
-      capabilities: ehloReply === undefined ? [] : ehloKeywords(ehloReply),
-      ...(ehloEchoIp === undefined ? {} : { ehloEchoIp }),
-    };
+function replyCode(reply: string): string {
+  return reply.slice(0, 3);
+}
+
+async function relayCheck(session: ServerSession, envelope: { readonly from: string; readonly to: string }, texts: ServerTexts): Promise<Omit<SmtpWithoutAuthResult, 'greeting'>> {
+  const capabilities = await session.capabilities();
+  if (!capabilities.ok) {
+    const outcome = loginOutcomeOfDialogue(capabilities.outcome);
+    return { outcome: outcome.kind === 'error' ? outcome : { kind: 'error', errorCode: 'PROTOCOL', message: 'the EHLO dialogue failed' }, capabilities: [] };
+  }
+  const { kept, raw, ehloEchoIp } = capabilities.value;
+  const echo = ehloEchoIp === undefined ? {} : { ehloEchoIp };
+  if (raw.length === 0 && ehloEchoIp === undefined) return { outcome: { kind: 'error', errorCode: 'EHLO_REFUSED', message: 'the server refused EHLO' }, capabilities: kept, ...echo };
+  const { reader } = session;
+  const readReply = async (): Promise<string> => {
+    const reply = await reader.readReply(isLastSmtpLine);
+    if (!reply.ok) {
+      const outcome = loginOutcomeOfDialogue(readFailureOutcome(reply, 'capabilities'));
+      throw new RelayStop(outcome.kind === 'error' ? outcome : { kind: 'error', errorCode: 'PROTOCOL', message: 'the dialogue failed' });
+    }
+    return reply.lines.join('\n');
   };
-  if (endpoint.protocol !== 'smtp') {
-    return report({ kind: 'error', errorCode: 'WRONG_PROTOCOL', message: `probeSmtpWithoutAuth was given a ${endpoint.protocol} endpoint` });
-  }
-  if (!isSafeAddress(envelope.from) || !isSafeAddress(envelope.to)) {
-    return report({ kind: 'error', errorCode: 'INVALID_ADDRESS', message: 'the envelope addresses are not plain mailbox addresses' });
-  }
-  const opened = await LineSession.open(endpoint, ctx, endpoint.tls === 'implicit');
-  if (!opened.ok) return report(outcomeForSessionFailure(opened.failure));
-  const session = opened.value;
-  let farewell: string | undefined = 'QUIT';
-  const name = ehloName();
   try {
-    greeting = await readSmtpReply(session);
-    if (replyCode(greeting) !== '220') {
-      return report({ kind: 'error', errorCode: 'GREETING_REFUSED', message: greeting });
+    const mailFrom = `MAIL FROM:<${envelope.from}>`;
+    const rcptTo = `RCPT TO:<${envelope.to}>`;
+    let mailReply: string;
+    let rcptReply: string | undefined;
+    if (raw.some((keyword) => keyword.toUpperCase() === 'PIPELINING')) {
+      // RFC 2920: the envelope and RSET in one go, the three answers in order.
+      reader.write(`${mailFrom}\r\n${rcptTo}\r\nRSET`);
+      mailReply = await readReply();
+      rcptReply = await readReply();
+      await readReply();
+    } else {
+      reader.write(mailFrom);
+      mailReply = await readReply();
+      if (mailReply.startsWith('2')) {
+        reader.write(rcptTo);
+        rcptReply = await readReply();
+      }
+      // Stop here whatever the answers: RSET drops the envelope, DATA is never sent.
+      reader.write('RSET');
+      await readReply();
     }
-    mustRelay(session.write(`EHLO ${name}`));
-    ehloReply = await readSmtpReply(session);
-    if (!ehloReply.startsWith('250')) return report({ kind: 'error', errorCode: 'EHLO_REFUSED', message: ehloReply });
-    if (endpoint.tls === 'starttls') {
-      mustRelay(session.write('STARTTLS'));
-      const reply = await readSmtpReply(session);
-      if (replyCode(reply) !== '220') return report({ kind: 'error', errorCode: 'STARTTLS_REFUSED', message: reply });
-      mustRelay(await session.startTls(endpoint));
-      // RFC 3207 §4.2: forget what was learnt in clear and say EHLO again.
-      ehloReply = undefined;
-      mustRelay(session.write(`EHLO ${name}`));
-      ehloReply = await readSmtpReply(session);
-      if (!ehloReply.startsWith('250')) return report({ kind: 'error', errorCode: 'EHLO_REFUSED', message: ehloReply });
-    }
-    mustRelay(session.write(`MAIL FROM:<${envelope.from}>`));
-    const mailReply = await readSmtpReply(session);
+    session.goodbye();
     if (!mailReply.startsWith('2')) {
-      return report({ kind: 'refused', stage: 'mail-from', responseCode: replyCode(mailReply), serverText: mailReply });
+      return { outcome: { kind: 'refused', stage: 'mail-from', responseCode: texts.keep(replyCode(mailReply), 3), serverText: texts.keep(mailReply) }, capabilities: kept, ...echo };
     }
-    mustRelay(session.write(`RCPT TO:<${envelope.to}>`));
-    const rcptReply = await readSmtpReply(session);
-    // Stop here whatever the answer: RSET drops the envelope, DATA is never sent.
-    mustRelay(session.write('RSET'));
-    await readSmtpReply(session);
-    if (!rcptReply.startsWith('2')) {
-      return report({ kind: 'refused', stage: 'rcpt-to', responseCode: replyCode(rcptReply), serverText: rcptReply });
+    if (rcptReply === undefined || !rcptReply.startsWith('2')) {
+      const text = rcptReply ?? '';
+      return { outcome: { kind: 'refused', stage: 'rcpt-to', responseCode: texts.keep(replyCode(text), 3), serverText: texts.keep(text) }, capabilities: kept, ...echo };
     }
-    return report({ kind: 'accepted', serverText: rcptReply });
+    return { outcome: { kind: 'accepted', serverText: texts.keep(rcptReply) }, capabilities: kept, ...echo };
   } catch (stop) {
-    farewell = undefined;
-    if (stop instanceof RelayStop) return report(stop.outcome);
-    return report({ kind: 'error', errorCode: 'INTERNAL', message: stop instanceof Error ? stop.message : 'unexpected failure' });
-  } finally {
-    session.close(farewell);
+    if (stop instanceof RelayStop) return { outcome: stop.outcome, capabilities: kept, ...echo };
+    throw stop;
   }
+}
+
+/**
+ * For an outgoing server whose authentication is off in Mail, on the connection serverConnection.ts opened:
+ * does it accept a message from us without AUTH? EHLO, MAIL FROM:<from>, RCPT TO:<to>, then RSET and QUIT.
+ * DATA is never sent, so no message is ever submitted. Sends no credentials.
+ */
+export async function probeSmtpWithoutAuthOn(session: ServerSession, envelope: { readonly from: string; readonly to: string }, ctx: ProbeContext): Promise<SmtpWithoutAuthResult> {
+  const greeting = session.greeting.shown;
+  if (!isSafeAddress(envelope.from) || !isSafeAddress(envelope.to)) {
+    session.destroy();
+    return { outcome: { kind: 'error', errorCode: 'INVALID_ADDRESS', message: 'the envelope addresses are not plain mailbox addresses' }, greeting, capabilities: [] };
+  }
+  const result = await runWithDeadline<Omit<SmtpWithoutAuthResult, 'greeting'>>(
+    ctx,
+    (scope) => {
+      session.enter(scope);
+      return relayCheck(session, envelope, session.texts);
+    },
+    (reason, afterMs) => ({ outcome: reason === 'cancelled' ? { kind: 'skipped', reason: 'cancelled' } : { kind: 'timeout', afterMs }, capabilities: [] }),
+    (error) => ({ outcome: { kind: 'error', errorCode: 'INTERNAL', message: session.texts.keep(error instanceof Error ? error.message : String(error)) }, capabilities: [] }),
+  );
+  return { ...result, greeting };
+}
+
+/** The relay check against `endpoint`: the connection, then the check on it. */
+export async function probeSmtpWithoutAuth(endpoint: ServerEndpoint, envelope: { readonly from: string; readonly to: string }, ctx: ProbeContext): Promise<SmtpWithoutAuthResult> {
+  if (endpoint.protocol !== 'smtp') {
+    return { outcome: { kind: 'error', errorCode: 'WRONG_PROTOCOL', message: `probeSmtpWithoutAuth was given a ${endpoint.protocol} endpoint` }, capabilities: [] };
+  }
+  const { report, session } = await connectToServer(endpoint, ctx);
+  if (session === undefined) {
+    const login = loginOutcomeWithoutSession(report, ctx);
+    const outcome: SmtpWithoutAuthOutcome =
+      login.kind === 'timeout' ? { kind: 'timeout', afterMs: login.afterMs } : login.kind === 'skipped' && login.reason === 'cancelled' ? { kind: 'skipped', reason: 'cancelled' } : { kind: 'error', errorCode: 'CONNECTION_FAILED', message: `the connection failed: ${report.tls.kind}` };
+    return { outcome, capabilities: [...report.capabilities], ...(report.greeting === undefined ? {} : { greeting: report.greeting }) };
+  }
+  return probeSmtpWithoutAuthOn(session, envelope, ctx);
 }

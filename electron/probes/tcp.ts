@@ -7,7 +7,7 @@
  */
 import net, { type Socket } from 'node:net';
 import type { AddressFamily, ResolvedAddress, TcpOutcome } from '../../shared/probes/outcomes';
-import { combinedSignal, stopReasonOf } from './deadline';
+import { type DeadlineScope, runWithDeadline, stopReasonOf } from './deadline';
 import { lookupFunction } from './dns';
 import type { ProbeContext } from './types';
 
@@ -16,7 +16,7 @@ export interface TcpConnectOptions {
   readonly addresses?: readonly ResolvedAddress[];
 }
 
-/** A connected socket handed to the caller (tls.ts), who then owns it and must destroy it. */
+/** A connected socket, tracked by the scope it was opened in. */
 export type TcpConnection =
   | { readonly outcome: Extract<TcpOutcome, { kind: 'connected' }>; readonly socket: Socket }
   | { readonly outcome: Exclude<TcpOutcome, { kind: 'connected' }>; readonly socket?: undefined };
@@ -67,26 +67,27 @@ function familyOf(socket: Socket, address: string): AddressFamily {
 }
 
 /**
- * Connects and hands the socket over. Never rejects. On failure nothing is left open; on success the
- * caller owns the socket (a no-op 'error' listener stays on it so a late RST cannot crash the process
- * before the caller attaches its own).
+ * Connects within `scope` (its signal ends the wait; the socket is tracked by it, so it is released with
+ * the scope unless its new owner `release`s it). Never rejects. On failure nothing is left open. A no-op
+ * 'error' listener stays on the socket so a late RST cannot crash the process before its reader attaches.
  */
-export function openTcp(host: string, port: number, ctx: ProbeContext, options: TcpConnectOptions = {}): Promise<TcpConnection> {
+export function openTcp(host: string, port: number, ctx: ProbeContext, scope: DeadlineScope, options: TcpConnectOptions = {}): Promise<TcpConnection> {
   const started = Date.now();
-  const { signal, dispose } = combinedSignal(ctx);
+  const { signal } = scope;
   return new Promise<TcpConnection>((resolve) => {
     if (signal.aborted) {
-      dispose();
       resolve(stoppedOutcome(signal, Date.now() - started));
       return;
     }
-    const socket = net.connect({
-      host,
-      port,
-      // Race IPv4/IPv6 (Node's default attempt delay is 250 ms, as RFC 8305 recommends).
-      autoSelectFamily: true,
-      lookup: lookupFunction(ctx, options.addresses),
-    });
+    const socket = scope.track(
+      net.connect({
+        host,
+        port,
+        // Race IPv4/IPv6 (Node's default attempt delay is 250 ms, as RFC 8305 recommends).
+        autoSelectFamily: true,
+        lookup: lookupFunction(ctx, options.addresses),
+      }),
+    );
     socket.on('error', () => {
       // See above: keeps late errors from becoming uncaught exceptions; outcomes come from the handlers below.
     });
@@ -97,7 +98,6 @@ export function openTcp(host: string, port: number, ctx: ProbeContext, options: 
       signal.removeEventListener('abort', onStop);
       socket.off('connect', onConnect);
       socket.off('error', onError);
-      dispose();
       resolve(result);
     };
     const onConnect = (): void => {
@@ -127,8 +127,11 @@ function stoppedOutcome(signal: AbortSignal, afterMs: number): TcpConnection {
 }
 
 /** The TCP probe: connect, record how it went, close. Never rejects. */
-export async function connectTcp(host: string, port: number, ctx: ProbeContext, options: TcpConnectOptions = {}): Promise<TcpOutcome> {
-  const connection = await openTcp(host, port, ctx, options);
-  connection.socket?.destroy();
-  return connection.outcome;
+export function connectTcp(host: string, port: number, ctx: ProbeContext, options: TcpConnectOptions = {}): Promise<TcpOutcome> {
+  return runWithDeadline<TcpOutcome>(
+    ctx,
+    async (scope) => (await openTcp(host, port, ctx, scope, options)).outcome,
+    (reason, afterMs) => (reason === 'deadline' ? { kind: 'timeout', afterMs } : { kind: 'error', errorCode: 'ABORT_ERR', message: 'cancelled' }),
+    (error) => ({ kind: 'error', errorCode: 'ERROR', message: error instanceof Error ? error.message : String(error) }),
+  );
 }

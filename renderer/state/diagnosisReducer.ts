@@ -183,6 +183,9 @@ function applyProgress(state: DiagnosisState, event: ProgressEvent): DiagnosisSt
         cancelRequested: false,
       };
     }
+    case 'login-finished':
+      // Not shown live yet: the checklist's login steps carry the outcome when the run finishes.
+      return state;
     case 'run-failed':
       return {
         ...state,

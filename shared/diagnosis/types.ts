@@ -6,6 +6,7 @@ import type { ChecklistStepId, StepStatus } from '../checklist/steps';
 import type { DiscoveryProblem, MailAccount, ServerRole } from '../model/account';
 import type {
   InternetOutcome,
+  LoginOutcome,
   PublicIpOutcome,
   PublishedSettings,
   ServerProbeResult,
@@ -140,6 +141,11 @@ export type ProgressEvent =
       readonly status: StepStatus;
     }
   | { readonly type: 'probe-finished'; readonly runId: string; readonly accountId: string; readonly probe: string; readonly durationMs: number }
+  /**
+   * One server's login is settled (accepted, refused, skipped...), as soon as it is: a slow refusal on one
+   * side never holds back the other side's answer. `outcome` is scrubbed of this run's secrets.
+   */
+  | { readonly type: 'login-finished'; readonly runId: string; readonly accountId: string; readonly role: ServerRole; readonly outcome: LoginOutcome }
   | { readonly type: 'run-finished'; readonly runId: string; readonly run: DiagnosisRun }
   | { readonly type: 'run-failed'; readonly runId: string; readonly error: { readonly code: string; readonly message: string } };
 

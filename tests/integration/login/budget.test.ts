@@ -75,8 +75,8 @@ describe('login budget against Dovecot', () => {
  *
  * The rig's certificate carries mail.example.test (and 127.0.0.1), not its CNAMEs; a real cPanel server's
  * certificate carries every name of the server (AutoSSL covers mail., the bare domain, webmail....). So the
- * TLS and login probes verify the certificate against that name while connecting to the address the runner
- * resolved for the configured one, which is the name the budget sees.
+ * connection (on which the login is then made) verifies the certificate against that name while connecting
+ * to the address the runner resolved for the configured one, which is the name the budget sees.
  */
 function budgetProbes(info: MailServersInfo): ProbeSet {
   const real = realProbeSet({ publicIpLookup: false, webmailUrls: [] });
@@ -86,8 +86,8 @@ function budgetProbes(info: MailServersInfo): ProbeSet {
     published: (domain) => Promise.resolve({ domain, mx: [], srv: [], autoconfig: [], servers: [] }),
     webmail: () => Promise.resolve([]),
     publicIpFallback: () => Promise.resolve({ kind: 'unknown', reason: 'not checked in the budget test' }),
-    tls: (endpointToCheck, ctx) => real.tls({ ...endpointToCheck, host: info.goodName }, ctx),
-    login: (endpointToLogIn, credentials, ctx) => real.login({ ...endpointToLogIn, host: info.goodName }, credentials, ctx),
+    // The login is made on the connection this opens (and verifies against that name).
+    connect: (endpointToCheck, ctx, texts) => real.connect({ ...endpointToCheck, host: info.goodName }, ctx, texts),
   };
 }
 

@@ -79,7 +79,7 @@ describe('loginPop3 against Dovecot', () => {
     try {
       const credentials = { username: 'x@example.test', password: new Secret('irrelevant') };
       const flood = await loginPop3({ protocol: 'pop3', host: '127.0.0.1', port: portOf(endless), tls: 'starttls' }, credentials, probeContext(info, 2000));
-      expect(flood.login).toMatchObject({ kind: 'error', errorCode: 'PROTOCOL' });
+      expect(flood.login).toMatchObject({ kind: 'error', errorCode: 'REPLY_TOO_LARGE' });
       const startedAt = Date.now();
       const quiet = await loginPop3({ protocol: 'pop3', host: '127.0.0.1', port: portOf(silent), tls: 'starttls' }, credentials, probeContext(info, 800));
       expect(quiet.login.kind).toBe('timeout');

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { discoverPublished, resolveHost } from '../../../electron/probes/dns';
 import { findPublicIp } from '../../../electron/probes/publicIp';
 import { connectTcp } from '../../../electron/probes/tcp';
-import { probeTls } from '../../../electron/probes/tls';
+import { probeServer } from '../../../electron/probes/serverConnection';
 import { loadTestPki } from '../../servers/certs';
 import { dropPort, firewallFaultsUnavailableReason, rejectPort } from '../../servers/faults';
 import { useMailServers, type MailServersInfo } from '../../servers/useMailServers';
@@ -93,7 +93,7 @@ describe('connectTcp', () => {
     expect(outcome.kind).toBe('timeout');
     expect(Date.now() - started).toBeLessThan(2500);
     // And the full TLS probe says the same: no connection.
-    const report = await withoutLeaks(() => probeTls({ protocol: 'smtp', host: '127.0.0.1', port: info.smtp.starttls, tls: 'starttls' }, context(1200)));
+    const report = await withoutLeaks(() => probeServer({ protocol: 'smtp', host: '127.0.0.1', port: info.smtp.starttls, tls: 'starttls' }, context(1200)));
     expect(report.tcp.kind).toBe('timeout');
     expect(report.tls).toEqual({ kind: 'not-applicable', reason: 'no-connection' });
   });
@@ -192,7 +192,7 @@ describe('discoverPublished', () => {
 describe('findPublicIp', () => {
   it('takes the EHLO echo of the real Exim first', async () => {
     const info = useMailServers();
-    const report = await probeTls({ protocol: 'smtp', host: info.goodName, port: info.smtp.starttls, tls: 'starttls' }, context(3000, { extraCaPem: [info.caPem], dnsServers: dnsOf(info) }));
+    const report = await probeServer({ protocol: 'smtp', host: info.goodName, port: info.smtp.starttls, tls: 'starttls' }, context(3000, { extraCaPem: [info.caPem], dnsServers: dnsOf(info) }));
     expect(report.ehloEchoIp).toBe('127.0.0.1');
     const outcome = await findPublicIp(context(1000), { ...(report.ehloEchoIp === undefined ? {} : { ehloEchoIp: report.ehloEchoIp }), useOpenDns: false });
     expect(outcome).toEqual({ kind: 'found', ip: '127.0.0.1', from: 'smtp-ehlo' });

@@ -2,7 +2,7 @@
 // with the good certificate, the three bad certificates, a plaintext port configured as TLS, and the EHLO echo.
 import { describe, expect, it } from 'vitest';
 import type { MailProtocol, TlsMode } from '../../../shared/model/account';
-import { probeTls } from '../../../electron/probes/tls';
+import { probeServer } from '../../../electron/probes/serverConnection';
 import type { ServerEndpoint } from '../../../electron/probes/types';
 import { startHostileServer } from '../../servers/faults';
 import { useMailServers, type MailServersInfo } from '../../servers/useMailServers';
@@ -20,12 +20,12 @@ function ctx(info: MailServersInfo) {
   return context(3000, { extraCaPem: [info.caPem], dnsServers: [`127.0.0.1:${info.dns.port}`] });
 }
 
-describe('probeTls with the good certificate', () => {
+describe('probeServer with the good certificate', () => {
   for (const protocol of PROTOCOLS) {
     for (const mode of MODES) {
       it(`${protocol} ${mode}: verified, greeting and capabilities read, nothing left open`, async () => {
         const info = useMailServers();
-        const report = await withoutLeaks(() => probeTls(endpoint(info, protocol, mode, info.goodName), ctx(info)));
+        const report = await withoutLeaks(() => probeServer(endpoint(info, protocol, mode, info.goodName), ctx(info)));
         expect(report.tcp).toMatchObject({ kind: 'connected', address: '127.0.0.1', family: 4 });
         expect(report.tls).toMatchObject({ kind: 'established', mode, verification: { ok: true } });
         if (report.tls.kind !== 'established') throw new Error('unreachable');
@@ -53,19 +53,19 @@ describe('probeTls with the good certificate', () => {
 
   it('tls none: reads greeting and capabilities in clear, says TLS is off', async () => {
     const info = useMailServers();
-    const report = await withoutLeaks(() => probeTls(endpoint(info, 'smtp', 'none', '127.0.0.1'), ctx(info)));
+    const report = await withoutLeaks(() => probeServer(endpoint(info, 'smtp', 'none', '127.0.0.1'), ctx(info)));
     expect(report.tls).toEqual({ kind: 'not-applicable', reason: 'tls-off' });
     expect(report.capabilities).toContain('STARTTLS');
     expect(report.ehloEchoIp).toBe('127.0.0.1');
   });
 });
 
-describe('probeTls with bad certificates (verification fails, the certificate is read on a separate connection)', () => {
+describe('probeServer with bad certificates (verification fails, the certificate is read on a separate connection)', () => {
   for (const mode of MODES) {
     it(`hostname mismatch (${mode}) lists the names the certificate does carry`, async () => {
       const info = useMailServers();
       const bad = info.badCerts.wrongHost;
-      const report = await withoutLeaks(() => probeTls(endpoint(info, 'imap', mode, bad.dnsName), ctx(info)));
+      const report = await withoutLeaks(() => probeServer(endpoint(info, 'imap', mode, bad.dnsName), ctx(info)));
       expect(report.tcp).toMatchObject({ kind: 'connected', address: bad.ip });
       expect(report.tls).toMatchObject({ kind: 'established', verification: { ok: false, problem: 'hostname-mismatch', code: 'ERR_TLS_CERT_ALTNAME_INVALID' } });
       if (report.tls.kind !== 'established') throw new Error('unreachable');
@@ -75,7 +75,7 @@ describe('probeTls with bad certificates (verification fails, the certificate is
 
   it('expired certificate (smtp starttls)', async () => {
     const info = useMailServers();
-    const report = await withoutLeaks(() => probeTls(endpoint(info, 'smtp', 'starttls', info.badCerts.expired.dnsName), ctx(info)));
+    const report = await withoutLeaks(() => probeServer(endpoint(info, 'smtp', 'starttls', info.badCerts.expired.dnsName), ctx(info)));
     expect(report.tls).toMatchObject({ kind: 'established', verification: { ok: false, problem: 'expired', code: 'CERT_HAS_EXPIRED' } });
     if (report.tls.kind !== 'established') throw new Error('unreachable');
     expect(Date.parse(report.tls.certificate.validTo)).toBeLessThan(Date.now());
@@ -83,7 +83,7 @@ describe('probeTls with bad certificates (verification fails, the certificate is
 
   it('certificate from an untrusted CA (pop3 implicit)', async () => {
     const info = useMailServers();
-    const report = await withoutLeaks(() => probeTls(endpoint(info, 'pop3', 'implicit', info.badCerts.untrusted.dnsName), ctx(info)));
+    const report = await withoutLeaks(() => probeServer(endpoint(info, 'pop3', 'implicit', info.badCerts.untrusted.dnsName), ctx(info)));
     expect(report.tls).toMatchObject({ kind: 'established', verification: { ok: false, problem: 'untrusted' } });
     if (report.tls.kind !== 'established') throw new Error('unreachable');
     expect(report.tls.certificate.issuer).toContain('Some Other CA Nobody Trusts');
@@ -91,15 +91,15 @@ describe('probeTls with bad certificates (verification fails, the certificate is
 
   it('the good certificate is untrusted too when the test CA is not given (verification is never off)', async () => {
     const info = useMailServers();
-    const report = await probeTls(endpoint(info, 'imap', 'implicit', info.goodName), context(3000, { dnsServers: [`127.0.0.1:${info.dns.port}`] }));
+    const report = await probeServer(endpoint(info, 'imap', 'implicit', info.goodName), context(3000, { dnsServers: [`127.0.0.1:${info.dns.port}`] }));
     expect(report.tls).toMatchObject({ kind: 'established', verification: { ok: false, problem: 'untrusted' } });
   });
 });
 
-describe('probeTls on the wrong kind of port', () => {
+describe('probeServer on the wrong kind of port', () => {
   it('implicit TLS configured on the IMAP STARTTLS port: plaintext-on-tls-port with the greeting', async () => {
     const info = useMailServers();
-    const report = await withoutLeaks(() => probeTls({ protocol: 'imap', host: info.goodName, port: info.imap.starttls, tls: 'implicit' }, ctx(info)));
+    const report = await withoutLeaks(() => probeServer({ protocol: 'imap', host: info.goodName, port: info.imap.starttls, tls: 'implicit' }, ctx(info)));
     expect(report.tls).toMatchObject({ kind: 'plaintext-on-tls-port' });
     if (report.tls.kind !== 'plaintext-on-tls-port') throw new Error('unreachable');
     expect(report.tls.firstBytes).toMatch(/^\* OK/);
@@ -107,7 +107,7 @@ describe('probeTls on the wrong kind of port', () => {
 
   it('implicit TLS configured on the SMTP submission port (587 set to SSL)', async () => {
     const info = useMailServers();
-    const report = await withoutLeaks(() => probeTls({ protocol: 'smtp', host: info.goodName, port: info.smtp.starttls, tls: 'implicit' }, ctx(info)));
+    const report = await withoutLeaks(() => probeServer({ protocol: 'smtp', host: info.goodName, port: info.smtp.starttls, tls: 'implicit' }, ctx(info)));
     expect(report.tls).toMatchObject({ kind: 'plaintext-on-tls-port' });
     if (report.tls.kind !== 'plaintext-on-tls-port') throw new Error('unreachable');
     expect(report.tls.firstBytes).toMatch(/^220 /);
@@ -122,7 +122,7 @@ describe('probeTls on the wrong kind of port', () => {
         const deadlineMs = 1500;
         const started = Date.now();
         const report = await withoutLeaks(() =>
-          probeTls({ protocol, host: info.goodName, port: info[protocol].implicit, tls: configured }, context(deadlineMs, { extraCaPem: [info.caPem], dnsServers: [`127.0.0.1:${info.dns.port}`] })),
+          probeServer({ protocol, host: info.goodName, port: info[protocol].implicit, tls: configured }, context(deadlineMs, { extraCaPem: [info.caPem], dnsServers: [`127.0.0.1:${info.dns.port}`] })),
         );
         const took = Date.now() - started;
         expect(took).toBeLessThan(deadlineMs);
@@ -141,7 +141,7 @@ describe('probeTls on the wrong kind of port', () => {
   it('STARTTLS on the implicit port with an untrusted certificate: still proven TLS (the certificate refusal is a TLS answer)', async () => {
     const info = useMailServers();
     const report = await withoutLeaks(() =>
-      probeTls({ protocol: 'imap', host: info.goodName, port: info.imap.implicit, tls: 'starttls' }, context(1500, { dnsServers: [`127.0.0.1:${info.dns.port}`] })),
+      probeServer({ protocol: 'imap', host: info.goodName, port: info.imap.implicit, tls: 'starttls' }, context(1500, { dnsServers: [`127.0.0.1:${info.dns.port}`] })),
     );
     expect(report.tls).toMatchObject({ kind: 'tls-on-plaintext-port', proof: 'certificate-error' });
     if (report.tls.kind !== 'tls-on-plaintext-port') throw new Error('unreachable');
@@ -151,7 +151,7 @@ describe('probeTls on the wrong kind of port', () => {
   it('the TLS question sends no protocol command: STARTTLS on the SMTP implicit port gets no EHLO through', async () => {
     const info = useMailServers();
     const report = await withoutLeaks(() =>
-      probeTls({ protocol: 'smtp', host: info.goodName, port: info.smtp.implicit, tls: 'starttls' }, context(1500, { extraCaPem: [info.caPem], dnsServers: [`127.0.0.1:${info.dns.port}`] })),
+      probeServer({ protocol: 'smtp', host: info.goodName, port: info.smtp.implicit, tls: 'starttls' }, context(1500, { extraCaPem: [info.caPem], dnsServers: [`127.0.0.1:${info.dns.port}`] })),
     );
     expect(report.tls).toMatchObject({ kind: 'tls-on-plaintext-port', proof: 'handshake' });
     // No EHLO was ever sent (the first connection never got a greeting, the second only did TLS): no echo.
@@ -161,16 +161,16 @@ describe('probeTls on the wrong kind of port', () => {
 
   it('connects through the resolved address but verifies the configured name', async () => {
     const info = useMailServers();
-    const report = await probeTls({ protocol: 'imap', host: info.goodName, port: info.imap.implicit, tls: 'implicit', connectAddress: '127.0.0.1' }, context(3000, { extraCaPem: [info.caPem] }));
+    const report = await probeServer({ protocol: 'imap', host: info.goodName, port: info.imap.implicit, tls: 'implicit', connectAddress: '127.0.0.1' }, context(3000, { extraCaPem: [info.caPem] }));
     expect(report.tls).toMatchObject({ kind: 'established', verification: { ok: true } });
-    const mismatch = await probeTls({ protocol: 'imap', host: 'imap.other.test', port: info.imap.implicit, tls: 'implicit', connectAddress: '127.0.0.1' }, context(3000, { extraCaPem: [info.caPem] }));
+    const mismatch = await probeServer({ protocol: 'imap', host: 'imap.other.test', port: info.imap.implicit, tls: 'implicit', connectAddress: '127.0.0.1' }, context(3000, { extraCaPem: [info.caPem] }));
     expect(mismatch.tls).toMatchObject({ kind: 'established', verification: { ok: false, problem: 'hostname-mismatch' } });
   });
 
   it('a plaintext server that greets late (after half the time) is still read: the TLS question proves nothing there', async () => {
     const server = await startHostileServer({ script: [{ waitMs: 1100 }, { write: '* OK [CAPABILITY IMAP4rev1] slow but fine\r\n' }, { stall: true }] });
     try {
-      const report = await withoutLeaks(() => probeTls({ protocol: 'imap', host: '127.0.0.1', port: server.port, tls: 'none' }, context(2000)));
+      const report = await withoutLeaks(() => probeServer({ protocol: 'imap', host: '127.0.0.1', port: server.port, tls: 'none' }, context(2000)));
       expect(report.tls).toEqual({ kind: 'not-applicable', reason: 'tls-off' });
       expect(report.greeting).toBe('* OK [CAPABILITY IMAP4rev1] slow but fine');
       expect(report.capabilities).toContain('IMAP4rev1');

@@ -7,7 +7,7 @@ import type { MailAccount, ServerSettings } from '../../../shared/model/account'
 import type { ProgressEvent } from '../../../shared/diagnosis/types';
 import type { LoginOutcome, TlsOutcome } from '../../../shared/probes/outcomes';
 import { Secret } from '../../../electron/keychain/secret';
-import type { ProbeSet } from '../../../electron/diagnosis/probeSet';
+import type { OpenConnection, ProbeSet } from '../../../electron/diagnosis/probeSet';
 import { runDiagnosis } from '../../../electron/diagnosis/runDiagnosis';
 import { expectedServerFor } from '../../../electron/diagnosis/diagnoseAccounts';
 import type { ExpectedServer } from '../../../shared/model/managedPreferences';
@@ -52,9 +52,20 @@ const validTls: TlsOutcome = {
 interface Script {
   tls?: TlsOutcome;
   login?: LoginOutcome;
+  /** Whether the scripted login says its credential left (default: it did, unless skipped/unavailable). */
+  credentialSent?: boolean;
+  /** What the scripted server says in its refusal / greeting (raw, as a server would send it). */
+  loginServerText?: string;
+  greeting?: string;
+  starttlsAdvertised?: boolean;
+  /** Per connection (0-based, in connect order): the TLS outcome and advertisement instead. */
+  perConnection?: (index: number) => { tls?: TlsOutcome; starttlsAdvertised?: boolean };
+  /** Delays a login of this protocol (ms), to see the other side's answer arrive first. */
+  loginDelayMs?: Partial<Record<'imap' | 'pop3' | 'smtp', number>>;
 }
 
 function scriptedProbes(script: Script, calls: string[]): ProbeSet {
+  let connections = 0;
   return {
     internet: () => {
       calls.push('internet');
@@ -68,22 +79,48 @@ function scriptedProbes(script: Script, calls: string[]): ProbeSet {
       calls.push(`published ${domain}`);
       return Promise.resolve({ domain, mx: [], srv: [], autoconfig: [], servers: [] });
     },
-    tls: (endpoint) => {
-      calls.push(`tls ${endpoint.protocol} via ${endpoint.connectAddress ?? '-'}`);
+    connect: (endpoint, _ctx, texts) => {
+      calls.push(`connect ${endpoint.protocol} via ${endpoint.connectAddress ?? '-'}`);
+      const perConnection = script.perConnection?.(connections) ?? {};
+      connections += 1;
+      const tls = perConnection.tls ?? script.tls ?? validTls;
+      const advertised = perConnection.starttlsAdvertised ?? script.starttlsAdvertised;
+      const usable = tls.kind === 'established' ? tls.verification.ok : tls.kind === 'not-applicable';
+      const open: OpenConnection = {
+        login: async (credentials) => {
+          calls.push(`login ${endpoint.protocol} ${String(credentials.password)}`);
+          const delay = script.loginDelayMs?.[endpoint.protocol];
+          if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay));
+          let login = script.login ?? { kind: 'accepted', durationMs: 1 };
+          if (login.kind === 'rejected' && script.loginServerText !== undefined) login = { ...login, serverText: texts.keep(script.loginServerText) };
+          calls.push(`done-login ${endpoint.protocol}`);
+          return {
+            login,
+            capabilities: [],
+            credentialSent: script.credentialSent ?? (login.kind !== 'skipped' && login.kind !== 'unavailable'),
+            ...(endpoint.protocol === 'smtp' ? { ehloEchoIp: '198.51.100.7' } : {}),
+          };
+        },
+        relayWithoutAuth: (envelope) => {
+          calls.push(`relay ${endpoint.protocol} ${envelope.from} -> ${envelope.to}`);
+          return Promise.resolve({ outcome: { kind: 'refused', stage: 'rcpt-to', responseCode: '550', serverText: '550 Authentication required' }, capabilities: [] });
+        },
+        finish: () => {
+          calls.push(`finish ${endpoint.protocol}`);
+          return Promise.resolve({ capabilities: ['IMAP4rev1'], ...(endpoint.protocol === 'smtp' ? { ehloEchoIp: '198.51.100.7' } : {}) });
+        },
+        close: () => {
+          calls.push(`close ${endpoint.protocol}`);
+        },
+      };
       return Promise.resolve({
         tcp: { kind: 'connected', address: '127.0.0.1', family: 4, connectMs: 1 },
-        tls: script.tls ?? validTls,
+        tls,
         capabilities: [],
-        ...(endpoint.protocol === 'smtp' ? { ehloEchoIp: '198.51.100.7' } : {}),
+        ...(script.greeting === undefined ? {} : { greeting: texts.keep(script.greeting) }),
+        ...(advertised === undefined ? {} : { starttlsAdvertised: advertised }),
+        ...(usable ? { open } : {}),
       });
-    },
-    login: (endpoint, credentials) => {
-      calls.push(`login ${endpoint.protocol} ${String(credentials.password)}`);
-      return Promise.resolve({ login: script.login ?? { kind: 'accepted', durationMs: 1 }, capabilities: [] });
-    },
-    relayWithoutAuth: (endpoint, envelope) => {
-      calls.push(`relay ${endpoint.protocol} ${envelope.from} -> ${envelope.to}`);
-      return Promise.resolve({ kind: 'refused', stage: 'rcpt-to', responseCode: '550', serverText: '550 Authentication required' });
     },
     webmail: () => {
       calls.push('webmail');
@@ -175,7 +212,10 @@ describe('runDiagnosis', () => {
     const run = await runDiagnosis(input({ probes: scriptedProbes({}, calls), budget, onProgress: (e) => events.push(e) }));
     expect(calls.filter((c) => c.startsWith('login'))).toEqual(['login imap [redacted]', 'login smtp [redacted]']);
     // The resolved address is reused for the connection (TLS still verifies the configured name).
-    expect(calls).toContain('tls imap via 127.0.0.1');
+    expect(calls).toContain('connect imap via 127.0.0.1');
+    // One connection per server, and the login is made on it: no second connection, and it is closed.
+    expect(calls.filter((c) => c.startsWith('connect'))).toEqual(['connect imap via 127.0.0.1', 'connect smtp via 127.0.0.1']);
+    expect(calls.filter((c) => c.startsWith('close')).sort()).toEqual(['close imap', 'close smtp']);
     expect(budget.records.sort()).toEqual(['reserve imap', 'reserve smtp', 'success imap', 'success smtp']);
     expect(run.publicIp).toEqual({ kind: 'found', ip: '198.51.100.7', from: 'smtp-ehlo' });
     expect(calls).not.toContain('public-ip-fallback');
@@ -204,11 +244,93 @@ describe('runDiagnosis', () => {
     expect(budget.records.filter((r) => r.startsWith('failure')).sort()).toEqual(['failure imap', 'failure smtp']);
   });
 
+  it('settles the budget as "not sent" when the login ended before its credential left', async () => {
+    const budget = new RecordingBudget(true);
+    await runDiagnosis(input({ probes: scriptedProbes({ login: { kind: 'timeout', afterMs: 900, phase: 'connect' }, credentialSent: false }, []), budget }));
+    expect(budget.records.sort()).toEqual(['not-sent imap', 'not-sent smtp', 'reserve imap', 'reserve smtp']);
+    // After the credential left, a timeout is a failure: the server may have counted it.
+    const after = new RecordingBudget(true);
+    await runDiagnosis(input({ probes: scriptedProbes({ login: { kind: 'timeout', afterMs: 20_000, phase: 'auth' }, credentialSent: true }, []), budget: after }));
+    expect(after.records.filter((r) => !r.startsWith('reserve')).sort()).toEqual(['failure imap', 'failure smtp']);
+  });
+
+  it('reports each side\'s login as soon as it is settled: a slow refusal never holds back the other side', async () => {
+    const calls: string[] = [];
+    const events: ProgressEvent[] = [];
+    const slowRefusal: LoginOutcome = { kind: 'rejected', responseCode: 'AUTHENTICATIONFAILED', serverText: 'NO [AUTHENTICATIONFAILED] Authentication failed.', durationMs: 300 };
+    await runDiagnosis(
+      input({
+        probes: scriptedProbes({ login: slowRefusal, loginDelayMs: { imap: 300 } }, calls),
+        budget: new RecordingBudget(true),
+        onProgress: (event) => {
+          events.push(event);
+          if (event.type === 'login-finished') calls.push(`event ${event.role}`);
+        },
+      }),
+    );
+    const finished = events.filter((event) => event.type === 'login-finished');
+    expect(finished.map((event) => event.role)).toEqual(['outgoing', 'incoming']);
+    // The outgoing answer was out before the incoming login had even finished.
+    expect(calls.indexOf('event outgoing')).toBeLessThan(calls.indexOf('done-login imap'));
+    expect(finished[1]).toMatchObject({ type: 'login-finished', accountId: 'A', role: 'incoming', outcome: slowRefusal });
+  });
+
+  it('scrubs a credential a server echoed from everything kept, and says so', async () => {
+    const echoed = Buffer.from('\0alice@example.test\0Sup3r-secret').toString('base64');
+    const events: ProgressEvent[] = [];
+    const run = await runDiagnosis(
+      input({
+        probes: scriptedProbes(
+          { login: { kind: 'rejected', serverText: '', durationMs: 1 }, loginServerText: `535 5.7.8 bad AUTH PLAIN ${echoed}`, greeting: '220 hello Sup3r-secret' },
+          [],
+        ),
+        budget: new RecordingBudget(true),
+        onProgress: (event) => events.push(event),
+      }),
+    );
+    const everything = JSON.stringify({ run, events });
+    expect(everything).not.toContain('Sup3r-secret');
+    expect(everything).not.toContain(echoed);
+    const outgoing = run.accounts[0]?.probes.outgoing;
+    expect(outgoing?.secretScrubbed).toBe(true);
+    expect(outgoing?.login).toMatchObject({ kind: 'rejected', serverText: '535 5.7.8 bad AUTH PLAIN [redacted]' });
+    expect(outgoing?.greeting).toBe('220 hello [redacted]');
+  });
+
+  it('STARTTLS offered on one connection to a server and not on another: withdrawn, and no budget spent', async () => {
+    const calls: string[] = [];
+    const budget = new RecordingBudget(true);
+    const starttlsAccount: MailAccount = { ...account, id: 'B', incoming: { ...server('imap', 143), tls: 'starttls' }, outgoing: null };
+    const first: MailAccount = { ...starttlsAccount, id: 'B1' };
+    const second: MailAccount = { ...starttlsAccount, id: 'B2' };
+    const password = new Secret('Sup3r-secret');
+    const run = await runDiagnosis(
+      input({
+        probes: scriptedProbes(
+          {
+            perConnection: (index) =>
+              index === 0 ? { tls: { ...validTls, mode: 'starttls' }, starttlsAdvertised: true } : { tls: { kind: 'starttls-not-offered' }, starttlsAdvertised: false },
+          },
+          calls,
+        ),
+        budget,
+        targets: [first, second].map((each) => ({ account: each, passwords: { incoming: password, outgoing: null } })),
+      }),
+    );
+    expect(run.accounts[0]?.probes.incoming?.tls?.kind).toBe('established');
+    expect(run.accounts[1]?.probes.incoming?.tls).toEqual({ kind: 'starttls-withdrawn', advertisedOn: 'other-connection' });
+    expect(run.accounts[1]?.probes.incoming?.login).toEqual({ kind: 'skipped', reason: 'connection-failed' });
+    // Only the account whose connection offered STARTTLS logged in; the other spent nothing.
+    expect(budget.records).toEqual(['reserve imap', 'success imap']);
+  });
+
   it('skips the login when the budget refuses, carrying when it is safe again', async () => {
     const calls: string[] = [];
     const safeAfter = '2026-11-27T22:00:00.000Z';
     const run = await runDiagnosis(input({ probes: scriptedProbes({}, calls), budget: new RecordingBudget(false, safeAfter) }));
     expect(calls.some((c) => c.startsWith('login'))).toBe(false);
+    // The connection still ends with the capability question over TLS.
+    expect(calls).toContain('finish imap');
     expect(run.accounts[0]?.probes.incoming?.login).toEqual({ kind: 'skipped', reason: 'login-budget', safeAfter });
     expect(run.accounts[0]?.verdict.code).toBe('LOGIN_BUDGET_EXHAUSTED');
   });

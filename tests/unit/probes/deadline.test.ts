@@ -1,6 +1,6 @@
 // The deadline scope: outcome on time, on deadline, on cancel, on throw — and handles always released.
 import { describe, expect, it } from 'vitest';
-import { combinedSignal, remainingMs, runWithDeadline } from '../../../electron/probes/deadline';
+import { remainingMs, runWithDeadline } from '../../../electron/probes/deadline';
 
 const ctxFor = (ms: number, signal = new AbortController().signal) => ({ deadline: Date.now() + ms, signal });
 
@@ -55,11 +55,48 @@ describe('runWithDeadline', () => {
     expect(remainingMs({ deadline: Date.now() - 50 })).toBe(0);
   });
 
-  it('combinedSignal removes its listener and timer on dispose', () => {
-    const controller = new AbortController();
-    const { signal, dispose } = combinedSignal(ctxFor(10_000, controller.signal));
-    dispose();
-    controller.abort();
-    expect(signal.aborted).toBe(false);
+  it('a moved deadline is the one that stops the scope (a login once its credential left)', async () => {
+    const started = Date.now();
+    const result = await runWithDeadline(ctxFor(100), async (scope) => {
+      scope.moveDeadline(Date.now() + 400);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      return 'answered after the first deadline';
+    }, (reason) => reason, () => 'error');
+    expect(result).toBe('answered after the first deadline');
+    const moved = await runWithDeadline(ctxFor(100), (scope) => {
+      scope.moveDeadline(Date.now() + 300);
+      return new Promise<string>(() => undefined);
+    }, (reason, elapsed) => `${reason}:${elapsed >= 280}`, () => 'error');
+    expect(moved).toBe('deadline:true');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('a child scope stops on its own, releasing only its handles, and stops with its parent', async () => {
+    const released: string[] = [];
+    const result = await runWithDeadline(ctxFor(1000), (scope) => {
+      scope.track({ destroy: () => released.push('parent') });
+      const child = scope.child();
+      child.scope.track({ destroy: () => released.push('child') });
+      child.stop();
+      expect(child.scope.signal.aborted).toBe(true);
+      expect(scope.signal.aborted).toBe(false);
+      expect(released).toEqual(['child']);
+      const second = scope.child();
+      return Promise.resolve(second);
+    }, () => undefined, () => undefined);
+    // The parent ended (its work returned): its child stopped with it.
+    expect(result?.scope.signal.aborted).toBe(true);
+    expect(released).toEqual(['child', 'parent']);
+  });
+
+  it('a handle released to a new owner outlives the scope', async () => {
+    let destroyed = 0;
+    const handle = { destroy: () => destroyed++ };
+    await runWithDeadline(ctxFor(1000), (scope) => {
+      scope.track(handle);
+      scope.release(handle);
+      return Promise.resolve('handed over');
+    }, () => 'stopped', () => 'error');
+    expect(destroyed).toBe(0);
   });
 });

@@ -2,7 +2,7 @@
 // autoconfig XML, webmail pages, certificate problems, interfaces.
 import { describe, expect, it } from 'vitest';
 import { certificateProblemOf, subjectAltNames } from '../../../electron/probes/certificate';
-import { parseEhloEchoIp } from '../../../electron/probes/serverDialogue';
+import { parseEhloEchoIp } from '../../../electron/probes/dialogue';
 import { classifyResolution, isNotOffered, mergePublishedServers, parseAutoconfig, serversFromSrv } from '../../../electron/probes/dns';
 import { hasExternalInterface } from '../../../electron/probes/internet';
 import { classifyConnectError } from '../../../electron/probes/tcp';
