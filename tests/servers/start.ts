@@ -4,7 +4,7 @@ import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestPki, GOOD_NAME, loadTestPki, WRONG_HOST_NAMES } from './certs';
-import { ALL_IPS, CERT_IPS, dovecotAuthClientSocket, FAST_AUTH_POLICY, startDovecot, type DovecotAuthPolicy } from './dovecot';
+import { ALL_IPS, CERT_IPS, dovecotAuthClientSocket, SHIPPED_AUTH_POLICY, startDovecot, type DovecotAuthPolicy } from './dovecot';
 import { startDnsmasq, ZONE, PUBLIC_IP } from './dnsmasq';
 import { startExim } from './exim';
 import { findBinary, freePorts } from './exec';
@@ -53,7 +53,7 @@ export interface RunningMailServers {
 }
 
 export interface StartOptions {
-  /** How Dovecot (and Exim, which authenticates through it) treats failed logins. */
+  /** How Dovecot (and Exim, which authenticates through it) treats failed logins; default what Dovecot ships. */
   auth?: DovecotAuthPolicy;
   /** Keep the temp dir after stop (for debugging a failing run). */
   keepDataDir?: boolean;
@@ -118,7 +118,7 @@ async function startOnce(binaries: Binaries, dataDir: string, pidRegistry: strin
 }
 
 export async function startMailServers(binaries: Binaries, options: StartOptions = {}): Promise<RunningMailServers> {
-  const auth = options.auth ?? FAST_AUTH_POLICY;
+  const auth = options.auth ?? SHIPPED_AUTH_POLICY;
   const root = await mkdtemp(path.join(os.tmpdir(), 'md-rig-'));
   // Exim's reception process runs as Debian-exim and must traverse to its config/certs.
   await chmod(root, 0o755);

@@ -3,9 +3,35 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import net from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import type { ProbeContext, ServerEndpoint } from '../../../electron/probes/types';
-import type { MailServersInfo } from '../../servers/useMailServers';
+import { FAST_AUTH_POLICY } from '../../servers/dovecot';
+import { startExtraServers, type ExtraServers } from '../../servers/start';
+import { mailServersAvailable, useMailServers, type MailServersInfo } from '../../servers/useMailServers';
 import type { MailProtocol, TlsMode } from '../../../shared/model/account';
+
+/**
+ * For suites that check protocol behaviour (one attempt, the server's words kept, never a password in clear)
+ * rather than how fast a server refuses: a Dovecot + Exim pair of the file's own with FAST_AUTH_POLICY (no
+ * auth penalty, failure delay 0), so their many deliberate failures neither wait 2-17 s each nor slow every
+ * other suite's logins from 127.0.0.1. What Dovecot ships is covered by penaltyDefaults.test.ts (and every
+ * suite that uses the main rig). Call the returned function inside a test: the rig as usual, with the
+ * IMAP/POP3/SMTP ports and logs of that pair.
+ */
+export function useFastServers(): () => MailServersInfo {
+  let extra: ExtraServers | undefined;
+  beforeAll(async () => {
+    if (mailServersAvailable()) extra = await startExtraServers(useMailServers(), FAST_AUTH_POLICY);
+  });
+  afterAll(async () => {
+    await extra?.stop();
+  });
+  return () => {
+    const info = useMailServers();
+    if (extra === undefined) throw new Error('the fast Dovecot + Exim pair did not start');
+    return { ...info, imap: extra.imap, pop3: extra.pop3, smtp: extra.smtp, logs: extra.logs, dovecotAuth: extra.auth };
+  };
+}
 
 export function probeContext(info: MailServersInfo, timeoutMs = 10_000, signal?: AbortSignal): ProbeContext {
   return { deadline: Date.now() + timeoutMs, signal: signal ?? new AbortController().signal, extraCaPem: [info.caPem] };

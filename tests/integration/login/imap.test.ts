@@ -2,13 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { loginImap } from '../../../electron/probes/imap';
 import { Secret } from '../../../electron/keychain/secret';
-import { useMailServers } from '../../servers/useMailServers';
-import { endpoint, logSize, passwordForms, probeContext, settledMatchingLines, startRecordingProxy, uniqueUnknownUser } from './helpers';
+import { endpoint, logSize, passwordForms, probeContext, settledMatchingLines, startRecordingProxy, uniqueUnknownUser, useFastServers } from './helpers';
+
+// Protocol behaviour, not server timing: a Dovecot + Exim pair of this file's own without the auth penalty (helpers.ts).
+const servers = useFastServers();
 
 describe('loginImap against Dovecot', () => {
   for (const tls of ['starttls', 'implicit'] as const) {
     it(`accepts the right password (${tls})`, async () => {
-      const info = useMailServers();
+      const info = servers();
       const result = await loginImap(endpoint(info, 'imap', tls), { username: info.users.alice.address, password: new Secret(info.users.alice.password) }, probeContext(info));
       expect(result.login).toMatchObject({ kind: 'accepted' });
       expect(result.greeting).toMatch(/Dovecot/);
@@ -18,7 +20,7 @@ describe('loginImap against Dovecot', () => {
     });
 
     it(`keeps Dovecot's AUTHENTICATIONFAILED verbatim for a wrong password (${tls})`, async () => {
-      const info = useMailServers();
+      const info = servers();
       const result = await loginImap(endpoint(info, 'imap', tls), { username: info.users.bob.address, password: new Secret('not-bobs-password') }, probeContext(info));
       expect(result.login).toMatchObject({
         kind: 'rejected',
@@ -30,7 +32,7 @@ describe('loginImap against Dovecot', () => {
   }
 
   it('makes exactly one authentication attempt per probe (Dovecot log)', async () => {
-    const info = useMailServers();
+    const info = servers();
     const user = uniqueUnknownUser('imap-once');
     const offset = await logSize(info.logs.dovecot);
     const result = await loginImap(endpoint(info, 'imap', 'implicit'), { username: user, password: new Secret('wrong-once') }, probeContext(info));
@@ -41,7 +43,7 @@ describe('loginImap against Dovecot', () => {
   });
 
   it('never sends a password over a connection without TLS; Dovecot refuses plaintext there anyway', async () => {
-    const info = useMailServers();
+    const info = servers();
     // Upstream from 127.0.0.5 so Dovecot applies disable_plaintext_auth (it trusts 127.0.0.1 -> 127.0.0.1).
     const proxy = await startRecordingProxy({ host: '127.0.0.1', port: info.imap.starttls }, '127.0.0.5');
     try {
@@ -70,7 +72,7 @@ describe('loginImap against Dovecot', () => {
   });
 
   it('returns a timeout within the deadline when the server never greets', async () => {
-    const info = useMailServers();
+    const info = servers();
     const silent = await import('node:net').then((net) => net.createServer(() => undefined));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const address = silent.address();
@@ -90,7 +92,7 @@ describe('loginImap against Dovecot', () => {
   });
 
   it('stops at once when cancelled', async () => {
-    const info = useMailServers();
+    const info = servers();
     const controller = new AbortController();
     const silent = await import('node:net').then((net) => net.createServer(() => undefined));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));

@@ -3,13 +3,15 @@ import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { loginPop3, pop3ResponseCode } from '../../../electron/probes/pop3';
 import { Secret } from '../../../electron/keychain/secret';
-import { useMailServers } from '../../servers/useMailServers';
-import { endpoint, logSize, passwordForms, probeContext, settledMatchingLines, startRecordingProxy, uniqueUnknownUser } from './helpers';
+import { endpoint, logSize, passwordForms, probeContext, settledMatchingLines, startRecordingProxy, uniqueUnknownUser, useFastServers } from './helpers';
+
+// Protocol behaviour, not server timing: a Dovecot + Exim pair of this file's own without the auth penalty (helpers.ts).
+const servers = useFastServers();
 
 describe('loginPop3 against Dovecot', () => {
   for (const tls of ['starttls', 'implicit'] as const) {
     it(`accepts the right password (${tls})`, async () => {
-      const info = useMailServers();
+      const info = servers();
       const result = await loginPop3(endpoint(info, 'pop3', tls), { username: info.users.alice.address, password: new Secret(info.users.alice.password) }, probeContext(info));
       expect(result.login).toMatchObject({ kind: 'accepted', mechanism: 'PLAIN' });
       expect(result.greeting).toMatch(/^\+OK Dovecot .*ready\.$/);
@@ -19,7 +21,7 @@ describe('loginPop3 against Dovecot', () => {
     });
 
     it(`keeps Dovecot's "-ERR [AUTH]" reply verbatim for a wrong password (${tls})`, async () => {
-      const info = useMailServers();
+      const info = servers();
       const result = await loginPop3(endpoint(info, 'pop3', tls), { username: info.users.bob.address, password: new Secret('not-bobs-password') }, probeContext(info));
       expect(result.login).toMatchObject({ kind: 'rejected', responseCode: 'AUTH', serverText: '-ERR [AUTH] Authentication failed.' });
       expect(JSON.stringify(result)).not.toContain('not-bobs-password');
@@ -27,7 +29,7 @@ describe('loginPop3 against Dovecot', () => {
   }
 
   it('makes exactly one authentication attempt per probe (Dovecot log)', async () => {
-    const info = useMailServers();
+    const info = servers();
     const user = uniqueUnknownUser('pop3-once');
     const offset = await logSize(info.logs.dovecot);
     const result = await loginPop3(endpoint(info, 'pop3', 'starttls'), { username: user, password: new Secret('wrong-once') }, probeContext(info));
@@ -38,7 +40,7 @@ describe('loginPop3 against Dovecot', () => {
   });
 
   it('never sends credentials without TLS (tls none), and reports what the server offers in clear', async () => {
-    const info = useMailServers();
+    const info = servers();
     const proxy = await startRecordingProxy({ host: '127.0.0.1', port: info.pop3.starttls }, '127.0.0.5');
     try {
       const password = info.users.alice.password;
@@ -62,7 +64,7 @@ describe('loginPop3 against Dovecot', () => {
   });
 
   it('ends within the deadline on an endless banner line and on silence', async () => {
-    const info = useMailServers();
+    const info = servers();
     const endless = net.createServer((socket) => {
       const spew = setInterval(() => socket.write('+OK '.padEnd(4096, 'x')), 5);
       socket.on('close', () => clearInterval(spew));

@@ -3,13 +3,15 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { loginSmtp, probeSmtpWithoutAuth } from '../../../electron/probes/smtp';
 import { Secret } from '../../../electron/keychain/secret';
-import { useMailServers } from '../../servers/useMailServers';
-import { endpoint, logSize, logSince, passwordForms, probeContext, settledMatchingLines, startRecordingProxy, uniqueUnknownUser } from './helpers';
+import { endpoint, logSize, logSince, passwordForms, probeContext, settledMatchingLines, startRecordingProxy, uniqueUnknownUser, useFastServers } from './helpers';
+
+// Protocol behaviour, not server timing: a Dovecot + Exim pair of this file's own without the auth penalty (helpers.ts).
+const servers = useFastServers();
 
 describe('loginSmtp against Exim', () => {
   for (const tls of ['starttls', 'implicit'] as const) {
     it(`accepts the right password and reads greeting, EHLO and the echoed IP (${tls})`, async () => {
-      const info = useMailServers();
+      const info = servers();
       const result = await loginSmtp(endpoint(info, 'smtp', tls), { username: info.users.alice.address, password: new Secret(info.users.alice.password) }, probeContext(info));
       expect(result.login).toMatchObject({ kind: 'accepted', mechanism: 'PLAIN' });
       expect(result.greeting).toMatch(/^220 /);
@@ -19,7 +21,7 @@ describe('loginSmtp against Exim', () => {
     });
 
     it(`keeps Exim's 535 verbatim for a wrong password (${tls})`, async () => {
-      const info = useMailServers();
+      const info = servers();
       const result = await loginSmtp(endpoint(info, 'smtp', tls), { username: info.users.bob.address, password: new Secret('not-bobs-password') }, probeContext(info));
       expect(result.login).toMatchObject({ kind: 'rejected', responseCode: '535', serverText: '535 Incorrect authentication data' });
       expect(result.ehloEchoIp).toBe('127.0.0.1');
@@ -28,7 +30,7 @@ describe('loginSmtp against Exim', () => {
   }
 
   it('makes exactly one AUTH attempt per probe (Exim mainlog)', async () => {
-    const info = useMailServers();
+    const info = servers();
     const user = uniqueUnknownUser('smtp-once');
     const offset = await logSize(info.logs.exim);
     const result = await loginSmtp(endpoint(info, 'smtp', 'starttls'), { username: user, password: new Secret('wrong-once') }, probeContext(info));
@@ -39,7 +41,7 @@ describe('loginSmtp against Exim', () => {
   });
 
   it('never sends credentials on a cleartext connection (tls none): Exim offers no AUTH there', async () => {
-    const info = useMailServers();
+    const info = servers();
     const proxy = await startRecordingProxy({ host: '127.0.0.1', port: info.smtp.starttls });
     try {
       const password = info.users.alice.password;
@@ -65,7 +67,7 @@ describe('loginSmtp against Exim', () => {
 describe('probeSmtpWithoutAuth against Exim', () => {
   for (const tls of ['starttls', 'implicit', 'none'] as const) {
     it(`reports Exim's refusal of an unauthenticated recipient and never reaches DATA (${tls})`, async () => {
-      const info = useMailServers();
+      const info = servers();
       const proxy = await startRecordingProxy({ host: '127.0.0.1', port: tls === 'implicit' ? info.smtp.implicit : info.smtp.starttls });
       const mailboxBefore = await readFile(`${info.dataDir}/exim/out/all.mbox`, 'utf8').catch(() => '');
       const offset = await logSize(info.logs.exim);

@@ -7,6 +7,7 @@ import type { MailAccount, ServerSettings } from '../../../shared/model/account'
 import type { ProgressEvent } from '../../../shared/diagnosis/types';
 import type { LoginOutcome, TlsOutcome } from '../../../shared/probes/outcomes';
 import { Secret } from '../../../electron/keychain/secret';
+import { typedPasswordAccount } from '../../fixtures/typedAccount';
 import type { OpenConnection, ProbeSet } from '../../../electron/diagnosis/probeSet';
 import { runDiagnosis } from '../../../electron/diagnosis/runDiagnosis';
 import { expectedServerFor } from '../../../electron/diagnosis/diagnoseAccounts';
@@ -22,22 +23,12 @@ const server = (protocol: ServerSettings['protocol'], port: number): ServerSetti
   authenticationEnabled: true,
 });
 
-const account: MailAccount = {
+const account: MailAccount = typedPasswordAccount({
   id: 'A',
-  description: 'Work',
   emailAddress: 'alice@example.test',
-  source: 'manual',
-  authKind: 'password',
   incoming: server('imap', 993),
   outgoing: server('smtp', 587),
-  outgoingLink: { kind: 'linked', via: 'manual' },
-  passwords: {
-    incoming: { outcome: 'found', foundIn: 'typed', attempts: [] },
-    outgoing: { outcome: 'found', foundIn: 'typed', attempts: [] },
-    comparison: 'not-applicable',
-  },
-  readProblems: [],
-};
+});
 
 const validTls: TlsOutcome = {
   kind: 'established',
