@@ -248,6 +248,9 @@ export type HostileStep =
   | { write: string | Uint8Array } // send bytes (strings as latin1, so any byte can be written)
   | { waitMs: number } // pause
   | { readUntil: string | RegExp; timeoutMs?: number } // wait until the bytes received since the last read match
+  // write what `reply` makes of what this connection's readUntil steps read so far, oldest first (latin1): a
+  // server that echoes the client's command (its AUTH line, its PASS) back into its refusal
+  | { reply: (reads: readonly string[]) => string }
   | { startTls: { certFile: string; keyFile: string } } // STARTTLS upgrade of this connection as the server
   | { stall: true } // keep the connection open and silent until the client gives up (or the server closes)
   | { reset: true } // TCP RST
@@ -284,6 +287,7 @@ export async function startHostileServer(options: HostileServerOptions): Promise
   const runScript = async (raw: net.Socket, index: number): Promise<void> => {
     let socket: net.Socket = raw;
     let buffer = '';
+    const reads: string[] = [];
     let waiter: (() => void) | undefined;
     const listen = (s: net.Socket): void => {
       s.on('data', (chunk: Buffer) => {
@@ -305,6 +309,8 @@ export async function startHostileServer(options: HostileServerOptions): Promise
       if (socket.destroyed) return;
       if ('write' in step) {
         socket.write(typeof step.write === 'string' ? Buffer.from(step.write, 'latin1') : step.write);
+      } else if ('reply' in step) {
+        socket.write(Buffer.from(step.reply(reads), 'latin1'));
       } else if ('waitMs' in step) {
         await new Promise((resolve) => setTimeout(resolve, step.waitMs));
       } else if ('readUntil' in step) {
@@ -317,6 +323,7 @@ export async function startHostileServer(options: HostileServerOptions): Promise
             setTimeout(resolve, 50);
           });
         }
+        reads.push(buffer);
         buffer = '';
       } else if ('startTls' in step) {
         const upgraded = new tls.TLSSocket(socket, { isServer: true, ...secureContext(step.startTls) });
