@@ -2,6 +2,7 @@
 // crash and no handle left behind. Deadlines are short (1-1.5 s) so a hang would show as a failure.
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadTestPki } from '../../servers/certs';
+import type { MailProtocol } from '../../../shared/model/account';
 import { startFaultProxy, startHostileServer, type HostileServer, type HostileStep } from '../../servers/faults';
 import { useMailServers } from '../../servers/useMailServers';
 import { probeServer, type ConnectReport } from '../../../electron/probes/serverConnection';
@@ -116,6 +117,22 @@ describe('hostile servers', () => {
     expect(report.tls).toEqual({ kind: 'starttls-not-offered' });
     expect(server.received()[0]).not.toContain('STARTTLS');
   });
+
+  // Offered, then taken back on the same connection: a downgrade or a broken middlebox. Nothing after it.
+  for (const [protocol, script] of [
+    ['imap', [{ write: '* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] hello\r\n' }, { readUntil: 'STARTTLS\r\n' }, { write: 'md1 BAD STARTTLS not available now\r\n' }, { waitMs: 300 }, { end: true }]],
+    ['pop3', [{ write: '+OK hello\r\n' }, { readUntil: 'CAPA\r\n' }, { write: '+OK\r\nUSER\r\nSTLS\r\n.\r\n' }, { readUntil: 'STLS\r\n' }, { write: '-ERR TLS unavailable\r\n' }, { waitMs: 300 }, { end: true }]],
+    ['smtp', [{ write: '220 hello ESMTP\r\n' }, { readUntil: /EHLO [^\r\n]*\r\n/ }, { write: '250-hello Hello [127.0.0.1]\r\n250-STARTTLS\r\n250 AUTH PLAIN\r\n' }, { readUntil: 'STARTTLS\r\n' }, { write: '454 4.7.0 TLS not available due to temporary reason\r\n' }, { waitMs: 300 }, { end: true }]],
+  ] as const satisfies readonly (readonly [MailProtocol, readonly HostileStep[]])[]) {
+    it(`${protocol}: STARTTLS advertised, then refused on the same connection: withdrawn, and nothing more is said`, async () => {
+      const server = await hostile([...script]);
+      const report = await probe({ protocol, port: server.port, tls: 'starttls' });
+      expect(report.tls).toEqual({ kind: 'starttls-withdrawn', advertisedOn: 'same-connection' });
+      expect(report.starttlsAdvertised).toBe(true);
+      const sent = server.received()[0] ?? '';
+      expect(sent).toMatch(/(STARTTLS|STLS)\r\n$/);
+    });
+  }
 
   it('reset in the middle of the dialogue: classified, not thrown', async () => {
     const server = await hostile([{ write: '* OK hello\r\n' }, { readUntil: 'CAPABILITY' }, { reset: true }]);
