@@ -5,32 +5,21 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { MailProtocol, ServerSettings } from '../../../shared/model/account';
-import type { DiagnosisRun, ProgressEvent } from '../../../shared/diagnosis/types';
-import { LoginBudget } from '../../../electron/diagnosis/loginBudget';
-import { realProbeSet } from '../../../electron/diagnosis/realProbeSet';
-import { runDiagnosis } from '../../../electron/diagnosis/runDiagnosis';
 import { createSecretScrubber } from '../../../electron/keychain/secretForms';
 import { Secret } from '../../../electron/keychain/secret';
 import { loadTestPki } from '../../servers/certs';
 import { startHostileServer, type HostileServer, type HostileStep } from '../../servers/faults';
-import { mailServersAvailable, useMailServers, type MailServersInfo } from '../../servers/useMailServers';
+import { useMailServers, type MailServersInfo } from '../../servers/useMailServers';
 import { typedPasswordAccount } from '../../fixtures/typedAccount';
-import { startWebFixtures, type WebFixtures } from '../cli/support';
+import { type RigDiagnosis, useRigDiagnosis } from './helpers';
 
 const USER = 'alice@example.test';
 const PASSWORD = 'Echo-Me-9!';
 
-let web: WebFixtures | undefined;
 let servers: HostileServer[] = [];
 let stateDirs: string[] = [];
-beforeAll(async () => {
-  if (mailServersAvailable()) web = await startWebFixtures(useMailServers());
-});
-afterAll(async () => {
-  await web?.close();
-});
 afterEach(async () => {
   await Promise.all(servers.map((server) => server.close()));
   await Promise.all(stateDirs.map((dir) => rm(dir, { recursive: true, force: true })));
@@ -93,25 +82,14 @@ function settings(info: MailServersInfo, protocol: MailProtocol, port: number): 
   return { protocol, host: info.goodName, port, tls: 'implicit', username: USER, authenticationEnabled: true };
 }
 
-async function diagnose(info: MailServersInfo, incoming: ServerSettings | null, outgoing: ServerSettings | null): Promise<{ run: DiagnosisRun; events: ProgressEvent[] }> {
-  if (web === undefined) throw new Error('web fixtures did not start');
+const rigDiagnosis = useRigDiagnosis();
+
+async function diagnose(info: MailServersInfo, incoming: ServerSettings | null, outgoing: ServerSettings | null): Promise<RigDiagnosis> {
   const stateDir = await mkdtemp(path.join(os.tmpdir(), 'md-echo-'));
   stateDirs.push(stateDir);
-  const events: ProgressEvent[] = [];
   const password = new Secret(PASSWORD);
-  const run = await runDiagnosis({
-    targets: [{ account: typedPasswordAccount({ id: 'echo', emailAddress: USER, incoming, outgoing }), passwords: { incoming: password, outgoing: password } }],
-    discoveryProblems: [],
-    probes: realProbeSet({ publicIpLookup: false, captivePortalUrl: web.captiveUrl, webmailUrls: [web.webmailUrl] }),
-    budget: await LoginBudget.open(stateDir),
-    noLogin: false,
-    phaseTimeoutMs: 3000,
-    publicIpLookup: false,
-    extraCaPem: [info.caPem],
-    dnsServers: [`127.0.0.1:${info.dns.port}`],
-    onProgress: (event) => events.push(event),
-  });
-  return { run, events };
+  const account = typedPasswordAccount({ id: 'echo', emailAddress: USER, incoming, outgoing });
+  return rigDiagnosis(info, [{ account, passwords: { incoming: password, outgoing: password } }], { stateDir, phaseTimeoutMs: 3000 });
 }
 
 /** Every encoded form of the password (and the SASL PLAIN blob with the user): none may appear. */

@@ -4,6 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import net from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
+import type { DiagnosisRun, ProgressEvent } from '../../../shared/diagnosis/types';
+import { LoginBudget } from '../../../electron/diagnosis/loginBudget';
+import { realProbeSet } from '../../../electron/diagnosis/realProbeSet';
+import { runDiagnosis, type DiagnosisTarget } from '../../../electron/diagnosis/runDiagnosis';
+import { startWebFixtures, type WebFixtures } from '../cli/support';
 import type { ProbeContext, ServerEndpoint } from '../../../electron/probes/types';
 import { FAST_AUTH_POLICY } from '../../servers/dovecot';
 import { startExtraServers, type ExtraServers } from '../../servers/start';
@@ -143,4 +148,42 @@ export function passwordForms(username: string, password: string): Buffer[] {
     Buffer.from(Buffer.from(password, 'utf8').toString('base64'), 'latin1'),
     Buffer.from(Buffer.from(`\0${username}\0${password}`, 'utf8').toString('base64'), 'latin1'),
   ];
+}
+
+/** A whole diagnosis (the real probes, a real login ledger in `stateDir`) against the rig: its DNS, its CA. */
+export interface RigDiagnosis {
+  readonly run: DiagnosisRun;
+  readonly events: ProgressEvent[];
+}
+
+/**
+ * runDiagnosis as the app runs it, pointed at the rig: the test DNS server and CA (verification stays on),
+ * loopback captive-check and webmail pages (started once per file), no public-IP lookup. Call the returned
+ * function inside a test.
+ */
+export function useRigDiagnosis(): (info: MailServersInfo, targets: readonly DiagnosisTarget[], options: { readonly stateDir: string; readonly phaseTimeoutMs: number }) => Promise<RigDiagnosis> {
+  let web: WebFixtures | undefined;
+  beforeAll(async () => {
+    if (mailServersAvailable()) web = await startWebFixtures(useMailServers());
+  });
+  afterAll(async () => {
+    await web?.close();
+  });
+  return async (info, targets, options) => {
+    if (web === undefined) throw new Error('web fixtures did not start');
+    const events: ProgressEvent[] = [];
+    const run = await runDiagnosis({
+      targets,
+      discoveryProblems: [],
+      probes: realProbeSet({ publicIpLookup: false, captivePortalUrl: web.captiveUrl, webmailUrls: [web.webmailUrl] }),
+      budget: await LoginBudget.open(options.stateDir),
+      noLogin: false,
+      phaseTimeoutMs: options.phaseTimeoutMs,
+      publicIpLookup: false,
+      extraCaPem: [info.caPem],
+      dnsServers: [`127.0.0.1:${info.dns.port}`],
+      onProgress: (event) => events.push(event),
+    });
+    return { run, events };
+  };
 }

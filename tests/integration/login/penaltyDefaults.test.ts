@@ -7,30 +7,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, it, type ExpectStatic, type TestContext } from 'vitest';
+import { describe, it, type ExpectStatic, type TestContext } from 'vitest';
 import type { MailAccount, MailProtocol, ServerSettings } from '../../../shared/model/account';
 import type { ProgressEvent } from '../../../shared/diagnosis/types';
 import type { DiagnosisRun } from '../../../shared/diagnosis/types';
-import { LoginBudget } from '../../../electron/diagnosis/loginBudget';
-import { realProbeSet } from '../../../electron/diagnosis/realProbeSet';
-import { runDiagnosis } from '../../../electron/diagnosis/runDiagnosis';
 import { Secret } from '../../../electron/keychain/secret';
 import { loginImap } from '../../../electron/probes/imap';
 import { loginPop3 } from '../../../electron/probes/pop3';
 import { startConversationProxy, uniqueSourceAddress, type ConversationProxy } from '../../servers/faults';
-import { mailServersAvailable, useMailServers, type MailServersInfo } from '../../servers/useMailServers';
-import { startWebFixtures, type WebFixtures } from '../cli/support';
+import { useMailServers, type MailServersInfo } from '../../servers/useMailServers';
 import { typedPasswordAccount } from '../../fixtures/typedAccount';
-import { probeContext } from './helpers';
+import { probeContext, useRigDiagnosis } from './helpers';
 
 const PHASE_MS = 5_000;
-let web: WebFixtures | undefined;
-beforeAll(async () => {
-  if (mailServersAvailable()) web = await startWebFixtures(useMailServers());
-});
-afterAll(async () => {
-  await web?.close();
-});
 
 interface Client {
   readonly incoming: ConversationProxy;
@@ -67,20 +56,13 @@ async function freshStateDir(onTestFinished: TestContext['onTestFinished']): Pro
   return stateDir;
 }
 
+const rigDiagnosis = useRigDiagnosis();
+
 async function diagnose(info: MailServersInfo, target: Client, passwords: { incoming: string; outgoing: string }, events: ProgressEvent[] = []): Promise<DiagnosisRun> {
-  if (web === undefined) throw new Error('web fixtures did not start');
-  return runDiagnosis({
-    targets: [{ account: target.account, passwords: { incoming: new Secret(passwords.incoming), outgoing: new Secret(passwords.outgoing) } }],
-    discoveryProblems: [],
-    probes: realProbeSet({ publicIpLookup: false, captivePortalUrl: web.captiveUrl, webmailUrls: [web.webmailUrl] }),
-    budget: await LoginBudget.open(target.stateDir),
-    noLogin: false,
-    phaseTimeoutMs: PHASE_MS,
-    publicIpLookup: false,
-    extraCaPem: [info.caPem],
-    dnsServers: [`127.0.0.1:${info.dns.port}`],
-    onProgress: (event) => events.push(event),
-  });
+  const targets = [{ account: target.account, passwords: { incoming: new Secret(passwords.incoming), outgoing: new Secret(passwords.outgoing) } }];
+  const result = await rigDiagnosis(info, targets, { stateDir: target.stateDir, phaseTimeoutMs: PHASE_MS });
+  events.push(...result.events);
+  return result.run;
 }
 
 /** Failed logins from the client's address before the run, in parallel (distinct passwords: each one counts). */

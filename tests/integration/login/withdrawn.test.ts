@@ -5,30 +5,22 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerSettings } from '../../../shared/model/account';
 import type { DiagnosisRun } from '../../../shared/diagnosis/types';
-import { LEDGER_FILE_NAME, LoginBudget } from '../../../electron/diagnosis/loginBudget';
-import { realProbeSet } from '../../../electron/diagnosis/realProbeSet';
-import { runDiagnosis, type DiagnosisTarget } from '../../../electron/diagnosis/runDiagnosis';
+import { LEDGER_FILE_NAME } from '../../../electron/diagnosis/loginBudget';
+import type { DiagnosisTarget } from '../../../electron/diagnosis/runDiagnosis';
 import { Secret } from '../../../electron/keychain/secret';
 import { loadTestPki } from '../../servers/certs';
 import { startHostileServer, type HostileServer, type HostileStep } from '../../servers/faults';
-import { mailServersAvailable, useMailServers, type MailServersInfo } from '../../servers/useMailServers';
+import { useMailServers, type MailServersInfo } from '../../servers/useMailServers';
 import { typedPasswordAccount } from '../../fixtures/typedAccount';
-import { startWebFixtures, type WebFixtures } from '../cli/support';
+import { useRigDiagnosis } from './helpers';
 
 const USER = 'alice@example.test';
 const PASSWORD = 'Never-Sent-7!';
 
-let web: WebFixtures | undefined;
 let cleanups: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  if (mailServersAvailable()) web = await startWebFixtures(useMailServers());
-});
-afterAll(async () => {
-  await web?.close();
-});
 afterEach(async () => {
   await Promise.all(cleanups.map((cleanup) => cleanup()));
   cleanups = [];
@@ -44,21 +36,12 @@ function starttls(info: MailServersInfo, protocol: ServerSettings['protocol'], p
   return { protocol, host: info.goodName, port, tls: 'starttls', username: USER, authenticationEnabled: true };
 }
 
+const rigDiagnosis = useRigDiagnosis();
+
 async function diagnose(info: MailServersInfo, targets: DiagnosisTarget[]): Promise<{ run: DiagnosisRun; ledger: string }> {
-  if (web === undefined) throw new Error('web fixtures did not start');
   const stateDir = await mkdtemp(path.join(os.tmpdir(), 'md-withdrawn-'));
   cleanups.push(() => rm(stateDir, { recursive: true, force: true }));
-  const run = await runDiagnosis({
-    targets,
-    discoveryProblems: [],
-    probes: realProbeSet({ publicIpLookup: false, captivePortalUrl: web.captiveUrl, webmailUrls: [web.webmailUrl] }),
-    budget: await LoginBudget.open(stateDir),
-    noLogin: false,
-    phaseTimeoutMs: 3000,
-    publicIpLookup: false,
-    extraCaPem: [info.caPem],
-    dnsServers: [`127.0.0.1:${info.dns.port}`],
-  });
+  const { run } = await rigDiagnosis(info, targets, { stateDir, phaseTimeoutMs: 3000 });
   const ledger = await readFile(path.join(stateDir, LEDGER_FILE_NAME), 'utf8').catch(() => '{"entries":[]}');
   return { run, ledger };
 }
