@@ -26,7 +26,6 @@ import type {
 import type { AccountDiagnosis, AccountFacts, DiagnosisRun, ProgressEvent } from '../../shared/diagnosis/types';
 import type { ChecklistStepId, StepStatus } from '../../shared/checklist/steps';
 import { evaluateAccount } from '../../shared/verdict/evaluate';
-import { AUTH_REPLY_DEADLINE_MS } from '../probes/login';
 import { ServerTexts } from '../probes/serverText';
 import type { ProbeContext, ServerEndpoint } from '../probes/types';
 import type { ConnectProbeResult, LoginProbeResult, ProbeSet, ServerConversation } from './probeSet';
@@ -235,11 +234,6 @@ async function probeAccount(target: DiagnosisTarget, run: AccountRunContext): Pr
 interface AccountBound {
   readonly checks: number;
   readonly login: number;
-}
-
-/** The worst case of one account, from its start (see AccountBound). */
-export function accountBoundMs(phaseTimeoutMs: number): number {
-  return 3 * phaseTimeoutMs + AUTH_REPLY_DEADLINE_MS;
 }
 
 /**

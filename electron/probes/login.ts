@@ -146,7 +146,7 @@ export async function runLogin(
     ctx,
     (scope) => {
       session.enter(scope);
-      watch = new CredentialWatch(credentials, (sentAt) => scope.moveDeadline(sentAt + AUTH_REPLY_DEADLINE_MS));
+      watch = new CredentialWatch(credentials, (sentAt) => scope.moveDeadline(sentAt + (ctx.authReplyDeadlineMs ?? AUTH_REPLY_DEADLINE_MS)));
       return body({ scope, watch, session, startedAt: Date.now() });
     },
     (reason, elapsedMs) => {

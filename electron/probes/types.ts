@@ -15,6 +15,11 @@ export interface ProbeContext {
   readonly extraCaPem?: readonly string[];
   /** DNS servers to use instead of the system's, as "IP" or "IP:PORT" (tests use a loopback dnsmasq). */
   readonly dnsServers?: readonly string[];
+  /**
+   * How long a login waits for the server's answer once the credential has left (login.ts; default
+   * AUTH_REPLY_DEADLINE_MS). Only tests shorten it, to see the 'auth' timeout without waiting 20 s.
+   */
+  readonly authReplyDeadlineMs?: number;
 }
 
 /** A configured mail server endpoint as the probes need it. */

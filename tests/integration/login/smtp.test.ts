@@ -1,9 +1,16 @@
 // SMTP login probe (nodemailer SMTPConnection) and the no-auth check against the rig's real Exim.
 import { readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { loginSmtp, probeSmtpWithoutAuth } from '../../../electron/probes/smtp';
 import { Secret } from '../../../electron/keychain/secret';
 import { endpoint, logSize, logSince, passwordForms, probeContext, settledMatchingLines, startRecordingProxy, uniqueUnknownUser, useFastServers } from './helpers';
+
+/** Where this Exim delivers (tests/servers/exim.ts): beside its log folder. */
+function eximMailbox(info: { logs: { exim: string } }): string {
+  return path.join(path.dirname(path.dirname(info.logs.exim)), 'out', 'all.mbox');
+}
 
 // Protocol behaviour, not server timing: a Dovecot + Exim pair of this file's own without the auth penalty (helpers.ts).
 const servers = useFastServers();
@@ -40,6 +47,22 @@ describe('loginSmtp against Exim', () => {
     expect(failures[0]).toMatch(/PLAIN authenticator failed for .*\[127\.0\.0\.1\].*535 Incorrect authentication data/);
   });
 
+  for (const tls of ['starttls', 'implicit'] as const) {
+    it(`says EHLO with an address literal of our end, never the Mac's name: Exim logs the HELO name (${tls})`, async () => {
+      const info = servers();
+      // A Mac's name as nodemailer would send it by default (a fully qualified host name is used as is).
+      const macName = vi.spyOn(os, 'hostname').mockReturnValue('Janes-MacBook-Pro.local');
+      const user = uniqueUnknownUser(`smtp-ehlo-${tls}`);
+      const offset = await logSize(info.logs.exim);
+      const result = await loginSmtp(endpoint(info, 'smtp', tls), { username: user, password: new Secret('wrong-ehlo') }, probeContext(info)).finally(() => macName.mockRestore());
+      expect(result.login.kind).toBe('rejected');
+      // nodemailer's EHLO (the one before AUTH, over TLS) is the name Exim logs with the failure.
+      const [failure] = await settledMatchingLines(info.logs.exim, offset, (line) => line.includes(`set_id=${user}`));
+      expect(failure).toMatch(/authenticator failed for \(\[127\.0\.0\.1\]\) \[127\.0\.0\.1\]:/);
+      expect(await logSince(info.logs.exim, offset)).not.toContain('Janes-MacBook-Pro');
+    });
+  }
+
   it('never sends credentials on a cleartext connection (tls none): Exim offers no AUTH there', async () => {
     const info = servers();
     const proxy = await startRecordingProxy({ host: '127.0.0.1', port: info.smtp.starttls });
@@ -69,7 +92,8 @@ describe('probeSmtpWithoutAuth against Exim', () => {
     it(`reports Exim's refusal of an unauthenticated recipient and never reaches DATA (${tls})`, async () => {
       const info = servers();
       const proxy = await startRecordingProxy({ host: '127.0.0.1', port: tls === 'implicit' ? info.smtp.implicit : info.smtp.starttls });
-      const mailboxBefore = await readFile(`${info.dataDir}/exim/out/all.mbox`, 'utf8').catch(() => '');
+      const mailbox = eximMailbox(info);
+      const mailboxBefore = await readFile(mailbox, 'utf8').catch(() => '');
       const offset = await logSize(info.logs.exim);
       try {
         const result = await probeSmtpWithoutAuth(
@@ -89,8 +113,10 @@ describe('probeSmtpWithoutAuth against Exim', () => {
         }
         const rejected = await settledMatchingLines(info.logs.exim, offset, (line) => line.includes('rejected RCPT') && line.includes(info.users.bob.address));
         expect(rejected).toHaveLength(1);
+        // The relay check's EHLO name, as Exim logs it: an address literal of our end.
+        expect(rejected[0]).toMatch(/H=\(\[127\.0\.0\.1\]\) \[127\.0\.0\.1\]/);
         expect(await logSince(info.logs.exim, offset)).not.toMatch(/ <= /); // no message was received
-        expect(await readFile(`${info.dataDir}/exim/out/all.mbox`, 'utf8').catch(() => '')).toBe(mailboxBefore);
+        expect(await readFile(mailbox, 'utf8').catch(() => '')).toBe(mailboxBefore);
       } finally {
         await proxy.close();
       }
