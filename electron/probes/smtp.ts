@@ -20,6 +20,7 @@
  * continues to DATA once a recipient is accepted, so that check speaks the dialogue itself.
  */
 import type { Socket } from 'node:net';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { LoginOutcome, SmtpWithoutAuthOutcome } from '../../shared/probes/outcomes';
 import { libraryTimeoutMs, runWithDeadline } from './deadline';
 import { isLastSmtpLine, parseEhloEchoIp, readFailureOutcome } from './dialogue';
@@ -103,6 +104,29 @@ function failureOutcome(failure: NodemailerFailure, session: ServerSession): Log
   return { kind: 'error', errorCode: failure.code ?? 'SMTP_ERROR', message: session.texts.keep(failure.response ?? failure.message) };
 }
 
+/**
+ * A nodemailer step (connect, login) that ends with its callback, or with the connection failing under it:
+ * on a socket error (a broken byte budget, a reset) nodemailer emits 'error' and closes without calling the
+ * callback of the step in flight.
+ */
+function settled(connection: SMTPConnection, start: (done: (failure: NodemailerFailure | null) => void) => void): Promise<NodemailerFailure | null> {
+  return new Promise((resolve) => {
+    let over = false;
+    const finish = (failure: NodemailerFailure | null): void => {
+      if (over) return;
+      over = true;
+      connection.off('error', onError);
+      connection.off('end', onEnd);
+      resolve(failure);
+    };
+    const onError = (error: unknown): void => finish(asNodemailerFailure(error));
+    const onEnd = (): void => finish({ message: 'the server closed the connection', code: 'ECONNECTION' });
+    connection.on('error', onError);
+    connection.on('end', onEnd);
+    start(finish);
+  });
+}
+
 async function smtpLogin(step: LoginStep, credentials: LoginCredentials, ctx: ProbeContext): Promise<LoginBodyResult> {
   const { session, watch, scope, startedAt } = step;
   const { texts } = session;
@@ -143,8 +167,8 @@ async function smtpLogin(step: LoginStep, credentials: LoginCredentials, ctx: Pr
     return { capabilities: ehloReply === undefined ? [] : texts.keepEach(ehloKeywords(ehloReply)), ...(ehloEchoIp === undefined ? {} : { ehloEchoIp }) };
   };
 
-  const connectError = await new Promise<NodemailerFailure | null>((resolve) => {
-    connection.connect((error) => resolve(error === undefined || error === null ? null : asNodemailerFailure(error)));
+  const connectError = await settled(connection, (done) => {
+    connection.connect((error) => done(error === undefined || error === null ? null : asNodemailerFailure(error)));
   });
   if (connectError !== null) {
     connection.close();
@@ -155,8 +179,8 @@ async function smtpLogin(step: LoginStep, credentials: LoginCredentials, ctx: Pr
     connection.close();
     return { login: { kind: 'unavailable', serverText: texts.keep(replyTo(transcript, 'EHLO') ?? 'the server does not offer AUTH') }, ...conversation() };
   }
-  const loginError = await new Promise<NodemailerFailure | null>((resolve) => {
-    connection.login({ user: credentials.username, pass: credentials.password.reveal() }, (error) => resolve(error === null ? null : asNodemailerFailure(error)));
+  const loginError = await settled(connection, (done) => {
+    connection.login({ user: credentials.username, pass: credentials.password.reveal() }, (error) => done(error === null ? null : asNodemailerFailure(error)));
   });
   const durationMs = Date.now() - startedAt;
   const mechanism = transcript.findLast((entry) => entry.side === 'client' && entry.text.startsWith('AUTH '))?.text.slice(5);

@@ -251,6 +251,9 @@ export type HostileStep =
   // write what `reply` makes of what this connection's readUntil steps read so far, oldest first (latin1): a
   // server that echoes the client's command (its AUTH line, its PASS) back into its refusal
   | { reply: (reads: readonly string[]) => string }
+  // write `chunk` again and again (waiting while the client does not read) until the client closes the
+  // connection or `maxBytes` were sent: an endless line, an endless reply
+  | { flood: { chunk: string; maxBytes: number } }
   | { startTls: { certFile: string; keyFile: string } } // STARTTLS upgrade of this connection as the server
   | { stall: true } // keep the connection open and silent until the client gives up (or the server closes)
   | { reset: true } // TCP RST
@@ -309,6 +312,24 @@ export async function startHostileServer(options: HostileServerOptions): Promise
       if (socket.destroyed) return;
       if ('write' in step) {
         socket.write(typeof step.write === 'string' ? Buffer.from(step.write, 'latin1') : step.write);
+      } else if ('flood' in step) {
+        const chunk = Buffer.from(step.flood.chunk, 'latin1');
+        const target = socket;
+        let sent = 0;
+        while (!target.destroyed && target.writable && sent < step.flood.maxBytes) {
+          sent += chunk.length;
+          if (!target.write(chunk)) {
+            await new Promise<void>((resolve) => {
+              const done = (): void => {
+                target.off('drain', done);
+                target.off('close', done);
+                resolve();
+              };
+              target.on('drain', done);
+              target.on('close', done);
+            });
+          }
+        }
       } else if ('reply' in step) {
         socket.write(Buffer.from(step.reply(reads), 'latin1'));
       } else if ('waitMs' in step) {
