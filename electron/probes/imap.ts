@@ -12,7 +12,7 @@
  *   exactly one attempt per connect(), with no fallback on failure.
  * - The answer is known at the tagged reply to that command (imapflow's documented 'response' event, after
  *   the credential left): the stream is sealed there, so imapflow's post-login NAMESPACE/ID/LOGOUT never
- *   leave, and the connection closes.
+ *   leave; we say LOGOUT ourselves without waiting, and the connection closes.
  * - `logger` is a silent one: imapflow's log would see the command stream (user name, SASL framing), and
  *   levels it has no method for fall back to the console.
  * - Mail Doctor never sends a password in clear: with TLS off imapflow is not used at all; the
@@ -143,12 +143,11 @@ async function imapLogin(step: LoginStep, credentials: LoginCredentials, ctx: Pr
   const login = await new Promise<LoginOutcome>((resolve) => {
     const accepted = (): void => resolve({ kind: 'accepted', mechanism: loginMethod === 'LOGIN' ? 'LOGIN' : loginMethod.slice(5), durationMs: Date.now() - startedAt });
     client.on('response', (response) => {
-      // The first tagged reply after the credential left answers the login.
-      if (watch.sentAt === undefined) return;
-      if (response.response.toUpperCase() === 'OK') {
-        stream.seal();
-        accepted();
-      }
+      // The first tagged reply after the credential left answers the login: nothing imapflow does after it
+      // reaches the server (a refusal's details still come through connect()'s rejection).
+      if (watch.sentAt === undefined || stream.sealed) return;
+      stream.seal();
+      if (response.response.toUpperCase() === 'OK') accepted();
     });
     client.connect().then(accepted, (error: unknown) => {
       stream.seal();
@@ -156,6 +155,7 @@ async function imapLogin(step: LoginStep, credentials: LoginCredentials, ctx: Pr
       else resolve(mapImapFailure(asImapFlowFailure(error), Date.now() - startedAt, session.texts));
     });
   });
+  session.goodbyeAfterLibrary();
   client.close();
   return { login, capabilities: kept };
 }

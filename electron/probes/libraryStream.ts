@@ -7,8 +7,9 @@
  * - the library first reads `replay` (the greeting it expects to start with; see imap.ts and smtp.ts);
  * - every byte the library writes passes `onWrite` (the credential watch, login.ts) before it leaves;
  * - the library's inactivity timer is never armed: the probe's one deadline governs (deadline.ts);
- * - once the login's answer is known the stream is `seal`ed: whatever the library would still send (imapflow
- *   goes on with NAMESPACE, ID, LOGOUT after a successful login) never leaves, and costs no round trip.
+ * - once the login's answer is known the stream is `seal`ed: whatever the library would still send or close
+ *   (imapflow goes on with NAMESPACE, ID, LOGOUT after a successful login) never reaches the socket, and costs
+ *   no round trip; the probe says goodbye itself (ServerSession.goodbyeAfterLibrary).
  */
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
@@ -71,9 +72,13 @@ export class LibraryStream extends Duplex {
     this.#socket.resume();
   }
 
-  /** Nothing the library writes from now on is sent (the login's answer is known). */
+  /** Nothing the library writes or ends from now on reaches the socket (the login's answer is known). */
   seal(): void {
     this.#sealed = true;
+  }
+
+  get sealed(): boolean {
+    return this.#sealed;
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -90,7 +95,7 @@ export class LibraryStream extends Duplex {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.#socket.end();
+    if (!this.#sealed) this.#socket.end();
     callback();
   }
 

@@ -165,6 +165,16 @@ export class ServerSession implements Releasable {
   }
 
   /**
+   * Goodbye after a library had the connection and its stream was sealed (libraryStream.ts): written to the
+   * socket directly, without waiting for the answer.
+   */
+  goodbyeAfterLibrary(): void {
+    const socket = this.#carrier;
+    if (socket === undefined || socket.destroyed || !socket.writable) return;
+    socket.write(Buffer.from(`${this.protocol === 'imap' ? `${this.tags.next()} LOGOUT` : 'QUIT'}\r\n`, 'latin1'));
+  }
+
+  /**
    * Hands the connection to a library: our reader stops (the socket is paused, nothing is lost), and the
    * library reads `replay` first, then whatever the server sent beyond what we consumed, then the socket.
    */

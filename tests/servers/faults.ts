@@ -170,8 +170,9 @@ export interface ConversationProxy {
   /** Every connection so far, in the order they were accepted. */
   conversations: () => ProxiedConversation[];
   /**
-   * Round trips of connection `index` after its TCP connect: the number of server turns, i.e. how many times
-   * the client had to wait for the server (a client's last words that get no answer, like QUIT, cost none).
+   * Round trips of connection `index` after its TCP connect: how many times the client waited for the
+   * server, i.e. the server turns the client then answered (TLS flights, the greeting, each reply). The
+   * answer to a goodbye the client does not wait for (QUIT, LOGOUT before closing) is not one.
    */
   roundTrips: (index: number) => number;
   close: () => Promise<void>;
@@ -237,7 +238,10 @@ export async function startConversationProxy(target: { host: string; port: numbe
     host: '127.0.0.1',
     port,
     conversations: snapshot,
-    roundTrips: (index) => (conversations[index]?.turns ?? []).filter((turn) => turn.from === 'server').length,
+    roundTrips: (index) => {
+      const turns = conversations[index]?.turns ?? [];
+      return turns.filter((turn, position) => turn.from === 'server' && turns[position + 1]?.from === 'client').length;
+    },
     close: () => closeServer(server, sockets),
   };
 }
