@@ -53,22 +53,30 @@ interface Script {
   perConnection?: (index: number) => { tls?: TlsOutcome; starttlsAdvertised?: boolean };
   /** Delays a login of this protocol (ms), to see the other side's answer arrive first. */
   loginDelayMs?: Partial<Record<'imap' | 'pop3' | 'smtp', number>>;
+  /** Delays the internet, published-settings and webmail checks (ms). */
+  slowSideChecksMs?: number;
 }
+
+const pause = (ms: number | undefined): Promise<void> => (ms === undefined ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms)));
 
 function scriptedProbes(script: Script, calls: string[]): ProbeSet {
   let connections = 0;
   return {
-    internet: () => {
+    internet: async () => {
       calls.push('internet');
-      return Promise.resolve({ kind: 'online', checkedUrl: 'http://captive.test/', durationMs: 1 });
+      await pause(script.slowSideChecksMs);
+      calls.push('done internet');
+      return { kind: 'online', checkedUrl: 'http://captive.test/', durationMs: 1 };
     },
     resolveHost: (host) => {
       calls.push(`dns ${host}`);
       return Promise.resolve({ kind: 'resolved', host, addresses: [{ address: '127.0.0.1', family: 4 }] });
     },
-    published: (domain) => {
+    published: async (domain) => {
       calls.push(`published ${domain}`);
-      return Promise.resolve({ domain, mx: [], srv: [], autoconfig: [], servers: [] });
+      await pause(script.slowSideChecksMs);
+      calls.push('done published');
+      return { domain, mx: [], srv: [], autoconfig: [], servers: [] };
     },
     connect: (endpoint, _ctx, texts) => {
       calls.push(`connect ${endpoint.protocol} via ${endpoint.connectAddress ?? '-'}`);
@@ -113,9 +121,11 @@ function scriptedProbes(script: Script, calls: string[]): ProbeSet {
         ...(usable ? { open } : {}),
       });
     },
-    webmail: () => {
+    webmail: async () => {
       calls.push('webmail');
-      return Promise.resolve([]);
+      await pause(script.slowSideChecksMs);
+      calls.push('done webmail');
+      return [];
     },
     publicIpFallback: () => {
       calls.push('public-ip-fallback');
@@ -233,6 +243,18 @@ describe('runDiagnosis', () => {
       input({ probes: scriptedProbes({ login: { kind: 'rejected', serverText: 'NO [AUTHENTICATIONFAILED]', durationMs: 1 } }, []), budget }),
     );
     expect(budget.records.filter((r) => r.startsWith('failure')).sort()).toEqual(['failure imap', 'failure smtp']);
+  });
+
+  it('the internet, published-settings and webmail checks never sit on the login path', async () => {
+    const calls: string[] = [];
+    const events: ProgressEvent[] = [];
+    await runDiagnosis(input({ probes: scriptedProbes({ slowSideChecksMs: 300 }, calls), budget: new RecordingBudget(true), onProgress: (event) => events.push(event) }));
+    const lastLogin = Math.max(calls.indexOf('done-login imap'), calls.indexOf('done-login smtp'));
+    expect(lastLogin).toBeGreaterThan(-1);
+    for (const slow of ['done internet', 'done published', 'done webmail']) expect(calls.indexOf(slow)).toBeGreaterThan(lastLogin);
+    // Both logins were reported before the slow checks ended.
+    const settledAt = events.findIndex((event) => event.type === 'probe-finished' && event.probe === 'published-settings');
+    expect(events.filter((event, index) => event.type === 'login-finished' && index < settledAt)).toHaveLength(2);
   });
 
   it('settles the budget as "not sent" when the login ended before its credential left', async () => {
