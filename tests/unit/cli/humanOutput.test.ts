@@ -17,6 +17,15 @@ describe('CLI progress lines', () => {
     expect(describeProbe('something-new')).toBe('something-new');
   });
 
+  it("print each server's login result as soon as it is settled, in the catalog's words", () => {
+    expect(progressLine({ type: 'login-finished', runId: 'r', accountId: 'a', role: 'outgoing', outcome: { kind: 'accepted', durationMs: 1200 } })).toBe(
+      '  The outgoing server accepted the saved password in 1.2 seconds.',
+    );
+    expect(
+      progressLine({ type: 'login-finished', runId: 'r', accountId: 'a', role: 'incoming', outcome: { kind: 'rejected', serverText: 'NO [AUTHENTICATIONFAILED]', durationMs: 17_000 } }),
+    ).toBe('  The incoming server refused the saved password.');
+  });
+
   it('print nothing for step changes (the summary shows the steps)', () => {
     expect(progressLine({ type: 'step-changed', runId: 'r', accountId: 'a', stepId: 'internet', status: 'running' })).toBeNull();
   });
