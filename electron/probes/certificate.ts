@@ -6,6 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import tls, { type PeerCertificate } from 'node:tls';
 import type { CertificateProblem, CertificateSummary } from '../../shared/probes/outcomes';
+import { printable } from './serverText';
 import type { ProbeContext } from './types';
 
 /**
@@ -114,10 +115,20 @@ function isoDate(text: string): string {
   return Number.isNaN(time) ? text : new Date(time).toISOString();
 }
 
+/**
+ * A certificate is the server's text too (untrusted input): names and the issuer are kept printable and
+ * bounded. Real certificates name at most a few hundred hosts (cPanel's AutoSSL: mail., webmail., cpanel...).
+ */
+const MAX_NAMES = 200;
+const MAX_NAME_CHARS = 255;
+
 /** Plain-data summary of a peer certificate (from getPeerCertificate()). */
 export function summariseCertificate(peer: PeerCertificate): CertificateSummary {
-  const commonName = field(peer.subject?.CN);
-  const altNames = subjectAltNames(peer.subjectaltname);
+  const rawCommonName = field(peer.subject?.CN);
+  const commonName = rawCommonName === undefined ? undefined : printable(rawCommonName, MAX_NAME_CHARS);
+  const altNames = subjectAltNames(peer.subjectaltname)
+    .slice(0, MAX_NAMES)
+    .map((name) => printable(name, MAX_NAME_CHARS));
   const names = altNames.length > 0 ? altNames : commonName !== undefined ? [commonName] : [];
   let selfSigned = distinguishedName(peer.subject) === distinguishedName(peer.issuer);
   if (peer.raw !== undefined && peer.raw.length > 0) {
@@ -132,7 +143,7 @@ export function summariseCertificate(peer: PeerCertificate): CertificateSummary 
   return {
     ...(commonName === undefined ? {} : { subjectCommonName: commonName }),
     names,
-    issuer: distinguishedName(peer.issuer),
+    issuer: printable(distinguishedName(peer.issuer), 400),
     validFrom: isoDate(peer.valid_from),
     validTo: isoDate(peer.valid_to),
     selfSigned,

@@ -424,14 +424,14 @@ async function openConnection(target: Target, scope: DeadlineScope, progress: Pr
     const problem = certificateProblemOf(code);
     if (problem !== undefined) {
       const inspected = await inspectCertificate(target, scope);
-      if (inspected === undefined) return { report: reportOf(progress, { kind: 'handshake-failed', errorCode: code, message: errorMessageOf(verified.error) }) };
+      if (inspected === undefined) return { report: reportOf(progress, { kind: 'handshake-failed', errorCode: code, message: texts.keep(errorMessageOf(verified.error)) }) };
       return { report: reportOf(progress, establishedFrom(inspected.secure, endpoint.tls, { ok: false, problem, code }, inspected.ms)) };
     }
     if (endpoint.tls === 'implicit' && NOT_TLS_CODES.has(code)) {
       const plaintext = await sniffPlaintextGreeting(target, scope);
       if (plaintext !== undefined) return { report: reportOf(progress, { kind: 'plaintext-on-tls-port', firstBytes: plaintext }) };
     }
-    return { report: reportOf(progress, { kind: 'handshake-failed', errorCode: code, message: errorMessageOf(verified.error) }) };
+    return { report: reportOf(progress, { kind: 'handshake-failed', errorCode: code, message: texts.keep(errorMessageOf(verified.error)) }) };
   }
 
   const secure = verified.socket;
@@ -488,7 +488,7 @@ export async function connectToServer(endpoint: ServerEndpoint, ctx: ProbeContex
           return { report: reportOf(progress, progress.established ?? { kind: 'timeout', phase: 'greeting', afterMs }) };
       }
     },
-    (error) => ({ report: reportOf(progress, { kind: 'handshake-failed', errorCode: errorCodeOf(error), message: errorMessageOf(error) }) }),
+    (error) => ({ report: reportOf(progress, { kind: 'handshake-failed', errorCode: errorCodeOf(error), message: target.texts.keep(errorMessageOf(error)) }) }),
   );
 }
 

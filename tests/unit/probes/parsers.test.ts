@@ -1,7 +1,8 @@
 // Pure classification and parsing used by the probes: EHLO echo, connect errors, DNS answers,
 // autoconfig XML, webmail pages, certificate problems, interfaces.
 import { describe, expect, it } from 'vitest';
-import { certificateProblemOf, subjectAltNames } from '../../../electron/probes/certificate';
+import type { PeerCertificate } from 'node:tls';
+import { certificateProblemOf, subjectAltNames, summariseCertificate } from '../../../electron/probes/certificate';
 import { parseEhloEchoIp } from '../../../electron/probes/dialogue';
 import { classifyResolution, isNotOffered, mergePublishedServers, parseAutoconfig, serversFromSrv } from '../../../electron/probes/dns';
 import { hasExternalInterface } from '../../../electron/probes/internet';
@@ -144,6 +145,21 @@ describe('certificate helpers', () => {
   it('splits subjectAltName into names', () => {
     expect(subjectAltNames('DNS:mail.example.test, DNS:localhost, IP Address:127.0.0.1')).toEqual(['mail.example.test', 'localhost', '127.0.0.1']);
     expect(subjectAltNames(undefined)).toEqual([]);
+  });
+  it('keeps what a certificate names printable and bounded: it is the server\'s text too', () => {
+    const peer = {
+      subject: { CN: `evil\u001b[31m${'x'.repeat(1000)}` },
+      issuer: { CN: 'Hostile CA', O: 'O'.repeat(1000) },
+      subjectaltname: Array.from({ length: 500 }, (_, index) => `DNS:host${index}.example.test`).join(', '),
+      valid_from: 'Jan  1 00:00:00 2030 GMT',
+      valid_to: 'Jan  1 00:00:00 2031 GMT',
+      fingerprint256: 'AA:BB',
+    } as unknown as PeerCertificate;
+    const summary = summariseCertificate(peer);
+    expect(summary.names).toHaveLength(200);
+    expect(summary.subjectCommonName).toMatch(/^evil\\x1b\[31mx+…$/);
+    expect(summary.subjectCommonName?.length).toBeLessThan(270);
+    expect(summary.issuer.length).toBeLessThanOrEqual(401);
   });
 });
 
