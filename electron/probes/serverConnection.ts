@@ -96,7 +96,6 @@ export interface SessionCapabilities {
  * when the step ends.
  */
 export class ServerSession implements Releasable {
-  readonly tags = new ImapTags();
   /** Our EHLO name on this connection: the address literal of our own end (dialogue.ts ehloNameFor). */
   readonly ehloName: string;
   /** The connection's sockets, oldest first (TCP, then TLS); the library stream last once handed off. */
@@ -116,6 +115,8 @@ export class ServerSession implements Releasable {
     readonly encrypted: boolean,
     readonly greeting: Greeting,
     capabilitiesOverTls: readonly string[] | undefined,
+    /** IMAP command tags, continuing the ones the connection's credential-free part used. */
+    readonly tags: ImapTags,
   ) {
     this.#handles = [...sockets];
     this.#carrier = sockets[sockets.length - 1];
@@ -392,7 +393,7 @@ async function openConnection(target: Target, scope: DeadlineScope, progress: Pr
   const plainReader = new LineReader(socket, budget, scope.signal);
   const hand = (sockets: (Socket | TLSSocket)[], reader: LineReader, encrypted: boolean, greeting: Greeting, capabilitiesOverTls?: readonly string[]): ServerSession => {
     for (const each of sockets) scope.release(each);
-    return new ServerSession(endpoint, sockets, reader, budget, texts, encrypted, greeting, capabilitiesOverTls);
+    return new ServerSession(endpoint, sockets, reader, budget, texts, encrypted, greeting, capabilitiesOverTls, tags);
   };
 
   if (endpoint.tls === 'none') {
