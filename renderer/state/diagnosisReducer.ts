@@ -41,6 +41,8 @@ export interface DiagnosisState {
   /** Live step statuses of the current run, per account id. */
   readonly liveSteps: Readonly<Record<string, LiveSteps>>;
   readonly probesFinished: number;
+  /** Probes of the current run that finished, per account id ("incoming-connect", "outgoing-login"...), for the progress view. */
+  readonly finishedProbes: Readonly<Record<string, readonly string[]>>;
   readonly cancelRequested: boolean;
   /** The whole last run, when it finished (also when cancelled). */
   readonly lastRun: DiagnosisRun | null;
@@ -63,6 +65,7 @@ export const initialDiagnosisState: DiagnosisState = {
   accountIds: [],
   liveSteps: {},
   probesFinished: 0,
+  finishedProbes: {},
   cancelRequested: false,
   lastRun: null,
   results: {},
@@ -109,6 +112,7 @@ export function diagnosisReducer(state: DiagnosisState, action: DiagnosisAction)
         accountIds: [],
         liveSteps: {},
         probesFinished: 0,
+        finishedProbes: {},
         cancelRequested: false,
         error: null,
       };
@@ -160,9 +164,16 @@ function applyProgress(state: DiagnosisState, event: ProgressEvent): DiagnosisSt
       if (STATUS_RANK[event.status] < STATUS_RANK[current]) return state;
       return { ...state, liveSteps: { ...state.liveSteps, [event.accountId]: { ...steps, [event.stepId]: event.status } } };
     }
-    case 'probe-finished':
+    case 'probe-finished': {
       if (state.phase !== 'running') return state;
-      return { ...state, probesFinished: state.probesFinished + 1 };
+      if (typeof event.accountId !== 'string' || typeof event.probe !== 'string') return state;
+      const finished = state.finishedProbes[event.accountId] ?? [];
+      return {
+        ...state,
+        probesFinished: state.probesFinished + 1,
+        finishedProbes: { ...state.finishedProbes, [event.accountId]: [...finished, event.probe] },
+      };
+    }
     case 'run-finished': {
       const run = event.run;
       // Checked because the event crossed a process boundary; the type alone cannot promise it.

@@ -40,7 +40,7 @@ describe('diagnosisReducer with recorded runs', () => {
 
     const done = replay(events);
     expect(done.phase).toBe('finished');
-    expect(done.probesFinished).toBe(4);
+    expect(done.probesFinished).toBe(8);
     expect(done.results[accountId]?.diagnosis.verdict.code).toBe('OK');
     expect(done.results[accountId]?.runId).toBe(RUN);
     expect(stepStatusesFor(done, accountId)).toEqual(Object.fromEntries(healthy.steps.map((step) => [step.id, step.status])));

@@ -17,6 +17,7 @@ export function diagnosisOf(facts: AccountFacts): AccountDiagnosis {
     verdict: evaluation.verdict,
     timings: { startedAt: NOW, durationMs: 1200 },
     mailEvidence: facts.mailEvidence,
+    expected: facts.expected ?? null,
   };
 }
 
@@ -34,6 +35,17 @@ export function runOf(runId: string, accounts: readonly AccountDiagnosis[], opti
   };
 }
 
+export const PROBES_IN_ORDER = [
+  'incoming-dns',
+  'outgoing-dns',
+  'published-settings',
+  'incoming-connect',
+  'outgoing-connect',
+  'webmail',
+  'incoming-login',
+  'outgoing-login',
+] as const;
+
 /** The whole stream of one run, as the window receives it. */
 export function recordRun(runId: string, accounts: readonly AccountDiagnosis[]): ProgressEvent[] {
   const events: ProgressEvent[] = [{ type: 'run-started', runId, accountIds: accounts.map((a) => a.account.id) }];
@@ -42,8 +54,8 @@ export function recordRun(runId: string, accounts: readonly AccountDiagnosis[]):
     for (const stepId of ['internet', 'server-reachable', 'incoming-login', 'outgoing'] as const) {
       events.push({ type: 'step-changed', runId, accountId, stepId, status: 'running' });
     }
-    for (const probe of ['dns', 'tcp', 'tls', 'login'])
-      events.push({ type: 'probe-finished', runId, accountId, probe, durationMs: 30 });
+    // The probe names electron/diagnosis/runDiagnosis.ts reports, in the order they usually finish.
+    for (const probe of PROBES_IN_ORDER) events.push({ type: 'probe-finished', runId, accountId, probe, durationMs: 30 });
   }
   for (const diagnosis of accounts) {
     for (const step of diagnosis.steps) {
