@@ -1,27 +1,35 @@
 /**
- * The whole window: accounts on the left, the chosen account's verdict, checklist and settings on the
- * right. Talks to main only through the typed bridge (MailDoctorApi).
+ * The whole window: the unified toolbar, the "Accounts" source list on the left, and on the right the
+ * chosen account — a start screen before its first check, the live steps while it is checked, then the
+ * verdict with one next step, the Receiving | Sending card and the condensed checklist. Talks to main only
+ * through the typed bridge (MailDoctorApi).
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
 import type { AccountsListing, AppInfo, LinkId, MailDoctorApi } from '../../shared/ipc/contract';
 import type { MailAccount } from '../../shared/model/account';
-import type { AccountDiagnosis, FindingKey } from '../../shared/diagnosis/types';
-import type { CatalogAction } from '../../shared/verdict/catalog';
-import { CHECKLIST_STEP_IDS } from '../../shared/checklist/steps';
+import type { AccountDiagnosis } from '../../shared/diagnosis/types';
 import { useDiagnosis } from '../state/useDiagnosis';
 import { isActive, isBeingChecked, stepStatusesFor } from '../state/diagnosisReducer';
 import type { DiagnosisState } from '../state/diagnosisReducer';
+import { resultView } from '../view/resultView';
+import { runProgress } from '../view/runProgress';
+import type { RunProgress } from '../view/runProgress';
+import type { CatalogAction, FindingWords } from '../words';
+import { findingWords } from '../words';
 import { AccountSidebar } from './AccountSidebar';
 import type { SidebarAccount } from './AccountSidebar';
 import { AdminToolsSlot } from './AdminToolsSlot';
 import { Checklist } from './Checklist';
-import { LoginBudgetNotice, loginBudgetFindings } from './LoginBudgetNotice';
-import { MailSawPanel } from './MailSawPanel';
 import { ManualAccountForm } from './ManualAccountForm';
-import { MismatchPanel } from './MismatchPanel';
-import { ReportActions } from './ReportActions';
+import { ProgressView } from './ProgressView';
+import { ServerCard } from './ServerCard';
+import { StartScreen } from './StartScreen';
+import { HEALTH_SYMBOLS } from './StatusSymbol';
+import { Toolbar } from './Toolbar';
 import { TypedPasswordForm } from './TypedPasswordForm';
-import { VerdictBanner } from './VerdictBanner';
+import { Verdict } from './Verdict';
+import type { NextStepButton } from './Verdict';
 import { ACTION_LABELS, accountHealth } from './presentation';
 
 type Loadable<T> =
@@ -44,6 +52,8 @@ const LINK_ACTIONS: Partial<Record<CatalogAction, LinkId>> = {
   'open-webmail': 'webmail',
   'open-keychain-access': 'keychain-access',
   'open-mail-settings': 'mail-app',
+  // Connection Doctor lives in Mail's Window menu: the button opens Mail, the next step says where.
+  'open-connection-doctor': 'mail-app',
   'grant-full-disk-access': 'full-disk-access-settings',
   'contact-support': 'support',
 };
@@ -54,6 +64,9 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
   const [selection, setSelection] = useState<Selection>({ kind: 'latest-run' });
   const [manualForm, setManualForm] = useState<ManualForm>({ open: false, prefill: null, generation: 0 });
   const [actionMessage, setActionMessage] = useState<string | null>(null);
+  const [reportMessage, setReportMessage] = useState<string | null>(null);
+  // "Test with a password you type" for one of Mail's own accounts: the id of the account it is open for.
+  const [typedPasswordFor, setTypedPasswordFor] = useState<string | null>(null);
   const { state, start, cancel } = useDiagnosis(bridge);
 
   useEffect(() => {
@@ -69,6 +82,14 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
     };
   }, [bridge]);
 
+  // The app's own window on a Mac draws its toolbar under the traffic lights (hidden-inset title bar).
+  const platform = info.state === 'ready' ? info.value.platform : null;
+  useEffect(() => {
+    const root = document.documentElement;
+    root.dataset.shell = window.mailDoctor === undefined ? 'preview' : 'app';
+    if (platform !== null) root.dataset.platform = platform;
+  }, [platform]);
+
   const discovered = discovery.state === 'ready' ? discovery.value.accounts : [];
   const problems = discovery.state === 'ready' ? discovery.value.problems : [];
   const supportConfigured = discovery.state === 'ready' && discovery.value.supportConfigured;
@@ -76,10 +97,9 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
   const latestRunAccount = state.accountIds[0] ?? null;
   const shownId = selection.kind === 'account' ? selection.id : (latestRunAccount ?? discovered[0]?.id ?? null);
   const shown = sidebarAccounts.find((entry) => entry.account.id === shownId) ?? null;
-  const result = shownId === null ? undefined : state.results[shownId];
   const busy = isActive(state);
-  // The report panel carries copy / save / contact support for a finished run of the shown account.
-  const reportShown = result !== undefined && !(busy && isBeingChecked(state, shownId ?? ''));
+  const shownBusy = busy && shownId !== null && isBeingChecked(state, shownId);
+  const result = shownId === null || shownBusy ? undefined : state.results[shownId];
   const noAccounts = discovery.state === 'ready' && sidebarAccounts.length === 0;
   // Without Full Disk Access nothing of Mail's can be read: say so in the catalog's words until a run says more.
   const fullDiskAccess = problems.find((problem) => problem.kind === 'full-disk-access-needed');
@@ -91,15 +111,36 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
     setManualForm((previous) => ({ open: true, prefill, generation: previous.generation + 1 }));
   };
   const closeManualForm = (): void => setManualForm((previous) => ({ ...previous, open: false }));
-  // "Test with a password I type" for one of Mail's own accounts: the id of the account it is open for.
-  const [typedPasswordFor, setTypedPasswordFor] = useState<string | null>(null);
 
   const checkAccount = (account: MailAccount): void => {
     setActionMessage(null);
+    setReportMessage(null);
     // A hand-typed account's password was forgotten after its check: ask for it again.
     if (account.source === 'manual') openManualForm(account);
     else start({ accountId: account.id });
   };
+
+  const checkAgain = (): void => {
+    if (shown !== null) checkAccount(shown.account);
+  };
+
+  // ⌘R (Ctrl+R off the Mac) checks the shown account again, as the toolbar button says. The listener is
+  // added once and calls what the latest render would do.
+  const shortcut = useRef<() => void>(() => undefined);
+  useEffect(() => {
+    shortcut.current = () => {
+      if (!busy && !formOpen) checkAgain();
+    };
+  });
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.key.toLowerCase() !== 'r' || event.altKey || event.shiftKey || !(event.metaKey || event.ctrlKey)) return;
+      event.preventDefault();
+      shortcut.current();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   const doAction = (action: CatalogAction): void => {
     setActionMessage(null);
@@ -110,54 +151,172 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
       });
       return;
     }
-    if (action === 'type-password') {
-      // Mail's own account keeps its settings and evidence; only a hand-typed one is retyped whole.
-      if (shown !== null && shown.account.source !== 'manual') setTypedPasswordFor(shown.account.id);
-      else openManualForm(shown?.account ?? null);
-    } else if (action === 'run-again') {
-      if (shown !== null) checkAccount(shown.account);
-      else start({});
+    switch (action) {
+      case 'type-password':
+        // Mail's own account keeps its settings and evidence; only a hand-typed one is retyped whole.
+        if (shown !== null && shown.account.source !== 'manual') setTypedPasswordFor(shown.account.id);
+        else openManualForm(shown?.account ?? null);
+        return;
+      case 'run-again':
+        checkAgain();
+        return;
+      case 'copy-report':
+        if (result === undefined) return;
+        void bridge.copyReport({ runId: result.runId, maskIdentities: false }).then((outcome) => {
+          setActionMessage(outcome.ok ? 'The report is on the clipboard. Paste it into an email to whoever can fix this.' : outcome.error.message);
+        });
+        return;
+      case 'open-webmail':
+      case 'open-keychain-access':
+      case 'open-mail-settings':
+      case 'open-connection-doctor':
+      case 'grant-full-disk-access':
+      case 'contact-support':
+        // Links, opened above.
+        return;
     }
+  };
+
+  /** The one default button for a finding's next step: its own action when this window can do it. */
+  const defaultButton = (words: FindingWords): NextStepButton | null => {
+    const action = words.action !== undefined && available(words.action) ? words.action : fallbackAction(words);
+    return action === null ? null : { label: ACTION_LABELS[action], onPress: () => doAction(action) };
   };
 
   const available = (action: CatalogAction): boolean => {
     switch (action) {
+      case 'contact-support':
+        return supportConfigured;
+      case 'type-password':
+        return shown !== null && shown.account.authKind === 'password' && shown.account.incoming !== null;
+      case 'copy-report':
+        return result !== undefined;
       case 'open-webmail':
       case 'open-keychain-access':
       case 'open-mail-settings':
-      case 'grant-full-disk-access':
-        // Main knows whether a target exists (webmail comes from managed preferences) and says so.
-        return true;
-      case 'contact-support':
-        // With a report to send, the report panel offers it (with the report on the clipboard).
-        return supportConfigured && !reportShown;
-      case 'type-password':
-        return shown !== null && shown.account.authKind === 'password' && shown.account.incoming !== null;
-      case 'run-again':
-        return true;
-      case 'copy-report':
-        // Offered by the report panel right below the verdict, never twice.
-        return false;
       case 'open-connection-doctor':
-        // No bridge verb opens Mail's Connection Doctor: the next step's words say where it is.
-        return false;
+      case 'grant-full-disk-access':
+      case 'run-again':
+        // Main knows whether a link target exists (webmail comes from managed preferences) and says so.
+        return true;
     }
   };
 
-  const banner: { finding: FindingKey; fromRun: boolean } | null =
-    result !== undefined
-      ? { finding: result.diagnosis.verdict, fromRun: true }
-      : fullDiskAccess !== undefined && !busy
-        ? { finding: { code: 'FULL_DISK_ACCESS_NEEDED', params: { path: fullDiskAccess.path } }, fromRun: false }
-        : null;
+  /** Without a button of its own: the report for whoever else fixes it, else checking again once it is done. */
+  const fallbackAction = (words: FindingWords): CatalogAction | null => {
+    if (words.fixedBy !== 'you' && result !== undefined) return 'copy-report';
+    return shown === null ? null : 'run-again';
+  };
+
+  const view = useMemo(() => (result === undefined ? null : resultView(result.diagnosis)), [result]);
+  const liveSteps = shownId === null ? null : stepStatusesFor(state, shownId);
+  const progress: RunProgress | null =
+    busy && shownId !== null && state.liveSteps[shownId] !== undefined
+      ? runProgress(
+          state.liveSteps[shownId],
+          state.finishedProbes[shownId] ?? [],
+          (['incoming', 'outgoing'] as const).filter((role) => shown?.account[role] !== null && shown?.account[role] !== undefined),
+        )
+      : null;
+  const accountName = shown === null ? '' : shown.account.description || shown.account.emailAddress;
+  const macShortcut = platform === 'darwin';
+
+  const typedPasswordForm =
+    shown !== null && typedPasswordFor === shown.account.id ? (
+      <TypedPasswordForm
+        account={shown.account}
+        disabled={busy}
+        onClose={() => setTypedPasswordFor(null)}
+        onStart={(password) => {
+          setTypedPasswordFor(null);
+          start({ accountId: shown.account.id, password });
+        }}
+      />
+    ) : null;
+
+  const detail = () => {
+    if (formOpen) {
+      return (
+        <ManualAccountForm
+          key={manualForm.generation}
+          headingId="content-heading"
+          prefill={manualForm.prefill}
+          disabled={busy}
+          onClose={closeManualForm}
+          onStart={(request) => {
+            setSelection({ kind: 'latest-run' });
+            closeManualForm();
+            start(request);
+          }}
+        />
+      );
+    }
+    if (shown === null) {
+      const words = fullDiskAccess === undefined || busy ? null : findingWords({ code: 'FULL_DISK_ACCESS_NEEDED', params: { path: fullDiskAccess.path } });
+      return (
+        <>
+          <h2 id="content-heading" className="visually-hidden">
+            {discovery.state === 'loading' ? 'Looking for accounts' : 'No account to check'}
+          </h2>
+          {words !== null && <Verdict symbol="problem" words={words} button={defaultButton(words)} busy={busy} message={actionMessage} />}
+        </>
+      );
+    }
+    return (
+      <>
+        <div className="account-line">
+          <h2 id="content-heading" className="account-name">
+            {accountName}
+          </h2>
+          {accountName !== shown.account.emailAddress && <span className="account-address">{shown.account.emailAddress}</span>}
+        </div>
+        {state.phase === 'failed' && state.error !== null && shownId === latestRunAccount && (
+          <p className="run-error" role="alert">
+            {state.error.message}
+          </p>
+        )}
+        {shownBusy ? (
+          <ProgressView accountName={accountName} statuses={liveSteps} />
+        ) : view === null || result === undefined ? (
+          <StartScreen accountName={accountName} disabled={busy} onStart={checkAgain} />
+        ) : (
+          <ResultPane
+            diagnosis={result.diagnosis}
+            view={view}
+            cancelled={result.cancelled}
+            busy={busy}
+            button={defaultButton(view.verdict.words)}
+            actionMessage={actionMessage}
+            typedPasswordForm={typedPasswordForm}
+            typePassword={
+              shown.account.source !== 'manual' && view.verdict.words.action !== 'type-password' && available('type-password')
+                ? { label: ACTION_LABELS['type-password'], onPress: () => setTypedPasswordFor(shown.account.id), disabled: busy }
+                : null
+            }
+          />
+        )}
+      </>
+    );
+  };
 
   return (
     <div className="window">
-      <header className="titlebar">
-        <h1 className="app-title">{info.state === 'ready' ? info.value.name : 'Mail Doctor'}</h1>
-        {info.state === 'ready' && <p className="app-version">Version {info.value.version}</p>}
-        {info.state === 'failed' && <p role="alert">{info.message}</p>}
-      </header>
+      <Toolbar
+        shortcut={macShortcut ? { label: '⌘R', aria: 'Meta+R' } : { label: 'Ctrl+R', aria: 'Control+R' }}
+        check={shown === null || formOpen ? null : { label: state.results[shown.account.id] === undefined ? 'Check Mail' : 'Check Again', onPress: checkAgain, disabled: busy }}
+        running={
+          busy
+            ? { progress, stopping: state.cancelRequested, canStop: state.runId !== null, onStop: cancel }
+            : null
+        }
+        report={{ bridge, runId: result?.runId ?? null, supportConfigured }}
+        onReportMessage={setReportMessage}
+      />
+      {info.state === 'failed' && (
+        <p className="run-error" role="alert">
+          {info.message}
+        </p>
+      )}
       <div className="window-body">
         <AccountSidebar
           accounts={sidebarAccounts}
@@ -168,110 +327,46 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
           manualFormOpen={formOpen}
           onSelect={(id) => {
             setActionMessage(null);
+            setReportMessage(null);
             setSelection({ kind: 'account', id });
             closeManualForm();
           }}
           onTestAnother={() => (formOpen ? closeManualForm() : openManualForm(null))}
         />
-        <main className="content" aria-labelledby="content-heading">
-          {formOpen ? (
-            <>
-              <ManualAccountForm
-                key={manualForm.generation}
-                headingId="content-heading"
-                prefill={manualForm.prefill}
-                disabled={busy}
-                onClose={closeManualForm}
-                onStart={(request) => {
-                  setSelection({ kind: 'latest-run' });
-                  closeManualForm();
-                  start(request);
-                }}
-              />
-            </>
-          ) : (
-            <>
-              <div className="account-header">
-                <div>
-                  <h2 id="content-heading" className="account-title">
-                    {shown === null ? 'No account to check' : shown.account.description || shown.account.emailAddress}
-                  </h2>
-                  {shown !== null && <p className="account-subtitle">{shown.account.emailAddress}</p>}
-                </div>
-                <div className="account-controls">
-                  {busy ? (
-                    <button type="button" className="button" onClick={cancel} disabled={state.cancelRequested || state.runId === null}>
-                      {state.cancelRequested ? 'Stopping…' : 'Stop the check'}
-                    </button>
-                  ) : (
-                    shown !== null && (
-                      <>
-                        {shown.account.source !== 'manual' && result !== undefined && loginLackedPassword(result.diagnosis) && (
-                          <button type="button" className="button" onClick={() => setTypedPasswordFor(shown.account.id)}>
-                            {ACTION_LABELS['type-password']}
-                          </button>
-                        )}
-                        <button type="button" className="button button-primary" onClick={() => checkAccount(shown.account)}>
-                          {result === undefined ? 'Check my mail' : 'Check again'}
-                        </button>
-                      </>
-                    )
-                  )}
-                </div>
-              </div>
-              <p className="progress" aria-live="polite">
-                {describeProgress(state, shownId)}
-              </p>
-              {state.phase === 'failed' && state.error !== null && (
-                <p className="run-error" role="alert">
-                  {state.error.message}
-                </p>
-              )}
-              {banner !== null && (
-                <VerdictBanner
-                  finding={banner.finding}
-                  health={banner.fromRun ? accountHealth(result?.diagnosis, false) : 'problem'}
-                  available={available}
-                  busy={busy}
-                  onAction={doAction}
-                  actionMessage={actionMessage}
-                />
-              )}
-              {shown !== null && typedPasswordFor === shown.account.id && (
-                <TypedPasswordForm
-                  account={shown.account}
-                  disabled={busy}
-                  onClose={() => setTypedPasswordFor(null)}
-                  onStart={(password) => {
-                    setTypedPasswordFor(null);
-                    start({ accountId: shown.account.id, password });
-                  }}
-                />
-              )}
-              {reportShown && (
-                <ReportActions key={result.runId} bridge={bridge} runId={result.runId} supportConfigured={supportConfigured} />
-              )}
-              {result !== undefined && <LoginBudgetNotice findings={loginBudgetFindings(result.diagnosis)} />}
-              {shownId !== null && (
-                <Checklist
-                  statuses={stepStatusesFor(state, shownId)}
-                  steps={busy && isBeingChecked(state, shownId) ? null : (result?.diagnosis.steps ?? null)}
-                  findings={result?.diagnosis.findings ?? []}
-                  verdict={result?.diagnosis.verdict ?? null}
-                />
-              )}
-              {result !== undefined && !(busy && isBeingChecked(state, shownId ?? '')) && (
-                <>
-                  <MismatchPanel diagnosis={result.diagnosis} />
-                  <MailSawPanel diagnosis={result.diagnosis} />
-                </>
-              )}
-              <AdminToolsSlot enabled={false} />
-            </>
-          )}
+        <main className="detail" aria-labelledby="content-heading">
+          {detail()}
         </main>
       </div>
+      <p className="toast" role="status">
+        {reportMessage}
+      </p>
     </div>
+  );
+}
+
+interface ResultPaneProps {
+  readonly diagnosis: AccountDiagnosis;
+  readonly view: NonNullable<ReturnType<typeof resultView>>;
+  readonly cancelled: boolean;
+  readonly busy: boolean;
+  readonly button: NextStepButton | null;
+  readonly actionMessage: string | null;
+  readonly typedPasswordForm: ReactNode;
+  readonly typePassword: { readonly label: string; readonly onPress: () => void; readonly disabled: boolean } | null;
+}
+
+function ResultPane({ diagnosis, view, cancelled, busy, button, actionMessage, typedPasswordForm, typePassword }: ResultPaneProps) {
+  return (
+    <>
+      {cancelled && <p className="run-note">You stopped this check. The steps it did not reach say so.</p>}
+      <Verdict symbol={HEALTH_SYMBOLS[view.verdict.health]} words={view.verdict.words} button={button} busy={busy} message={actionMessage}>
+        {typedPasswordForm}
+      </Verdict>
+      {view.card !== null && <ServerCard card={view.card} typePassword={typePassword} />}
+      <Checklist view={view.checklist} />
+      {/* Steps 7 and 8 are the IT admin's: the "I manage this hosting account" tools go here. */}
+      <AdminToolsSlot enabled={false} diagnosis={diagnosis} />
+    </>
   );
 }
 
@@ -285,33 +380,4 @@ function listAccounts(discovered: readonly MailAccount[], state: DiagnosisState)
     account,
     health: accountHealth(state.results[account.id]?.diagnosis, isBeingChecked(state, account.id)),
   }));
-}
-
-function describeProgress(state: DiagnosisState, accountId: string | null): string {
-  switch (state.phase) {
-    case 'idle':
-      return '';
-    case 'starting':
-      return 'Starting the check…';
-    case 'running': {
-      if (state.cancelRequested) return 'Stopping the check…';
-      const steps = accountId === null ? undefined : state.liveSteps[accountId];
-      if (steps === undefined) return 'Checking…';
-      const done = CHECKLIST_STEP_IDS.filter((id) => steps[id] !== 'pending' && steps[id] !== 'running').length;
-      return `Checking… ${String(done)} of ${String(CHECKLIST_STEP_IDS.length)} steps done.`;
-    }
-    case 'finished':
-      return 'The check is done.';
-    case 'cancelled':
-      return 'The check was stopped. The steps it did not reach say so.';
-    case 'failed':
-      return 'The check could not finish.';
-  }
-}
-
-/** A login of this run was skipped because no saved password could be read (then typing one helps). */
-function loginLackedPassword(diagnosis: AccountDiagnosis): boolean {
-  return [diagnosis.probes.incoming, diagnosis.probes.outgoing].some(
-    (probe) => probe?.login.kind === 'skipped' && probe.login.reason === 'no-password',
-  );
 }

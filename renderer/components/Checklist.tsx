@@ -1,140 +1,131 @@
 /**
- * The helpdesk's nine steps for one account, with their live state. A finished step opens (a native
- * <details>, so keyboard and VoiceOver work without extra code) to what was found: the catalog's plain
- * words first, the raw detail (server replies, certificate names) second, in monospace. What Mail
- * itself recorded (its connection log, macOS's credential note) is listed apart from what this run's
- * checks saw, with its times in the person's own time zone.
+ * The helpdesk's nine steps. After a check: condensed ("6 passed · 1 problem"), listing only the steps
+ * that need attention with a one-line reason each, and "Show all 9 steps" for the rest. Each listed step
+ * opens (a native <details>, leading triangle) to what it found; the raw evidence (server replies,
+ * keychain outcomes, certificates) sits one level deeper, in a closed "Technical details".
+ * While a check runs, LiveChecklist shows every step with its live state.
  */
+import { useId, useState } from 'react';
 import { CHECKLIST_STEPS } from '../../shared/checklist/steps';
-import type { ChecklistStepId, StepStatus } from '../../shared/checklist/steps';
-import type { ChecklistStep, EvidenceItem, Finding } from '../../shared/diagnosis/types';
-import { OWNER_LABELS, STEP_TITLES, rewordEvidence, stepForFinding } from '../../shared/verdict/catalog';
+import type { StepStatus } from '../../shared/checklist/steps';
+import type { EvidenceItem } from '../../shared/diagnosis/types';
 import type { LiveSteps } from '../state/diagnosisReducer';
-import { LOCAL_TEXT_FORMAT, STEP_STATUS_LABELS, describeLocally } from './presentation';
+import type { ChecklistView, StepLine } from '../view/resultView';
+import { evidenceWords, stepTitle } from '../words';
+import { STEP_STATUS_LABELS } from './presentation';
+import { STEP_SYMBOLS, StatusSymbol } from './StatusSymbol';
 
-export interface ChecklistProps {
-  /** Live or final status of every step; null = never checked. */
-  readonly statuses: LiveSteps | null;
-  /** The finished steps (evidence, reasons), when the run is over. */
-  readonly steps: readonly ChecklistStep[] | null;
-  readonly findings: readonly Finding[];
-  /** The verdict the banner above already explains with its next step (not repeated here). */
-  readonly verdict?: Pick<Finding, 'code' | 'side'> | null;
-}
-
-export function Checklist({ statuses, steps, findings, verdict }: ChecklistProps) {
-  const detailsById = new Map<ChecklistStepId, ChecklistStep>((steps ?? []).map((step) => [step.id, step]));
+export function Checklist({ view }: { readonly view: ChecklistView }) {
+  const id = useId();
+  const [showAll, setShowAll] = useState(false);
+  const lines = showAll ? view.lines : view.attention;
   return (
-    <section className="panel" aria-labelledby="checklist-heading">
-      <h2 id="checklist-heading">Checklist</h2>
-      <ol className="checklist">
-        {CHECKLIST_STEPS.map((definition) => {
-          const status: StepStatus = statuses?.[definition.id] ?? 'pending';
-          const step = detailsById.get(definition.id);
-          return (
-            <StepRow
-              key={definition.id}
-              order={definition.order}
-              id={definition.id}
-              owner={OWNER_LABELS[definition.owner]}
-              status={status}
-              step={step}
-              findings={findings.filter((finding) => step?.findings.includes(finding.code) === true)}
-              verdict={verdict ?? null}
-            />
-          );
-        })}
-      </ol>
+    <section className="checklist-section" aria-labelledby={`${id}-heading`}>
+      <div className="section-head">
+        <h3 id={`${id}-heading`} className="section-title">
+          Checklist
+        </h3>
+        <span className="checklist-summary">{view.summary}</span>
+      </div>
+      {lines.length > 0 && (
+        <ol className="checklist" id={`${id}-steps`}>
+          {lines.map((line) => (
+            <StepRow key={line.id} line={line} />
+          ))}
+        </ol>
+      )}
+      <button type="button" className="disclosure-button" aria-expanded={showAll} aria-controls={`${id}-steps`} onClick={() => setShowAll((all) => !all)}>
+        {showAll ? 'Show only steps that need attention' : `Show all ${String(view.lines.length)} steps`}
+      </button>
     </section>
   );
 }
 
-function StepRow(props: {
+interface StepHeadingProps {
   readonly order: number;
-  readonly id: ChecklistStepId;
-  readonly owner: string;
+  readonly title: string;
   readonly status: StepStatus;
-  readonly step: ChecklistStep | undefined;
-  readonly findings: readonly Finding[];
-  readonly verdict: Pick<Finding, 'code' | 'side'> | null;
-}) {
-  const { step, status } = props;
-  // Main words evidence in UTC for the CLI and the report; the window words it again in local time.
-  const checked = (step?.evidence ?? []).filter((item) => item.origin !== 'mail');
-  const mailSaw = (step?.evidence ?? []).filter((item) => item.origin === 'mail');
-  const title = STEP_TITLES[props.id];
-  const mailSawHeadingId = `mail-saw-${props.id}`;
-  const hasDetail = step !== undefined && (step.evidence.length > 0 || step.reason !== undefined || props.findings.length > 0);
-  const heading = (
+  readonly reason: string | null;
+  readonly reasonIsTitle?: boolean;
+}
+
+function StepHeading({ order, title, status, reason, reasonIsTitle = false }: StepHeadingProps) {
+  return (
     <span className="step-line">
-      <StatusIcon status={status} />
-      <span className="step-title">
-        <span className="step-number">{props.order}.</span> {title}
-        {hasDetail && <span className="step-chevron" aria-hidden="true" />}
+      <StatusSymbol kind={STEP_SYMBOLS[status]} />
+      <span className="step-text">
+        <span className="step-title">
+          {order}. {title}
+        </span>
+        {reason !== null && (
+          <span className="step-reason" data-finding-title={reasonIsTitle ? reason : undefined}>
+            {reason}
+          </span>
+        )}
       </span>
       <span className={`step-status step-status-${status}`}>{STEP_STATUS_LABELS[status]}</span>
     </span>
   );
-  if (!hasDetail) {
+}
+
+function StepRow({ line }: { readonly line: StepLine }) {
+  const heading = <StepHeading order={line.order} title={line.title} status={line.status} reason={line.reason} reasonIsTitle={line.reasonIsTitle} />;
+  const hasBody = line.findings.length > 0 || line.moreReason !== null || line.evidence.length > 0;
+  if (!hasBody) {
     return (
-      <li className={`step step-${status}`} aria-busy={status === 'running' ? true : undefined}>
+      <li className={`step step-${line.status}`}>
         <div className="step-summary step-summary-static">{heading}</div>
       </li>
     );
   }
-  // Problems open by themselves: the person should not have to hunt for the reason.
-  const openAtFirst = status === 'failed';
   return (
-    <li className={`step step-${status}`}>
-      <details className="step-details" open={openAtFirst}>
+    <li className={`step step-${line.status}`}>
+      <details className="step-details">
         <summary className="step-summary">{heading}</summary>
         <div className="step-body">
-          {step.reason !== undefined && <p className="step-reason">{step.reason}</p>}
-          {props.findings.map((finding) => {
-            const words = describeLocally(finding);
-            // The full explanation sits under the finding's own step; other steps it touches name it only.
-            const ownStep = stepForFinding(finding) === props.id;
-            return (
-              <div key={`${finding.code}:${finding.side}`} className="step-finding">
-                <p className="step-finding-title">{words.title}</p>
-                {ownStep && <p>{words.why}</p>}
-                {/* A finding that is not the verdict has no banner: its next step (how to turn Mail's
-                    connection log on, until when macOS suppresses the prompt) is said here. */}
-                {ownStep && !isVerdict(finding, props.verdict) && (
-                  <p className="step-finding-next">
-                    <span className="step-finding-next-label">Next step:</span> {words.nextStep}
-                  </p>
-                )}
-              </div>
-            );
-          })}
-          {checked.length > 0 && <EvidenceList items={checked} label={`What Mail Doctor saw: ${title}`} />}
-          {mailSaw.length > 0 && (
-            <>
-              <h3 id={mailSawHeadingId} className="evidence-heading">
-                What Mail itself saw
-              </h3>
-              <EvidenceList items={mailSaw} labelledBy={mailSawHeadingId} />
-            </>
+          {line.moreReason !== null && <p>{line.moreReason}</p>}
+          {line.findings.map(({ key, words }, index) => (
+            <div key={key} className="step-finding">
+              {/* The first finding's title is the line above; further ones are named here. */}
+              {index > 0 && (
+                <p className="step-finding-title" data-finding-title={words.title}>
+                  {words.title}
+                </p>
+              )}
+              <p>{words.why}</p>
+              <p className="step-advice">
+                <span className="step-advice-label">Worth doing:</span> {words.nextStep}
+              </p>
+              {words.technical.map((text) => (
+                <p key={text} className="step-more">
+                  {text}
+                </p>
+              ))}
+            </div>
+          ))}
+          <p className="step-owner">Who can act on this step: {line.owner}</p>
+          {line.evidence.length > 0 && (
+            <details className="disclosure technical">
+              <summary>Technical details</summary>
+              <EvidenceList items={line.evidence} />
+            </details>
           )}
-          <p className="step-owner">Who can act on this step: {props.owner}</p>
         </div>
       </details>
     </li>
   );
 }
 
-function isVerdict(finding: Finding, verdict: Pick<Finding, 'code' | 'side'> | null): boolean {
-  return verdict !== null && verdict.code === finding.code && verdict.side === finding.side;
-}
-
-function EvidenceList(props: { readonly items: readonly EvidenceItem[]; readonly label?: string; readonly labelledBy?: string }) {
-  return (
-    <ul className="evidence-list" aria-label={props.label} aria-labelledby={props.labelledBy}>
-      {props.items.map((item, index) => (
+/** What this run's checks saw, and apart from it what Mail and macOS themselves recorded. */
+function EvidenceList({ items }: { readonly items: readonly EvidenceItem[] }) {
+  const checked = items.filter((item) => item.origin !== 'mail');
+  const mailSaw = items.filter((item) => item.origin === 'mail');
+  const list = (entries: readonly EvidenceItem[], label: string) => (
+    <ul className="evidence-list" aria-label={label}>
+      {entries.map((item, index) => (
         <li key={index} className="evidence">
-          <p className="evidence-summary">{rewordEvidence(item, LOCAL_TEXT_FORMAT)}</p>
-          {item.raw !== undefined && (
+          <p className="evidence-summary">{evidenceWords(item)}</p>
+          {item.raw !== undefined && item.raw !== '' && (
             <pre className="evidence-raw">
               <code>{item.raw}</code>
             </pre>
@@ -143,22 +134,28 @@ function EvidenceList(props: { readonly items: readonly EvidenceItem[]; readonly
       ))}
     </ul>
   );
+  return (
+    <>
+      {checked.length > 0 && list(checked, 'What Mail Doctor saw')}
+      {mailSaw.length > 0 && list(mailSaw, 'What Mail itself saw')}
+    </>
+  );
 }
 
-/** Decoration beside the status words: a glyph per state, a spinner while running. */
-function StatusIcon({ status }: { readonly status: StepStatus }) {
-  if (status === 'running') return <span className="step-icon spinner" aria-hidden="true" />;
-  const glyph: Record<Exclude<StepStatus, 'running'>, string> = {
-    pending: '○',
-    passed: '✓',
-    failed: '✕',
-    warning: '!',
-    skipped: '–',
-    'not-applicable': '–',
-  };
+/** Every step with its live state while a check runs. */
+export function LiveChecklist({ statuses }: { readonly statuses: LiveSteps }) {
   return (
-    <span className={`step-icon step-icon-${status}`} aria-hidden="true">
-      {glyph[status]}
-    </span>
+    <ol className="checklist checklist-live">
+      {CHECKLIST_STEPS.map((definition) => {
+        const status = statuses[definition.id];
+        return (
+          <li key={definition.id} className={`step step-${status}`} aria-busy={status === 'running' ? true : undefined}>
+            <div className="step-summary step-summary-static">
+              <StepHeading order={definition.order} title={stepTitle(definition.id)} status={status} reason={null} />
+            </div>
+          </li>
+        );
+      })}
+    </ol>
   );
 }

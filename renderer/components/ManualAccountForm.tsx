@@ -96,7 +96,7 @@ export function ManualAccountForm({ prefill, headingId, disabled, onStart, onClo
   };
 
   return (
-    <section className="panel manual-form" id="manual-account" aria-labelledby={headingId}>
+    <section className="manual-form" id="manual-account" aria-labelledby={headingId}>
       <h2 id={headingId}>Test another account</h2>
       <p className="panel-intro">
         Type the settings your email host gave you. The password is used for this one check and is never saved.
@@ -174,8 +174,8 @@ export function ManualAccountForm({ prefill, headingId, disabled, onStart, onClo
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="button button-primary" disabled={disabled}>
-            Check this account
+          <button type="submit" className="button button-default" disabled={disabled}>
+            Check This Account
           </button>
         </div>
       </form>

@@ -26,8 +26,10 @@ export function TypedPasswordForm({ account, disabled, onStart, onClose }: Typed
     onStart(typed);
   };
   return (
-    <section className="panel typed-password" aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`}>{TYPED_PASSWORD_LABELS.heading}</h2>
+    <section className="typed-password" aria-labelledby={`${id}-heading`}>
+      <h4 id={`${id}-heading`} className="section-title">
+        {TYPED_PASSWORD_LABELS.heading}
+      </h4>
       <form onSubmit={submit} autoComplete="off">
         <div className="field">
           <label htmlFor={`${id}-password`}>{TYPED_PASSWORD_LABELS.field(account.emailAddress)}</label>
@@ -46,11 +48,11 @@ export function TypedPasswordForm({ account, disabled, onStart, onClose }: Typed
           </p>
         </div>
         <div className="form-buttons">
-          <button type="submit" className="button button-primary" disabled={disabled || password === ''}>
-            {TYPED_PASSWORD_LABELS.start}
-          </button>
           <button type="button" className="button" onClick={onClose}>
             {TYPED_PASSWORD_LABELS.cancel}
+          </button>
+          <button type="submit" className="button button-default" disabled={disabled || password === ''}>
+            {TYPED_PASSWORD_LABELS.start}
           </button>
         </div>
       </form>
