@@ -58,6 +58,9 @@ export function createMainWindow(options: WindowFactoryOptions, registry: Window
     minHeight: 520,
     show: false,
     title: 'Mail Doctor',
+    // On a Mac the page's toolbar is the title bar (traffic lights inset over it) and the sidebar shows the
+    // window's vibrancy (renderer/styles.css leaves both transparent there).
+    ...(process.platform === 'darwin' ? { titleBarStyle: 'hiddenInset' as const, vibrancy: 'sidebar' as const } : {}),
     webPreferences: secureWebPreferences(options),
   });
   registry.add(window.webContents);
