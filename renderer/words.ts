@@ -16,7 +16,7 @@
  * Times in catalog params stay ISO; here they are worded in the person's own locale and time zone.
  */
 import type { ChecklistStepId } from '../shared/checklist/steps';
-import type { EvidenceItem, Finding } from '../shared/diagnosis/types';
+import type { EvidenceItem, Finding, FindingKey } from '../shared/diagnosis/types';
 import type { CatalogAction, FixedBy } from '../shared/verdict/catalog';
 import { CATALOG_ACTIONS, OWNER_LABELS, STEP_TITLES, describeFinding, rewordEvidence, stepForFinding } from '../shared/verdict/catalog';
 import type { FailureCode } from '../shared/verdict/codes';
@@ -56,21 +56,17 @@ export function sentencesOf(text: string): string[] {
     .filter((sentence) => sentence !== '');
 }
 
-/**
- * A finding's words, ready to show. Today's catalog gives one explanation paragraph: its first sentence is
- * the "why", and the rest is detail for the closed disclosure.
- */
-export function findingWords(finding: Pick<Finding, 'code' | 'params'>): FindingWords {
-  const rendered = describeFinding(finding, LOCAL_TEXT_FORMAT);
-  const [why = '', ...rest] = sentencesOf(rendered.explanation);
+/** A finding's words, ready to show, with times in the person's own locale and time zone. */
+export function findingWords(finding: FindingKey): FindingWords {
+  const words = describeFinding(finding, LOCAL_TEXT_FORMAT);
   return {
-    title: rendered.title,
-    why,
-    nextStep: rendered.nextStep,
-    howTo: [],
-    technical: rest.length > 0 ? [rest.join(' ')] : [],
-    fixedBy: rendered.fixedBy,
-    action: rendered.action !== undefined && isCatalogAction(rendered.action) ? rendered.action : undefined,
+    title: words.title,
+    why: words.why,
+    nextStep: words.nextStep,
+    howTo: words.howTo ?? [],
+    technical: words.technical ?? [],
+    fixedBy: words.fixedBy,
+    action: words.action !== undefined && isCatalogAction(words.action) ? words.action : undefined,
   };
 }
 

@@ -70,6 +70,7 @@ function StepHeading({ order, title, status, reason, reasonIsTitle = false }: St
 
 function StepRow({ line }: { readonly line: StepLine }) {
   const heading = <StepHeading order={line.order} title={line.title} status={line.status} reason={line.reason} reasonIsTitle={line.reasonIsTitle} />;
+  const technical = line.findings.flatMap(({ words }) => words.technical);
   const hasBody = line.findings.length > 0 || line.moreReason !== null || line.evidence.length > 0;
   if (!hasBody) {
     return (
@@ -96,17 +97,24 @@ function StepRow({ line }: { readonly line: StepLine }) {
               <p className="step-advice">
                 <span className="step-advice-label">Worth doing:</span> {words.nextStep}
               </p>
-              {words.technical.map((text) => (
-                <p key={text} className="step-more">
-                  {text}
-                </p>
-              ))}
+              {words.howTo.length > 0 && (
+                <ol className="how-to">
+                  {words.howTo.map((text) => (
+                    <li key={text}>{text}</li>
+                  ))}
+                </ol>
+              )}
             </div>
           ))}
           <p className="step-owner">Who can act on this step: {line.owner}</p>
-          {line.evidence.length > 0 && (
+          {(technical.length > 0 || line.evidence.length > 0) && (
             <details className="disclosure technical">
               <summary>Technical details</summary>
+              {technical.map((text) => (
+                <p key={text} className="technical-line">
+                  {text}
+                </p>
+              ))}
               <EvidenceList items={line.evidence} />
             </details>
           )}

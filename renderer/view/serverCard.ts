@@ -104,6 +104,10 @@ const BLAMED_ROWS: Partial<Record<FailureCode, readonly CardRow[]>> = {
   STARTTLS_NOT_OFFERED: ['tls'],
   LOGIN_NEEDS_TLS: ['tls'],
   PORT_REFUSED: ['port'],
+  PORT_TIMEOUT: ['server'],
+  PORT_RESET: ['server'],
+  CONNECTION_FAILED: ['server'],
+  STARTTLS_WITHDRAWN: ['tls'],
 };
 
 /** The chips stand for these findings; any other finding is said in words in its checklist step. */
@@ -119,14 +123,14 @@ function isRole(value: unknown): value is ServerRole {
   return value === 'incoming' || value === 'outgoing';
 }
 
-/** The side a finding blames: its param naming the wrong side when it has one, else its own side. */
+/** The side a finding blames: the side it names as wrong when it has one, else its own side or role. */
 function blamedSides(finding: Finding): ServerRole[] {
-  const params = finding.params;
-  if (finding.code === 'PASSWORDS_DIFFER') return isRole(params.staleRole) ? [params.staleRole] : [];
-  if (finding.code === 'USERNAMES_DIFFER') return isRole(params.badRole) ? [params.badRole] : [];
+  if (finding.code === 'PASSWORDS_DIFFER') return 'staleRole' in finding.params && isRole(finding.params.staleRole) ? [finding.params.staleRole] : [];
+  if (finding.code === 'USERNAMES_DIFFER') return finding.params.explains ? [finding.params.badRole] : [];
   if (isRole(finding.side)) return [finding.side];
-  if (isRole(params.role)) return [params.role];
-  if (finding.side === 'both' || params.role === 'both') return ['incoming', 'outgoing'];
+  const role: unknown = 'role' in finding.params ? finding.params.role : undefined;
+  if (isRole(role)) return [role];
+  if (finding.side === 'both' || role === 'both') return ['incoming', 'outgoing'];
   return [];
 }
 

@@ -11,8 +11,14 @@ import { passwordChip, serverCard } from '../../../renderer/view/serverCard';
 import type { CardSide } from '../../../renderer/view/serverCard';
 import { findingWords } from '../../../renderer/words';
 import {
+  EMAIL,
   HOST,
   facts,
+  hostBlock,
+  hoursBefore,
+  probeOf,
+  rejected,
+  tlsOf,
   imapRejected,
   itExpects,
   loggedReply,
@@ -85,10 +91,42 @@ describe('the verdict and the checklist say each finding once', () => {
     const safeAfter = '2026-03-04T12:40:00.000Z';
     const diagnosis = diagnosisOf(facts(loginOf('incoming', skippedLogin('login-budget', safeAfter)), loginOf('outgoing', skippedLogin('login-budget', safeAfter))));
     const view = resultView(diagnosis);
-    const budgetTitle = findingWords({ code: 'LOGIN_BUDGET_EXHAUSTED', params: { role: 'incoming', safeAfter } }).title;
+    const budgetTitle = findingWords({ code: 'LOGIN_BUDGET_EXHAUSTED', params: { role: 'incoming', host: HOST, safeAfter } }).title;
     expect(visibleLines(view).filter((line) => line === budgetTitle)).toHaveLength(1);
     expect(side(diagnosis, 'incoming').password).toBe('not-tried');
     expect(side(diagnosis, 'outgoing').password).toBe('not-tried');
+  });
+
+  it("this round's new findings show like any other: as the verdict, or once as a line in their step", () => {
+    const ledger = { kind: 'skipped', reason: 'ledger-unavailable', ledger: { path: '/state/login-ledger.json', problem: 'not-writable', errorCode: 'EROFS' } } as const;
+    const cases = [
+      { code: 'STARTTLS_WITHDRAWN', facts: facts(settingsOf('incoming', { port: 143, tls: 'starttls' }), tlsOf('incoming', { kind: 'starttls-withdrawn', advertisedOn: 'other-connection' }, skippedLogin('connection-failed'))) },
+      { code: 'SERVER_REPLY_TOO_LARGE', facts: facts(loginOf('incoming', { kind: 'error', errorCode: 'REPLY_TOO_LARGE', message: 'more than 1 MiB' })) },
+      { code: 'LOGIN_DELAYED_BY_SERVER', facts: facts(loginOf('incoming', rejected('AUTHENTICATIONFAILED', 'NO [AUTHENTICATIONFAILED] Authentication failed.', 8_000))) },
+      { code: 'SECRET_SCRUBBED', facts: facts(probeOf('incoming', { login: imapRejected, secretScrubbed: true })) },
+      { code: 'LOGIN_LEDGER_UNAVAILABLE', facts: facts(loginOf('incoming', ledger), loginOf('outgoing', ledger)) },
+      {
+        code: 'IP_BLOCKED_CONFIRMED',
+        facts: facts(
+          hostBlock({ blocked: true, blockedBy: 'cphulk-brute', since: hoursBefore(1), until: '2026-03-04T12:30:00.000Z', failedLogins: [{ user: EMAIL, service: 'imap', at: hoursBefore(1.2) }] }),
+          loginOf('incoming', imapRejected),
+          loginOf('outgoing', smtpRejected),
+        ),
+      },
+    ] as const;
+    for (const { code, facts: scenario } of cases) {
+      const diagnosis = diagnosisOf(scenario);
+      const finding = diagnosis.findings.find((candidate) => candidate.code === code);
+      expect(finding, code).toBeDefined();
+      if (finding === undefined) continue;
+      const view = resultView(diagnosis);
+      const title = findingWords(finding).title;
+      const asVerdict = view.verdict.finding.code === code ? 1 : 0;
+      const asLines = view.checklist.lines.filter((line) => line.reason === title).length;
+      const inBodies = view.checklist.lines.flatMap((line) => line.findings).filter((said) => said.words.title === title).length;
+      expect(asVerdict + inBodies, code).toBe(1);
+      expect(asLines, code).toBeLessThanOrEqual(1);
+    }
   });
 
   it('counts the steps the way the summary line says them', () => {
