@@ -30,7 +30,7 @@ import { Toolbar } from './Toolbar';
 import { TypedPasswordForm } from './TypedPasswordForm';
 import { Verdict } from './Verdict';
 import type { NextStepButton } from './Verdict';
-import { ACTION_LABELS, accountHealth } from './presentation';
+import { ACTION_LABELS, REPORT_MENU_LABELS, accountHealth } from './presentation';
 
 type Loadable<T> =
   | { readonly state: 'loading' }
@@ -163,7 +163,7 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
       case 'copy-report':
         if (result === undefined) return;
         void bridge.copyReport({ runId: result.runId, maskIdentities: false }).then((outcome) => {
-          setActionMessage(outcome.ok ? 'The report is on the clipboard. Paste it into an email to whoever can fix this.' : outcome.error.message);
+          setActionMessage(outcome.ok ? REPORT_MENU_LABELS.copied : outcome.error.message);
         });
         return;
       case 'open-webmail':
