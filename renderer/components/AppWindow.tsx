@@ -276,7 +276,7 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
           </p>
         )}
         {shownBusy ? (
-          <ProgressView accountName={accountName} statuses={liveSteps} />
+          <ProgressView accountName={accountName} account={shown.account} statuses={liveSteps} logins={state.liveLogins[shown.account.id] ?? {}} />
         ) : view === null || result === undefined ? (
           <StartScreen accountName={accountName} disabled={busy} onStart={checkAgain} />
         ) : (

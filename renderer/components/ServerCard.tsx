@@ -13,7 +13,7 @@ import { formatLocalTime } from '../words';
 import { StatusSymbol } from './StatusSymbol';
 import type { SymbolKind } from './StatusSymbol';
 
-const CHIP_SYMBOLS: Readonly<Record<PasswordChip, SymbolKind>> = {
+export const CHIP_SYMBOLS: Readonly<Record<PasswordChip, SymbolKind>> = {
   accepted: 'ok',
   refused: 'problem',
   unreadable: 'unknown',
@@ -157,7 +157,7 @@ function Cell({ side, row, children }: { readonly side: CardSide; readonly row: 
   return <td className={wrong ? 'card-cell cell-wrong' : 'card-cell'}>{children}</td>;
 }
 
-function Chip({ kind, label }: { readonly kind: SymbolKind; readonly label: string }) {
+export function Chip({ kind, label }: { readonly kind: SymbolKind; readonly label: string }) {
   return (
     <span className={`chip chip-${kind}`}>
       <StatusSymbol kind={kind} size={13} />

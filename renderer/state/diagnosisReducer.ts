@@ -12,11 +12,15 @@
 import { CHECKLIST_STEP_IDS } from '../../shared/checklist/steps';
 import type { ChecklistStepId, StepStatus } from '../../shared/checklist/steps';
 import type { AccountDiagnosis, DiagnosisRun, ProgressEvent } from '../../shared/diagnosis/types';
+import type { ServerRole } from '../../shared/model/account';
+import type { LoginOutcome } from '../../shared/probes/outcomes';
 import type { DiagnosisStartRequest } from '../../shared/ipc/contract';
 
 export type RunPhase = 'idle' | 'starting' | 'running' | 'finished' | 'cancelled' | 'failed';
 
 export type LiveSteps = Readonly<Record<ChecklistStepId, StepStatus>>;
+
+export type LiveLogins = Readonly<Partial<Record<ServerRole, LoginOutcome>>>;
 
 export interface RunError {
   readonly code: string;
@@ -43,6 +47,8 @@ export interface DiagnosisState {
   readonly probesFinished: number;
   /** Probes of the current run that finished, per account id ("incoming-connect", "outgoing-login"...), for the progress view. */
   readonly finishedProbes: Readonly<Record<string, readonly string[]>>;
+  /** Logins of the current run already settled, per account id and side, shown while the other side still runs. */
+  readonly liveLogins: Readonly<Record<string, LiveLogins>>;
   readonly cancelRequested: boolean;
   /** The whole last run, when it finished (also when cancelled). */
   readonly lastRun: DiagnosisRun | null;
@@ -66,6 +72,7 @@ export const initialDiagnosisState: DiagnosisState = {
   liveSteps: {},
   probesFinished: 0,
   finishedProbes: {},
+  liveLogins: {},
   cancelRequested: false,
   lastRun: null,
   results: {},
@@ -113,6 +120,7 @@ export function diagnosisReducer(state: DiagnosisState, action: DiagnosisAction)
         liveSteps: {},
         probesFinished: 0,
         finishedProbes: {},
+        liveLogins: {},
         cancelRequested: false,
         error: null,
       };
@@ -174,6 +182,13 @@ function applyProgress(state: DiagnosisState, event: ProgressEvent): DiagnosisSt
         finishedProbes: { ...state.finishedProbes, [event.accountId]: [...finished, event.probe] },
       };
     }
+    case 'login-finished': {
+      if (state.phase !== 'running' || !state.accountIds.includes(event.accountId)) return state;
+      if (event.role !== 'incoming' && event.role !== 'outgoing') return state;
+      if (typeof event.outcome !== 'object' || (event.outcome as unknown) === null || typeof event.outcome.kind !== 'string') return state;
+      const logins = state.liveLogins[event.accountId] ?? {};
+      return { ...state, liveLogins: { ...state.liveLogins, [event.accountId]: { ...logins, [event.role]: event.outcome } } };
+    }
     case 'run-finished': {
       const run = event.run;
       // Checked because the event crossed a process boundary; the type alone cannot promise it.
@@ -194,9 +209,6 @@ function applyProgress(state: DiagnosisState, event: ProgressEvent): DiagnosisSt
         cancelRequested: false,
       };
     }
-    case 'login-finished':
-      // Not shown live yet: the checklist's login steps carry the outcome when the run finishes.
-      return state;
     case 'run-failed':
       return {
         ...state,

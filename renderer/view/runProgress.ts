@@ -4,7 +4,7 @@
  * at the end, so the position comes from the probes that finished in between:
  * - step 3 (webmail) is reached-done when the webmail probe finished;
  * - step 4 (servers) when every saved server's connection (name lookup, connection, certificate) finished;
- * - step 2 (internet) with step 4: a server answering means the network let the run through;
+ * - step 2 (internet) when any server answered: the network let the run through;
  * - step 5 / 6 when that side's login (or, sending without a login, the relay question) finished;
  * - step 1 (restart) reads the uptime at once; steps 7–9 are worked out with the verdict.
  * A step with its final status is always done. Pure, unit-tested.
@@ -30,12 +30,13 @@ function isFinal(status: LiveSteps[ChecklistStepId]): boolean {
 
 export function runProgress(steps: LiveSteps, finishedProbes: readonly string[], roles: readonly ServerRole[]): RunProgress {
   const finished = new Set(finishedProbes);
-  const connected = roles.every((role) => finished.has(`${role}-connect`) || finished.has(`${role}-login`));
+  const answered = (role: ServerRole): boolean => finished.has(`${role}-connect`) || finished.has(`${role}-login`);
+  const connected = roles.every(answered);
   const loggedIn = (role: ServerRole): boolean =>
     !roles.includes(role) || finished.has(`${role}-login`) || finished.has(`${role}-relay`);
   const reached: Readonly<Record<ChecklistStepId, boolean>> = {
     restart: true,
-    internet: connected && roles.length > 0,
+    internet: roles.some(answered),
     webmail: finished.has('webmail'),
     'server-reachable': connected && roles.length > 0,
     'incoming-login': loggedIn('incoming') && finished.size > 0,

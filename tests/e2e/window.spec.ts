@@ -303,7 +303,7 @@ test('wrong password on both servers; ⌘R / Ctrl+R checks again, and the login 
   await problemScreenPasses(page, 'login-budget', { card: true });
 });
 
-test('while checking: the toolbar shows "Step N of 9", the steps show their live state', async ({ page }) => {
+test('while checking: the toolbar shows "Step N of 9", each login as soon as it is known, the steps their live state', async ({ page }) => {
   const { info } = requireRig();
   // A slow incoming server keeps the check running long enough to look at.
   const slowImap = await startFaultProxy({ host: '127.0.0.1', port: info.imap.implicit }, { kind: 'delay', ms: 700 });
@@ -319,6 +319,10 @@ test('while checking: the toolbar shows "Step N of 9", the steps show their live
   await expect(page.getByRole('main').getByRole('region', { name: `Checking ${ALICE_DESCRIPTION}…` })).toBeVisible();
   await expect(step(page, 'Mail servers reachable and secure')).toContainText('Checking…');
   await expect(accountRow(page)).toContainText('Checking…');
+  // The first conclusive side shows as soon as it is known: the fast sending server, while receiving still runs.
+  const logins = page.getByRole('list', { name: 'Logins so far' });
+  await expect(logins.getByRole('listitem').filter({ hasText: 'Sending' })).toContainText('Accepted', { timeout: 20_000 });
+  await expect(logins.getByRole('listitem').filter({ hasText: 'Receiving' })).toContainText('Logging in…');
   await screensPass(page, 'progress');
   await expect(verdict(page)).toBeVisible({ timeout: 60_000 });
   await expect(progress).toHaveCount(0);

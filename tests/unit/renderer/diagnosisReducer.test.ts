@@ -128,6 +128,21 @@ describe('diagnosisReducer with recorded runs', () => {
     expect(refused).toMatchObject({ phase: 'failed', error: { code: 'run-in-progress' } });
   });
 
+  it("login-finished: a side's login shows while the run goes on; other accounts, runs and odd shapes are ignored", () => {
+    const started = replay(recordRun(RUN, [healthy]).slice(0, 1));
+    const refused = { kind: 'rejected', serverText: '535 Incorrect authentication data', durationMs: 2100 } as const;
+    const event = (patch: Record<string, unknown>): ProgressEvent =>
+      ({ type: 'login-finished', runId: RUN, accountId, role: 'outgoing', outcome: refused, ...patch });
+    const after = diagnosisReducer(started, { type: 'progress', event: event({}) });
+    expect(after.liveLogins[accountId]).toEqual({ outgoing: refused });
+    for (const noise of [{ accountId: 'someone-else' }, { runId: 'other-run' }, { role: 'sideways' }, { outcome: null }]) {
+      expect(diagnosisReducer(started, { type: 'progress', event: event(noise) })).toBe(started);
+    }
+    // A new run starts with no logins settled.
+    const finished = replay(recordRun(RUN, [healthy]));
+    expect(diagnosisReducer(finished, { type: 'start-requested', request: {} }).liveLogins).toEqual({});
+  });
+
   it('a second start while one runs is ignored', () => {
     const running = replay(recordRun(RUN, [healthy]).slice(0, 2));
     expect(diagnosisReducer(running, { type: 'start-requested', request: {} })).toBe(running);

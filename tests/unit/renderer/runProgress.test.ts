@@ -10,7 +10,7 @@ import type { DiagnosisState } from '../../../renderer/state/diagnosisReducer';
 import { runProgress } from '../../../renderer/view/runProgress';
 import { progressWords } from '../../../renderer/components/Toolbar';
 import { facts } from '../verdict/factsBuilder';
-import { diagnosisOf, recordRun } from './recordings';
+import { PROBES_IN_ORDER, diagnosisOf, recordRun } from './recordings';
 
 const diagnosis = diagnosisOf(facts());
 const accountId = diagnosis.account.id;
@@ -47,6 +47,18 @@ describe('runProgress', () => {
     expect(afterConnect.current).toBe('incoming-login');
     // With every step's result in, the check is on its last step and all nine are done.
     expect(progressAfter(events)).toEqual({ current: 'contact-host', position: 9, done: CHECKLIST_STEP_IDS.length, total: 9 });
+  });
+
+  it('a slow receiving server: the sending side answered, so the check is past the internet and waits on the servers', () => {
+    const finished: readonly string[] = PROBES_IN_ORDER.filter((probe) => probe.startsWith('outgoing-') || probe === 'webmail');
+    const progress = progressAfter(
+      events.filter((event) => {
+        if (event.type === 'step-changed') return event.status === 'running';
+        return event.type !== 'probe-finished' || finished.includes(event.probe);
+      }),
+    );
+    expect(progress.current).toBe('server-reachable');
+    expect(progress.position).toBe(4);
   });
 
   it('says where it is in words', () => {
