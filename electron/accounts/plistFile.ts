@@ -9,6 +9,10 @@ import { decodeArchiveObject, looksLikeBinaryPlist, parseBinaryPlist } from './k
  * Reads a property list file that may be binary (bplist00) or XML. XML is checked for
  * well-formedness first: the plist package's XML parser (xmldom) prints every syntax error to the
  * console before throwing, which would put noise on the CLI's stderr for a damaged file.
+ *
+ * The bytes come from files of any home folder (--home): their size is bounded where they are read
+ * (electron/fileAccess.ts), and XML entity declarations are refused here. Apple's property lists never
+ * declare entities; a file that does is either damaged or built to make a parser expand it.
  */
 export function parsePlistFile(bytes: Uint8Array): Result<ArchivedValue, 'unreadable'> {
   if (looksLikeBinaryPlist(bytes)) {
@@ -23,6 +27,7 @@ export function parsePlistFile(bytes: Uint8Array): Result<ArchivedValue, 'unread
   } catch {
     return err('unreadable', 'not a property list: neither binary nor UTF-8 XML');
   }
+  if (/<!ENTITY/i.test(text)) return err('unreadable', 'not a property list: it declares XML entities');
   const wellFormed = XMLValidator.validate(text);
   if (wellFormed !== true) return err('unreadable', `not a readable property list: ${wellFormed.err.msg} (line ${wellFormed.err.line})`);
   try {

@@ -4,11 +4,11 @@
  * so only a fixed-size tail of each file is read (memory stays bounded whatever the file size), and
  * only the parsed summary (connect failures, TLS level, the server's replies to logins) is kept.
  */
-import { open, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConnectionLogEvidence, EvidenceSourceOutcome, LoggedAuthReply, LoggedConnectFailure } from '../../shared/model/evidence';
 import type { ServerRole } from '../../shared/model/account';
-import { describeError, isAccessDenied, isNotFound } from '../fileAccess';
+import { describeError, isAccessDenied, isNotFound, openRegularFile } from '../fileAccess';
 import { parseConnectionLog, type ServerLogSummary } from './connectionLogParser';
 
 /** Where Mail writes them today (sandbox container), and the pre-sandbox folder (UNCONFIRMED, harmless to look). */
@@ -72,12 +72,14 @@ function normalizeHost(host: string): string {
 
 /**
  * Reads the last `tailBytes` of a file into one fixed buffer and decodes it tolerantly (invalid
- * UTF-8 becomes U+FFFD). Returns whether the text starts inside the file.
+ * UTF-8 becomes U+FFFD). Returns whether the text starts inside the file. Opened like every file from a
+ * home folder (fileAccess.ts): a FIFO or a device named like a log is refused, never waited on.
  */
 async function readTail(path: string, tailBytes: number): Promise<{ text: string; startsMidFile: boolean; size: number; modified: Date }> {
-  const handle = await open(path, 'r');
+  // Any size: only the tail is read, into a buffer of at most tailBytes.
+  const { handle, size, modified } = await openRegularFile(path, Number.MAX_SAFE_INTEGER);
   try {
-    const info = await handle.stat();
+    const info = { size, mtime: modified };
     const length = Math.min(info.size, tailBytes);
     const start = info.size - length;
     const buffer = Buffer.allocUnsafe(length);
@@ -131,7 +133,10 @@ export async function scanConnectionLogs(home: string, select: FileSelector, opt
       const path = join(folder, name);
       try {
         const info = await stat(path);
-        if (!info.isFile()) continue;
+        if (!info.isFile()) {
+          missing.push(`${name}: not a regular file`);
+          continue;
+        }
         candidates.push({ path, name, ...(nameHost !== undefined ? { nameHost } : {}), ...(nameUuid !== undefined ? { nameUuid } : {}), modified: info.mtimeMs });
       } catch (error) {
         if (isAccessDenied(error)) return { outcome: { kind: 'full-disk-access-needed', path }, files: [], otherFiles: 0 };
@@ -227,7 +232,11 @@ export function connectionLogEvidenceFor(
 ): ConnectionLogEvidence {
   const empty = { authReplies: [], connectFailures: [], tls: [], files: [], otherFiles: 0 };
   if (scan.outcome.kind !== 'read') return { outcome: scan.outcome, ...empty };
-  if (scan.files.length === 0 && scan.otherFiles === 0) return { outcome: { kind: 'absent', reason: CONNECTION_LOG_OFF_REASON }, ...empty };
+  // Logging is off only when the folder holds no log at all, not when a log was there but refused (a FIFO...).
+  const refused = scan.outcome.missing ?? [];
+  if (scan.files.length === 0 && scan.otherFiles === 0 && refused.length === 0) {
+    return { outcome: { kind: 'absent', reason: CONNECTION_LOG_OFF_REASON }, ...empty };
+  }
   const ids = accountIds(account);
   const others = new Set([...otherAccountIds].map((id) => id.toUpperCase()).filter((id) => !ids.has(id)));
   const replies: Record<ServerRole, LoggedAuthReply[]> = { incoming: [], outgoing: [] };
@@ -255,7 +264,11 @@ export function connectionLogEvidenceFor(
     }
     if (used) files.push({ name: file.name, bytes: file.bytes, lastModified: file.lastModified });
   }
-  if (files.length === 0) return { outcome: { kind: 'absent', reason: NO_LOG_FOR_ACCOUNT_REASON }, ...empty };
+  if (files.length === 0) {
+    return refused.length > 0
+      ? { outcome: { kind: 'unreadable', reason: refused.join('; ') }, ...empty }
+      : { outcome: { kind: 'absent', reason: NO_LOG_FOR_ACCOUNT_REASON }, ...empty };
+  }
 
   const byTime = (a: { at: string }, b: { at: string }): number => Date.parse(a.at) - Date.parse(b.at);
   const newest = <T extends { at: string }>(list: T[], max: number): T[] => list.sort(byTime).slice(-max);

@@ -25,8 +25,6 @@ export interface ReadMailEvidenceOptions {
   /** Bytes read from the end of each connection log (default 2 MiB). */
   readonly tailBytes?: number;
   readonly maxLogFiles?: number;
-  /** Where private copies of the SQLite stores go (default: OS temp folder). */
-  readonly tempRoot?: string;
   /** Larger SQLite stores are not loaded (default 512 MiB). */
   readonly maxSqliteBytes?: number;
   /** Options for `log show`, or false to skip the unified log (outcome not-applicable). */
@@ -71,10 +69,7 @@ async function safely<T>(read: () => Promise<T>, fallback: (outcome: EvidenceSou
 export async function readMailEvidenceForAccounts(input: ReadMailEvidenceForAccountsInput): Promise<Map<string, MailEvidence>> {
   const { home, accounts, now } = input;
   const options = input.options ?? {};
-  const snapshotOptions = {
-    ...(options.tempRoot !== undefined ? { tempRoot: options.tempRoot } : {}),
-    ...(options.maxSqliteBytes !== undefined ? { maxBytes: options.maxSqliteBytes } : {}),
-  };
+  const snapshotOptions = options.maxSqliteBytes !== undefined ? { maxBytes: options.maxSqliteBytes } : {};
   const [credentialRows, logScan, envelopeScan, unifiedLog] = await Promise.all([
     safely(() => readAccounts4CredentialRows(home, snapshotOptions), (outcome) => ({ outcome, rows: new Map() })),
     safely(

@@ -1,14 +1,11 @@
 /**
  * Opens a consistent, read-only snapshot of a live SQLite store (Accounts4.sqlite, Envelope Index).
- * accountsd and Mail keep these stores open and write to them, so we never open the originals: the
- * database and its `-wal`/`-shm` are copied into a private temp folder, read into memory, the
- * committed WAL frames are folded in (wal.ts) and the image is opened with sql.js (sqlJs.ts).
+ * accountsd and Mail keep these stores open and write to them, so we never open the originals with
+ * SQLite: the database and its `-wal` are read into memory, the committed WAL frames are folded in
+ * (wal.ts) and the image is opened with sql.js (sqlJs.ts).
  */
-import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
 import type { EvidenceSourceOutcome } from '../../shared/model/evidence';
-import { describeError, isNotFound, outcomeForFsError } from '../fileAccess';
+import { describeError, isNotFound, outcomeForFsError, readRegularFile } from '../fileAccess';
 import { loadSqlJs, type Database } from './sqlJs';
 import { applyWriteAheadLog } from './wal';
 
@@ -20,10 +17,7 @@ export interface ImageOptions {
   readonly maxBytes?: number;
 }
 
-export interface SnapshotOptions extends ImageOptions {
-  /** Where the private copies go (default: the OS temp folder). */
-  readonly tempRoot?: string;
-}
+export type SnapshotOptions = ImageOptions;
 
 export type ImageResult = { readonly ok: true; readonly database: Database } | { readonly ok: false; readonly reason: string };
 
@@ -65,71 +59,30 @@ export async function openDatabaseImage(
 }
 
 /**
- * Copies `path` with its `-wal` and `-shm` to a private temp folder, folds in the WAL and opens the
- * result in sql.js. A missing store is `absent` with `absentReason`. Never throws; the caller closes
- * the database.
+ * Reads `path` and its `-wal` (when there is one) into memory, folds in the WAL and opens the result in
+ * sql.js. A missing store is `absent` with `absentReason`; a store that is not a regular file or is larger
+ * than `maxBytes` is `unreadable` with the reason (fileAccess.ts: checked on the opened descriptor, so a
+ * FIFO or /dev/zero given through --home never hangs or fills memory). Never throws; the caller closes the
+ * database.
+ *
+ * Nothing is copied to disk: a copy in the temp folder would put Mail's protected data where any process
+ * of the user can read it, without Full Disk Access. The `-shm` index is not needed (wal.ts reads the frames).
  */
 export async function openSqliteSnapshot(path: string, absentReason: string, options: SnapshotOptions = {}): Promise<SnapshotResult> {
   const maxBytes = options.maxBytes ?? DEFAULT_SNAPSHOT_MAX_BYTES;
+  let databaseBytes: Uint8Array;
   try {
-    const size = (await stat(path)).size;
-    // Checked before copying: a huge store is neither copied nor loaded.
-    if (size > maxBytes) return { ok: false, outcome: { kind: 'unreadable', reason: tooLarge(size, maxBytes) } };
+    databaseBytes = await readRegularFile(path, maxBytes);
   } catch (error) {
     return { ok: false, outcome: outcomeForFsError(error, path, absentReason) };
   }
-  let copy: TempCopy;
+  let walBytes: Uint8Array | undefined;
   try {
-    copy = await copyToTemp(path, [`${path}-wal`, `${path}-shm`], options.tempRoot);
+    walBytes = await readRegularFile(`${path}-wal`, maxBytes);
   } catch (error) {
-    return { ok: false, outcome: outcomeForFsError(error, path, absentReason) };
+    // A database without a WAL is normal; any other problem with the WAL makes the snapshot unreliable.
+    if (!isNotFound(error)) return { ok: false, outcome: outcomeForFsError(error, `${path}-wal`, absentReason) };
   }
-  try {
-    const [databaseCopy, walCopy] = copy.copies;
-    if (databaseCopy === undefined) return { ok: false, outcome: { kind: 'absent', reason: absentReason } };
-    const databaseBytes = new Uint8Array(await readFile(databaseCopy));
-    const walBytes = walCopy === undefined ? undefined : new Uint8Array(await readFile(walCopy));
-    const opened = await openDatabaseImage(databaseBytes, walBytes, { maxBytes });
-    return opened.ok ? opened : { ok: false, outcome: { kind: 'unreadable', reason: opened.reason } };
-  } catch (error) {
-    return { ok: false, outcome: { kind: 'unreadable', reason: describeError(error) } };
-  } finally {
-    await copy.dispose();
-  }
-}
-
-interface TempCopy {
-  /** Paths of the copies, in the order of the sources; undefined where the optional source did not exist. */
-  readonly copies: readonly (string | undefined)[];
-  dispose(): Promise<void>;
-}
-
-/**
- * Copies `required` and each of `optional` (that exists) into a fresh private temp folder
- * (mkdtemp creates it 0700: the copies hold mail data). Throws the fs error of the required file;
- * missing optional files (an SQLite database without -wal/-shm) are normal.
- */
-async function copyToTemp(required: string, optional: readonly string[], tempRoot?: string): Promise<TempCopy> {
-  const folder = await mkdtemp(join(tempRoot ?? tmpdir(), 'mail-doctor-evidence-'));
-  const dispose = (): Promise<void> => rm(folder, { recursive: true, force: true });
-  try {
-    const copies: (string | undefined)[] = [];
-    const target = join(folder, basename(required));
-    await copyFile(required, target);
-    copies.push(target);
-    for (const source of optional) {
-      const optionalTarget = join(folder, basename(source));
-      try {
-        await copyFile(source, optionalTarget);
-        copies.push(optionalTarget);
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-        copies.push(undefined);
-      }
-    }
-    return { copies, dispose };
-  } catch (error) {
-    await dispose();
-    throw error;
-  }
+  const opened = await openDatabaseImage(databaseBytes, walBytes, { maxBytes });
+  return opened.ok ? opened : { ok: false, outcome: { kind: 'unreadable', reason: opened.reason } };
 }

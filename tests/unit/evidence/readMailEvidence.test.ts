@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, statSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMailEvidence, readMailEvidenceForAccounts } from '../../../electron/evidence/readMailEvidence';
 import { CONNECTION_LOG_OFF_REASON } from '../../../electron/evidence/connectionLogs';
@@ -8,7 +8,9 @@ import type { MailEvidence } from '../../../shared/model/evidence';
 import {
   CANARY_PASSWORD,
   CANARY_SASL_PLAIN,
+  accounts4Path,
   connectionLogFolder,
+  envelopeIndexPath,
   imapLoginTranscript,
   logFileName,
   renderLog,
@@ -81,7 +83,7 @@ describe('readMailEvidence', () => {
     expect(evidence.unifiedLog.outcome.kind).toBe('not-applicable');
   });
 
-  it('many accounts: each gets its own part of the shared stores, and no private copy is left behind', async () => {
+  it('many accounts: each gets its own part of the shared stores', async () => {
     const home = mismatchHome();
     writeAccounts4Credentials(home, { rows: [{ identifier: BOB, authenticated: true }] });
     writeEnvelopeIndex(home, {
@@ -90,10 +92,8 @@ describe('readMailEvidence', () => {
         { url: `imap://${BOB}/INBOX`, receivedSeconds: [Date.UTC(2026, 2, 4) / 1000] },
       ],
     });
-    const tempRoot = join(home, 'tmp');
-    mkdirSync(tempRoot);
     const bob = { id: BOB, incoming: { host: 'imap.example.com', port: 993 }, outgoing: { host: 'smtp.example.com', port: 587 } };
-    const all = await readMailEvidenceForAccounts({ home, accounts: [ACCOUNT, bob], now: NOW, options: { tempRoot, unifiedLog: false } });
+    const all = await readMailEvidenceForAccounts({ home, accounts: [ACCOUNT, bob], now: NOW, options: { unifiedLog: false } });
     expect(all.get(ID)?.credentialState.renewalRejectedAt).toBe(REJECTED_AT.toISOString());
     expect(all.get(BOB)?.credentialState).toEqual({ outcome: { kind: 'read' }, authenticatedFlag: true });
     // The log files are named by Alice's UUIDs: Bob shares the servers but not the files.
@@ -101,7 +101,6 @@ describe('readMailEvidence', () => {
     expect(all.get(ID)?.connectionLog.authReplies).toHaveLength(2);
     expect(all.get(BOB)?.mailbox.lastMailReceivedAt).toBe('2026-03-04T00:00:00.000Z');
     expect(all.get(ID)?.mailbox.pendingLocalActions).toBe(3);
-    expect(readdirSync(tempRoot)).toEqual([]);
   });
 
   it('keeps memory bounded on a 2 GB sparse log: only the tail is read', () => {
@@ -116,6 +115,22 @@ describe('readMailEvidence', () => {
     expect(evidence.connectionLog.files).toEqual([expect.objectContaining({ bytes: 2 * 1024 ** 3 })]);
     // Peak RSS grows by far less than the file: a 2 MiB buffer plus its decoded text and parse state.
     expect(rssGrowthKb).toBeLessThan(48 * 1024);
+  });
+
+  it('a hostile home: a FIFO as the log, /dev/zero as the stores — clear outcomes at once, nothing waited on or loaded', async () => {
+    const home = newHome();
+    mkdirSync(connectionLogFolder(home), { recursive: true });
+    execFileSync('mkfifo', [join(connectionLogFolder(home), logFileName('imap.example.com', ID))]);
+    mkdirSync(dirname(accounts4Path(home)), { recursive: true });
+    symlinkSync('/dev/zero', accounts4Path(home));
+    mkdirSync(dirname(envelopeIndexPath(home)), { recursive: true });
+    execFileSync('mkfifo', [envelopeIndexPath(home)]);
+    const started = Date.now();
+    const evidence = await readMailEvidence({ home, account: ACCOUNT, now: NOW, options: { unifiedLog: false } });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(evidence.credentialState.outcome).toEqual({ kind: 'unreadable', reason: 'Accounts4.sqlite is a device, not a regular file' });
+    expect(evidence.mailbox.outcome).toEqual({ kind: 'unreadable', reason: 'Envelope Index is a FIFO, not a regular file' });
+    expect(evidence.connectionLog.outcome).toEqual({ kind: 'unreadable', reason: `${logFileName('imap.example.com', ID)}: not a regular file` });
   });
 
   it('reports Full Disk Access needed when the stores are not readable by the user (EACCES, run as nobody)', () => {

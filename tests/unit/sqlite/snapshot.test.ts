@@ -1,4 +1,6 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabaseImage, openSqliteSnapshot } from '../../../electron/sqlite/snapshot';
@@ -52,18 +54,38 @@ describe('openSqliteSnapshot', () => {
     snapshot.database.close();
   });
 
-  it('never touches the original files and removes its private copies', async () => {
+  it('never touches the original files and copies nothing to disk (a temp copy would be readable without Full Disk Access)', async () => {
     const home = newHome();
     const path = join(home, 'store.sqlite');
     writeWalDatabase(path);
     const before = statSync(`${path}-wal`);
-    const tempRoot = join(home, 'tmp');
-    mkdirSync(tempRoot);
-    const snapshot = await openSqliteSnapshot(path, 'absent', { tempRoot });
+    const tempBefore = readdirSync(tmpdir()).filter((name) => name.startsWith('mail-doctor-evidence-'));
+    const snapshot = await openSqliteSnapshot(path, 'absent');
+    expect(snapshot.ok).toBe(true);
     if (snapshot.ok) snapshot.database.close();
     expect(statSync(`${path}-wal`).size).toBe(before.size);
     expect(statSync(`${path}-wal`).mtimeMs).toBe(before.mtimeMs);
-    expect(readdirSync(tempRoot)).toEqual([]);
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith('mail-doctor-evidence-'))).toEqual(tempBefore);
+  });
+
+  it('refuses a device as the store (a home whose Accounts4.sqlite is /dev/zero) without reading it', async () => {
+    const path = join(newHome(), 'store.sqlite');
+    symlinkSync('/dev/zero', path);
+    const snapshot = await openSqliteSnapshot(path, 'absent');
+    expect(snapshot).toEqual({ ok: false, outcome: { kind: 'unreadable', reason: 'store.sqlite is a device, not a regular file' } });
+  });
+
+  it.each(['store.sqlite', 'store.sqlite-wal'])('refuses a FIFO as %s at once, never waiting for a writer', async (fifoName) => {
+    const home = newHome();
+    const path = join(home, 'store.sqlite');
+    if (fifoName === 'store.sqlite') execFileSync('mkfifo', [path]);
+    else {
+      writeWalDatabase(path);
+      execFileSync('rm', [`${path}-wal`]);
+      execFileSync('mkfifo', [`${path}-wal`]);
+    }
+    const snapshot = await openSqliteSnapshot(path, 'absent');
+    expect(snapshot).toEqual({ ok: false, outcome: { kind: 'unreadable', reason: `${fifoName} is a FIFO, not a regular file` } });
   });
 
   it.each([
