@@ -17,6 +17,11 @@ import { createCoreServices } from './services';
 import { WindowRegistry, createMainWindow } from './window/createMainWindow';
 import { lockDownSession, lockDownWebContents } from './window/lockDown';
 import { runCli } from './cli/runCli';
+import { SYSTEM_KEYCHAIN } from './keychain/keychainAccess';
+import { settlePackagedEnvironment } from './packagedEnvironment';
+
+// Before anything reads it: the environment cannot steer the app (home folder, resolver, trust).
+settlePackagedEnvironment();
 
 const log = (message: string): void => {
   console.log(`[mail-doctor] ${message}`);
@@ -101,12 +106,16 @@ function start(): void {
 const cliFlagIndex = process.argv.indexOf('--cli');
 if (cliFlagIndex >= 0) {
   app.dock?.hide();
-  void runCli(process.argv.slice(cliFlagIndex + 1), {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
-    appVersion: app.getVersion(),
-  }).then((code) => {
+  void runCli(
+    process.argv.slice(cliFlagIndex + 1),
+    {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      stdin: process.stdin,
+      appVersion: app.getVersion(),
+    },
+    { keychain: SYSTEM_KEYCHAIN },
+  ).then((code) => {
     app.exit(code);
   });
 } else if (app.requestSingleInstanceLock()) {

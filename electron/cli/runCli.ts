@@ -2,18 +2,34 @@
  * `mail-doctor`: the headless face of the same diagnosis the window runs, for IT scripts and the
  * helpdesk. JSON output is the support report's JSON (docs/cli.md); text output shows progress and
  * the verdict. Exit codes: 0 nothing wrong, 1 a problem was found, 2 could not diagnose.
+ *
+ * What the caller cannot do with arguments (docs/security.md):
+ * - choose the program that reads the keychain: that is the composition root's choice, in code
+ *   (`CliDependencies.keychain`);
+ * - send Mail's saved passwords anywhere Mail would not: while the system keychain is read, the options
+ *   that choose servers, resolvers, trust or the login budget are refused (exit 2);
+ * - get a secret back: every byte written to standard output and error passes the exit guard.
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import type { DiagnosisStartRequest } from '../../shared/ipc/contract';
 import type { DiagnosisRun } from '../../shared/diagnosis/types';
+import type { DiagnosisStartRequest } from '../../shared/ipc/contract';
+import { MAX_PASSWORD_BYTES } from '../../shared/ipc/schemas';
+import type { Result } from '../../shared/result';
+import { err, ok } from '../../shared/result';
 import { defaultStateDir } from '../appPaths';
 import { diagnoseAccounts } from '../diagnosis/diagnoseAccounts';
+import type { DiagnosisTuning } from '../diagnosis/diagnoseAccounts';
+import type { ExitGuard } from '../exitGuard';
+import { processExitGuard } from '../exitGuard';
+import type { KeychainAccess } from '../keychain/keychainAccess';
+import type { LiveSecrets } from '../keychain/liveSecrets';
+import { processSecrets } from '../keychain/liveSecrets';
 import { currentReportEnvironment } from '../report/environment';
 import { buildSupportReport } from '../report/supportReport';
-import { USAGE, parseCliArgs } from './args';
+import { SERVER_CHOOSING_OPTIONS, USAGE, parseCliArgs, startRequestFor } from './args';
 import type { DiagnoseCommand } from './args';
 import { progressLine, renderRun } from './humanOutput';
 
@@ -30,76 +46,140 @@ export interface CliIo {
   readonly signal?: AbortSignal;
 }
 
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+/** What only code decides: the entry point (electron/main.ts, electron/cli/main.ts) or a test passes these. */
+export interface CliDependencies {
+  /** Which keychain a diagnosis reads: the packaged app always passes the system keychain. */
+  readonly keychain: KeychainAccess;
+  /** Where a run's passwords are held while it runs (default: the process's registry). */
+  readonly secrets?: LiveSecrets;
+  /** The check on everything written out (default: the process's guard, over `processSecrets`). */
+  readonly guard?: ExitGuard;
+  /** The user's own home folder (default: from the user database, never $HOME). */
+  readonly userHome?: string;
+  /** Further tuning a test needs (e.g. fixture managed preferences); never reachable from arguments. */
+  readonly tuning?: Pick<DiagnosisTuning, 'managedPreferencesDirs'>;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo, deps: CliDependencies): Promise<number> {
+  const guard = deps.guard ?? processExitGuard;
+  const out = guardedOutput(io, guard);
   const parsed = parseCliArgs(argv);
   if (!parsed.ok) {
-    io.stderr.write(`mail-doctor: ${parsed.usageError}\n\n${USAGE}\n`);
+    out.stderr(`mail-doctor: ${parsed.usageError}\n\n${USAGE}\n`);
     return EXIT_COULD_NOT_DIAGNOSE;
   }
   const { command } = parsed;
   switch (command.kind) {
     case 'help':
-      io.stdout.write(`${USAGE}\n`);
+      out.stdout(`${USAGE}\n`);
       return EXIT_OK;
     case 'version':
-      io.stdout.write(`${io.appVersion}\n`);
+      out.stdout(`${io.appVersion}\n`);
       return EXIT_OK;
-    case 'diagnose':
-      return diagnose(command, io);
+    case 'diagnose': {
+      const scope = (deps.secrets ?? processSecrets).openScope();
+      try {
+        return await diagnose(command, io, out, { ...deps, guard, secrets: scope });
+      } finally {
+        // The run's passwords are forgotten once everything derived from them was written out.
+        scope.release();
+      }
+    }
   }
 }
 
-async function diagnose(command: DiagnoseCommand, io: CliIo): Promise<number> {
-  let request: DiagnosisStartRequest = { noLogin: command.noLogin };
-  if (command.manual !== undefined) {
-    const { manual } = command;
-    let password: string | undefined;
-    if (manual.passwordFromStdin) {
-      password = await readFirstLine(io.stdin);
-      if (password === undefined || password === '') {
-        io.stderr.write('mail-doctor: --password-stdin was given but standard input had no password line\n');
-        return EXIT_COULD_NOT_DIAGNOSE;
-      }
+interface GuardedOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** Every write passes the exit guard: a secret form is replaced, whatever produced the text. */
+function guardedOutput(io: CliIo, guard: ExitGuard): GuardedOutput {
+  return {
+    stdout: (text) => io.stdout.write(guard.text('cli-output', text).value),
+    stderr: (text) => io.stderr.write(guard.text('cli-output', text).value),
+  };
+}
+
+/**
+ * While the system keychain is read, Mail's saved passwords are sent only where Mail sends them: the servers
+ * Mail saved (the user's own home), found by the system resolver, verified against the system's trusted
+ * certificates, within the user's own login budget. Options that change any of that need --no-keychain or a
+ * typed password. A stand-in keychain (tests, development) holds no real password, so it is exempt.
+ */
+export function keychainRuleViolation(command: DiagnoseCommand, keychain: KeychainAccess): string | null {
+  if (keychain.kind !== 'system' || command.noKeychain || command.manual !== undefined || command.passwordFromStdin) return null;
+  const used = SERVER_CHOOSING_OPTIONS.filter((option) => {
+    switch (option) {
+      case '--home':
+        return command.home !== undefined;
+      case '--dns-server':
+        return command.dnsServers.length > 0;
+      case '--ca-file':
+        return command.caFiles.length > 0;
+      case '--state-dir':
+        return command.stateDir !== undefined;
     }
-    request = {
-      noLogin: command.noLogin,
-      manual: {
-        email: manual.email,
-        incoming: { ...manual.incoming, username: manual.username ?? manual.email },
-        outgoing: { ...manual.outgoing, username: manual.smtpUsername ?? manual.username ?? manual.email },
-        ...(password === undefined ? {} : { password }),
-      },
-    };
-  } else if (command.account !== undefined) {
-    let password: string | undefined;
-    if (command.passwordFromStdin) {
-      password = await readFirstLine(io.stdin);
-      if (password === undefined || password === '') {
-        io.stderr.write('mail-doctor: --password-stdin was given but standard input had no password line\n');
-        return EXIT_COULD_NOT_DIAGNOSE;
-      }
-    }
-    request = { noLogin: command.noLogin, accountId: command.account, ...(password === undefined ? {} : { password }) };
+  });
+  if (used.length === 0) return null;
+  return (
+    `${used.join(', ')} would let this command choose where Mail's saved passwords go (which servers, how their ` +
+    "names are resolved, which certificates are trusted, which login budget applies). Mail's saved passwords " +
+    'are only sent to the servers Mail saved, found by the system resolver and verified against the system\'s ' +
+    'trusted certificates. Add --no-keychain, or type the password for this check with --password-stdin.'
+  );
+}
+
+async function diagnose(command: DiagnoseCommand, io: CliIo, out: GuardedOutput, deps: CliDependencies & { guard: ExitGuard; secrets: LiveSecrets }): Promise<number> {
+  const violation = keychainRuleViolation(command, deps.keychain);
+  if (violation !== null) {
+    out.stderr(`mail-doctor: ${violation}\n`);
+    return EXIT_COULD_NOT_DIAGNOSE;
   }
+
+  let password: string | undefined;
+  if (command.passwordFromStdin) {
+    const read = await readPasswordLine(io.stdin);
+    if (!read.ok) {
+      out.stderr(`mail-doctor: --password-stdin: ${read.error.message}\n`);
+      return EXIT_COULD_NOT_DIAGNOSE;
+    }
+    password = read.value;
+    // Held from the moment it exists, so no exit can carry it, not even a message about the input.
+    deps.secrets.hold(password);
+  }
+  const built = startRequestFor(command, password);
+  if (!built.ok) {
+    out.stderr(`mail-doctor: ${built.error}\n`);
+    return EXIT_COULD_NOT_DIAGNOSE;
+  }
+  const request: DiagnosisStartRequest = built.request;
+  // With options that choose where logins go, a typed password replaces the keychain (see keychainRuleViolation).
+  const serverChoosing = command.home !== undefined || command.dnsServers.length > 0 || command.caFiles.length > 0 || command.stateDir !== undefined;
+  const readKeychain = !command.noKeychain && !(deps.keychain.kind === 'system' && serverChoosing);
 
   const showProgress = !command.json && !command.markdown;
   let run: DiagnosisRun;
   try {
     run = await diagnoseAccounts({
-      home: command.home === undefined ? os.homedir() : resolve(command.home),
+      home: command.home === undefined ? (deps.userHome ?? os.userInfo().homedir) : resolve(command.home),
       homeSource: command.home === undefined ? 'default' : 'given',
       stateDir: command.stateDir === undefined ? defaultStateDir() : resolve(command.stateDir),
       request,
       runId: randomUUID(),
       signal: io.signal ?? new AbortController().signal,
+      secrets: deps.secrets,
+      guard: deps.guard,
       onProgress: (event) => {
         if (!showProgress) return;
         const line = progressLine(event);
-        if (line !== null) io.stderr.write(`${line}\n`);
+        if (line !== null) out.stderr(`${line}\n`);
       },
       tuning: {
+        ...deps.tuning,
         phaseTimeoutMs: command.phaseTimeoutMs,
-        readKeychain: !command.noKeychain,
+        readKeychain,
+        keychain: deps.keychain,
         dnsServers: command.dnsServers,
         caFiles: command.caFiles.map((file) => resolve(file)),
         probes: {
@@ -111,17 +191,22 @@ async function diagnose(command: DiagnoseCommand, io: CliIo): Promise<number> {
       },
     });
   } catch (error) {
-    // Only setup can fail here (an unreadable --ca-file, an unwritable --state-dir): probes return outcomes.
-    io.stderr.write(`mail-doctor: could not run the diagnosis: ${describeSetupError(error)}\n`);
+    // Only setup can fail here (an unusable --ca-file, an unwritable --state-dir): probes return outcomes.
+    out.stderr(`mail-doctor: could not run the diagnosis: ${describeSetupError(error)}\n`);
     return EXIT_COULD_NOT_DIAGNOSE;
   }
 
   if (command.json || command.markdown) {
     const environment = await currentReportEnvironment(io.appVersion);
     const report = buildSupportReport(run, environment, { maskIdentities: command.maskIdentities });
-    io.stdout.write(command.json ? `${JSON.stringify(report.json, null, 2)}\n` : `${report.markdown}\n`);
+    if (command.json) {
+      const json = deps.guard.value('cli-output', report.json).value;
+      out.stdout(`${JSON.stringify(json, null, 2)}\n`);
+    } else {
+      out.stdout(`${report.markdown}\n`);
+    }
   } else {
-    io.stdout.write(`${renderRun(run)}\n`);
+    out.stdout(`${renderRun(run)}\n`);
   }
   return exitCodeFor(run);
 }
@@ -132,7 +217,7 @@ export function exitCodeFor(run: DiagnosisRun): number {
   return run.accounts.every((a) => a.verdict.code === 'OK') ? EXIT_OK : EXIT_PROBLEM_FOUND;
 }
 
-/** Only the error's code and message: setup errors never carry a secret (no password is read yet). */
+/** Only the error's code and message: setup errors never carry a secret (and the output is guarded anyway). */
 function describeSetupError(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -141,20 +226,38 @@ function describeSetupError(error: unknown): string {
   return 'unknown error';
 }
 
-/** The first line of standard input, without its line ending (the password for --password-stdin). */
-async function readFirstLine(stdin: Readable): Promise<string | undefined> {
+export type PasswordLineProblem = 'no-password' | 'too-long' | 'not-utf8';
+
+/**
+ * The password for --password-stdin: the first line of standard input (up to, not including, LF or CRLF;
+ * all of the input when there is no line break). At most MAX_PASSWORD_BYTES bytes, the window's limit:
+ * longer input is an error, never cut short (a cut password would be sent and refused, and count as a
+ * failed login). Reading stops at the end of the line or as soon as the limit is passed.
+ */
+export async function readPasswordLine(stdin: Readable, maxBytes: number = MAX_PASSWORD_BYTES): Promise<Result<string, PasswordLineProblem>> {
   const chunks: Buffer[] = [];
   let total = 0;
+  let line: Buffer | undefined;
   for await (const chunk of stdin) {
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    const newline = buffer.indexOf(0x0a);
+    if (newline >= 0) {
+      chunks.push(buffer.subarray(0, newline));
+      line = Buffer.concat(chunks, total + newline);
+      break;
+    }
     chunks.push(buffer);
     total += buffer.length;
-    if (buffer.includes(0x0a) || total > 4096) break;
+    // +1 leaves room for the CR of a CRLF line end arriving before its LF.
+    if (total > maxBytes + 1) return err('too-long', `the password is longer than ${maxBytes} bytes; nothing was sent`);
   }
-  if (chunks.length === 0) return undefined;
-  const text = Buffer.concat(chunks).toString('utf8');
-  const newline = text.indexOf('\n');
-  return (newline < 0 ? text : text.slice(0, newline)).replace(/\r$/, '');
+  line ??= Buffer.concat(chunks, total);
+  if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
+  if (line.length === 0) return err('no-password', 'standard input had no password line');
+  if (line.length > maxBytes) return err('too-long', `the password is longer than ${maxBytes} bytes; nothing was sent`);
+  try {
+    return ok(new TextDecoder('utf-8', { fatal: true }).decode(line));
+  } catch {
+    return err('not-utf8', 'the password is not UTF-8 text');
+  }
 }
-
-

@@ -2,7 +2,6 @@
  * The whole pipeline behind "Check my mail", shared by the app, the web preview and the CLI:
  * Mail's accounts -> saved passwords -> what Mail itself recorded -> the live checks -> the verdict.
  */
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import type { DiagnosisStartRequest } from '../../shared/ipc/contract';
 import type { DiscoveryProblem, MailAccount, StoredPasswordStatus } from '../../shared/model/account';
@@ -10,9 +9,17 @@ import type { DiagnosisRun, ProgressEvent } from '../../shared/diagnosis/types';
 import type { MailEvidence } from '../../shared/model/evidence';
 import type { ExpectedServer } from '../../shared/model/managedPreferences';
 import { discoverAccounts } from '../accounts/discoverAccounts';
+import { readCaFiles } from '../caFiles';
+import type { ExitGuard } from '../exitGuard';
+import { processExitGuard } from '../exitGuard';
 import { readManagedPreferences } from '../accounts/managedPreferences';
 import type { DiscoveredAccount } from '../accounts/discoverAccounts';
 import { SecretComparer } from '../keychain/compareSecrets';
+import type { KeychainAccess } from '../keychain/keychainAccess';
+import { EMPTY_KEYTAR, SYSTEM_KEYCHAIN } from '../keychain/keychainAccess';
+import type { LiveSecrets } from '../keychain/liveSecrets';
+import { processSecrets } from '../keychain/liveSecrets';
+import type { PasswordLookupOptions } from '../keychain/passwordSources';
 import { lookUpAccountPasswords } from '../keychain/passwordSources';
 import { Secret } from '../keychain/secret';
 import { evidenceAccountRef, readMailEvidenceForAccounts } from '../evidence/readMailEvidence';
@@ -35,6 +42,11 @@ export interface DiagnosisTuning {
    * read can show a dialog to whoever sits at the Mac.
    */
   readonly readKeychain?: boolean;
+  /**
+   * Which keychain to read (default the system's). Chosen by the composition root in code: the packaged
+   * app always reads the system keychain; tests and development entry points may inject a stand-in.
+   */
+  readonly keychain?: KeychainAccess;
   /** Managed-preferences folders (tests); default the real /Library/Managed Preferences. */
   readonly managedPreferencesDirs?: readonly string[];
 }
@@ -49,18 +61,33 @@ export interface DiagnoseAccountsInput {
   readonly signal: AbortSignal;
   readonly onProgress: (event: ProgressEvent) => void;
   readonly tuning?: DiagnosisTuning;
+  /**
+   * Where this run's passwords are held while it runs, so every exit can search for them (default the
+   * process's registry). The caller owns the lifetime: the window passes a scope it releases when the run
+   * has finished, the CLI releases its scope after printing.
+   */
+  readonly secrets?: LiveSecrets;
+  /**
+   * Checks every progress event and the finished run against the held secrets before they leave the
+   * diagnosis (default the process's exit guard). Whatever a server echoed and a probe did not remove
+   * is replaced here, while the passwords are still held.
+   */
+  readonly guard?: ExitGuard;
 }
 
 export const DEFAULT_PHASE_TIMEOUT_MS = 5_000;
 
 export async function diagnoseAccounts(input: DiagnoseAccountsInput): Promise<DiagnosisRun> {
   const tuning = input.tuning ?? {};
-  const extraCaPem = await Promise.all((tuning.caFiles ?? []).map((file) => readFile(file, 'utf8')));
+  const secrets = input.secrets ?? processSecrets;
+  const guard = input.guard ?? processExitGuard;
+  // First, before any keychain read: an unusable CA file stops the run with its reason (CaFileError).
+  const extraCaPem = await readCaFiles(tuning.caFiles ?? []);
   const { targets, discoveryProblems, publicIpLookup, evidence } =
-    input.request.manual === undefined ? await savedAccountTargets(input) : await manualAccountTarget(input.request.manual, tuning);
+    input.request.manual === undefined ? await savedAccountTargets(input, secrets) : await manualAccountTarget(input.request.manual, tuning, secrets);
 
   const budget = await LoginBudget.open(input.stateDir);
-  return runDiagnosis({
+  const run = await runDiagnosis({
     runId: input.runId,
     targets,
     discoveryProblems,
@@ -73,9 +100,22 @@ export async function diagnoseAccounts(input: DiagnoseAccountsInput): Promise<Di
     ...(tuning.dnsServers === undefined ? {} : { dnsServers: tuning.dnsServers }),
     readEvidence: (account) => Promise.resolve(evidence?.get(account.id) ?? null),
     machine: { uptimeSeconds: os.uptime() },
-    onProgress: input.onProgress,
+    onProgress: (event) => {
+      input.onProgress(guard.value('progress-event', event).value);
+    },
     signal: input.signal,
   });
+  return guard.value('diagnosis-result', run).value;
+}
+
+/** How to read passwords from the chosen keychain. */
+function lookupOptionsFor(keychain: KeychainAccess, signal: AbortSignal): PasswordLookupOptions {
+  switch (keychain.kind) {
+    case 'system':
+      return { securityTool: { signal } };
+    case 'stand-in':
+      return { securityTool: { signal, toolPath: keychain.securityToolPath }, keytar: keychain.keytar ?? EMPTY_KEYTAR };
+  }
 }
 
 interface PreparedTargets {
@@ -87,7 +127,7 @@ interface PreparedTargets {
 }
 
 /** Mail's own accounts: discovery, then one keychain pass per account (each read may show a dialog). */
-async function savedAccountTargets(input: DiagnoseAccountsInput): Promise<PreparedTargets> {
+async function savedAccountTargets(input: DiagnoseAccountsInput, secrets: LiveSecrets): Promise<PreparedTargets> {
   const details = await discoverAccounts({
     home: input.home,
     homeSource: input.homeSource,
@@ -106,19 +146,25 @@ async function savedAccountTargets(input: DiagnoseAccountsInput): Promise<Prepar
   const comparer = new SecretComparer();
   // Used only where the keychain gives no password, and never counted in the stored comparison.
   const typed = input.request.password === undefined ? undefined : new Secret(input.request.password);
+  if (typed !== undefined) secrets.hold(typed);
+  const lookupOptions = lookupOptionsFor(input.tuning?.keychain ?? SYSTEM_KEYCHAIN, input.signal);
   const targets: DiagnosisTarget[] = [];
   const expectedServers = details.managedPreferences.preferences.expectedServers;
   for (const discovered of chosen) {
     if (input.signal.aborted) break;
     const expected = expectedServerFor(discovered.account.emailAddress, expectedServers);
     if (input.tuning?.readKeychain === false) {
-      targets.push({ account: withKeychainNotRead(discovered.account), passwords: { incoming: null, outgoing: null }, expected });
+      const { account, passwords } = withKeychainNotRead(discovered.account, typed);
+      targets.push({ account, passwords, expected });
       continue;
     }
     const lookup = await lookUpAccountPasswords(discovered, comparer, {
-      securityTool: { signal: input.signal },
+      ...lookupOptions,
       ...(typed === undefined ? {} : { typed: { incoming: typed, outgoing: typed } }),
     });
+    // Held at once, with the user name each is sent with, so every exit recognises them (SASL blobs included).
+    if (lookup.incoming.secret !== null) secrets.hold(lookup.incoming.secret, lookup.account.incoming?.username);
+    if (lookup.outgoing.secret !== null) secrets.hold(lookup.outgoing.secret, lookup.account.outgoing?.username);
     targets.push({ account: lookup.account, passwords: { incoming: lookup.incoming.secret, outgoing: lookup.outgoing.secret }, expected });
   }
 
@@ -145,20 +191,41 @@ export function expectedServerFor(emailAddress: string, servers: readonly Expect
   return servers.find((server) => server.domain.toLowerCase() === domain) ?? null;
 }
 
-function withKeychainNotRead(account: MailAccount): MailAccount {
-  const status: StoredPasswordStatus = {
-    outcome: 'not-applicable',
-    attempts: [{ source: 'internet-password', outcome: 'not-applicable', detail: 'the keychain was not read (--no-keychain)' }],
+/**
+ * The keychain is not read (--no-keychain, or options that chose the servers): a password typed for this
+ * run is the only one, used on each side that logs in with a password; nothing stored is compared.
+ */
+function withKeychainNotRead(account: MailAccount, typed: Secret | undefined): { account: MailAccount; passwords: DiagnosisTarget['passwords'] } {
+  const notRead = { source: 'internet-password', outcome: 'not-applicable', detail: 'the keychain was not read for this run' } as const;
+  const side = (settings: MailAccount['incoming']): { status: StoredPasswordStatus; secret: Secret | null } => {
+    const usesPassword = account.authKind !== 'oauth' && settings !== null && settings.authenticationEnabled;
+    if (!usesPassword || typed === undefined) {
+      return { status: { outcome: 'not-applicable', attempts: [notRead] }, secret: null };
+    }
+    return { status: { outcome: 'found', foundIn: 'typed', attempts: [notRead, { source: 'typed', outcome: 'found', detail: 'typed for this run' }] }, secret: typed };
   };
-  return { ...account, passwords: { incoming: status, outgoing: status, comparison: 'not-applicable' } };
+  const incoming = side(account.incoming);
+  const outgoing = side(account.outgoing);
+  return {
+    account: { ...account, passwords: { incoming: incoming.status, outgoing: outgoing.status, comparison: 'not-applicable' } },
+    passwords: { incoming: incoming.secret, outgoing: outgoing.secret },
+  };
 }
 
 /** "Test another account": settings and a password typed by the user, used once, never stored. */
-async function manualAccountTarget(manual: NonNullable<DiagnosisStartRequest['manual']>, tuning: DiagnosisTuning): Promise<PreparedTargets> {
+async function manualAccountTarget(
+  manual: NonNullable<DiagnosisStartRequest['manual']>,
+  tuning: DiagnosisTuning,
+  secrets: LiveSecrets,
+): Promise<PreparedTargets> {
   // IT's expected servers apply to a typed-in account of the company's domain too.
   const managed = await readManagedPreferences(tuning.managedPreferencesDirs === undefined ? {} : { dirs: tuning.managedPreferencesDirs });
   const expected = expectedServerFor(manual.email, managed.preferences.expectedServers);
   const password = manual.password === undefined ? null : new Secret(manual.password);
+  if (password !== null) {
+    secrets.hold(password, manual.incoming.username);
+    secrets.hold(password, manual.outgoing.username);
+  }
   const status: StoredPasswordStatus =
     password === null
       ? { outcome: 'not-found', attempts: [{ source: 'typed', outcome: 'not-found', detail: 'no password was typed' }] }

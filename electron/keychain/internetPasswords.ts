@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { userInfo } from 'node:os';
 import type { MailProtocol } from '../../shared/model/account';
 import { Secret } from './secret';
 import type { SourceReadOutcome } from './types';
@@ -8,15 +9,18 @@ import type { SourceReadOutcome } from './types';
  * read with `/usr/bin/security find-internet-password -s HOST -a USER -r PROTO -w`.
  *
  * - execFile, never a shell; the password is only ever on the tool's stdout, never on a command line.
- * - The tool path can be replaced with the environment variable MAIL_DOCTOR_SECURITY_TOOL (tests
- *   supply a stand-in that reproduces the real tool's output and exit codes).
+ * - The program is /usr/bin/security, and nothing outside the code can change that: its output becomes
+ *   the password Mail Doctor sends, and it runs as a child of an app that holds Full Disk Access and the
+ *   user's keychain trust. Only code can hand in another path (`toolPath`: the tests' stand-in, the
+ *   development CLI's; see keychainAccess.ts). No environment variable is read.
+ * - The child gets a fixed, minimal environment (PATH of the system folders, the user's real home from
+ *   the user database), not ours: nothing the caller's environment says can steer it.
  * - Reading another app's item opens a SecurityAgent dialog naming "security"; a user may leave it
  *   open, so every call has a deadline (60 s by default) and honours an AbortSignal.
  * - Exit 44 = errSecItemNotFound. Any other non-zero exit (36 interaction not allowed, 51 auth
  *   failed, 128 user canceled, ...) means the keychain refused: reported as "denied", not "missing".
  */
 
-export const SECURITY_TOOL_ENV = 'MAIL_DOCTOR_SECURITY_TOOL';
 export const DEFAULT_SECURITY_TOOL = '/usr/bin/security';
 export const KEYCHAIN_DIALOG_TIMEOUT_MS = 60_000;
 
@@ -43,8 +47,9 @@ const DENIED_EXITS: Readonly<Record<number, string>> = {
 };
 
 export interface SecurityToolOptions {
-  /** Explicit tool path; default: $MAIL_DOCTOR_SECURITY_TOOL, else /usr/bin/security. */
+  /** A stand-in for the tool, injected by code (tests, the development CLI); default /usr/bin/security on macOS. */
   readonly toolPath?: string;
+  /** The child's environment; default `securityToolEnvironment()`. */
   readonly env?: NodeJS.ProcessEnv;
   readonly platform?: NodeJS.Platform;
   readonly timeoutMs?: number;
@@ -58,10 +63,13 @@ export interface InternetPasswordQuery {
 }
 
 export function securityToolPath(options: SecurityToolOptions): string | undefined {
-  const env = options.env ?? process.env;
-  const override = options.toolPath ?? env[SECURITY_TOOL_ENV];
-  if (override !== undefined && override !== '') return override;
+  if (options.toolPath !== undefined) return options.toolPath;
   return (options.platform ?? process.platform) === 'darwin' ? DEFAULT_SECURITY_TOOL : undefined;
+}
+
+/** What the tool's process sees: the system folders and the user's own home (from the user database, not $HOME). */
+export function securityToolEnvironment(): NodeJS.ProcessEnv {
+  return { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: userInfo().homedir };
 }
 
 export async function findInternetPassword(query: InternetPasswordQuery, options: SecurityToolOptions = {}): Promise<SourceReadOutcome> {
@@ -81,7 +89,7 @@ export async function findInternetPassword(query: InternetPasswordQuery, options
     execFile(
       tool,
       args,
-      { encoding: 'buffer', signal, maxBuffer: 64 * 1024, windowsHide: true, env: options.env ?? process.env },
+      { encoding: 'buffer', signal, maxBuffer: 64 * 1024, windowsHide: true, env: options.env ?? securityToolEnvironment() },
       (error, stdout) => {
         if (error === null) {
           resolve({ kind: 'found', secret: new Secret(decodeSecurityPasswordOutput(stdout)), detail: `${label}: found` });

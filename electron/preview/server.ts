@@ -20,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AppInfo } from '../../shared/ipc/contract';
 import { createChannelHandlers } from '../ipc/channelHandlers';
+import { developmentKeychainFromEnvironment } from '../keychain/developmentKeychain';
 import { createCoreServices } from '../services';
 import { startPreviewServer } from './previewServer';
 import { previewServices } from './previewServices';
@@ -79,6 +80,8 @@ const core = createCoreServices({
   appInfo,
   log,
   diagnosisTuning: {
+    // A development tool: the browser tests hand it their stand-in `security` tool (never the packaged app).
+    keychain: developmentKeychainFromEnvironment(process.env),
     ...(phaseTimeoutSeconds === undefined ? {} : { phaseTimeoutMs: phaseTimeoutSeconds * 1000 }),
     ...(values['dns-server'] === undefined ? {} : { dnsServers: values['dns-server'] }),
     ...(values['ca-file'] === undefined ? {} : { caFiles: values['ca-file'].map((file) => resolve(file)) }),

@@ -6,22 +6,58 @@
  * and the preview server validate with these schemas; the renderer never needs them.
  *
  * Every string has a length limit: a payload is untrusted input even from our own page.
+ *
+ * The CLI parses its arguments with these same schemas (electron/cli/args.ts), so the window and a fleet
+ * script get the same answer for the same input. Host names are converted to their DNS form (IDN A-labels)
+ * in electron/ after validation (electron/hostNames.ts: `url.domainToASCII` is Node's), for both callers.
  */
 import { z } from 'zod';
 import type { RequestChannel } from './contract';
 import { LINK_IDS } from './contract';
 
-/** Host names: at most 253 characters (DNS limit), no whitespace, control characters, slashes or '@'. */
-const hostSchema = z
+/**
+ * Host names: at most 253 characters (DNS limit), no whitespace, control characters, slashes or '@'.
+ * International names (`mäil.exämple.test`) pass here and are converted to A-labels in electron/.
+ */
+export const hostSchema = z
   .string()
   .min(1)
   .max(253)
   .regex(/^[^\s\p{Cc}/\\@]+$/u, 'not a host name');
 
-const portSchema = z.int().min(1).max(65535);
-const tlsModeSchema = z.enum(['implicit', 'starttls', 'none']);
-/** RFC 5321 caps a path at 256 octets; 320 leaves room for odd login names. */
-const usernameSchema = z.string().max(320);
+export const portSchema = z.int().min(1).max(65535);
+export const tlsModeSchema = z.enum(['implicit', 'starttls', 'none']);
+/**
+ * RFC 5321 caps a path at 256 octets; 320 leaves room for odd login names. No control characters: a CR/LF
+ * in a login name would end a protocol line and start another command.
+ */
+export const usernameSchema = z
+  .string()
+  .max(320)
+  .regex(/^\P{Cc}*$/u, 'a login name cannot contain control characters (line breaks, tabs...)');
+
+/** The bytes a string takes in UTF-8 (what goes on the wire), counted without TextEncoder (not in every runtime). */
+export function utf8ByteLength(text: string): number {
+  let bytes = 0;
+  for (const character of text) {
+    const codePoint = character.codePointAt(0) ?? 0;
+    bytes += codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+/** The most a typed password may take, in UTF-8 bytes: the window's field and the CLI's standard input alike. */
+export const MAX_PASSWORD_BYTES = 1024;
+
+/**
+ * A password typed for one check. NUL, CR and LF cannot be sent faithfully (they end a SASL field or a
+ * protocol line), so they are refused rather than altered.
+ */
+export const typedPasswordSchema = z
+  .string()
+  .min(1)
+  .refine((value) => utf8ByteLength(value) <= MAX_PASSWORD_BYTES, { message: `longer than ${MAX_PASSWORD_BYTES} bytes` })
+  .refine((value) => !/[\0\r\n]/.test(value), { message: 'contains a line break or NUL, which no mail server can receive' });
 
 /** An id the main process handed out (account UUIDs, run ids). */
 const idSchema = z
@@ -29,6 +65,9 @@ const idSchema = z
   .min(1)
   .max(200)
   .regex(/^[A-Za-z0-9._:-]+$/, 'not an id');
+
+/** One of Mail's accounts: its id (Mail's account UUID), or its email address (the CLI's `--account`). */
+export const accountSelectorSchema = z.union([idSchema, z.email().max(254)]);
 
 export const manualAccountSchema = z.strictObject({
   email: z.email().max(254),
@@ -49,19 +88,19 @@ export const manualAccountSchema = z.strictObject({
     authenticationEnabled: z.boolean().optional(),
   }),
   /** Typed by the user for this one run; main wraps it in a Secret at once and never stores it. */
-  password: z.string().min(1).max(1024).optional(),
+  password: typedPasswordSchema.optional(),
 });
 
 export const diagnosisStartSchema = z
   .strictObject({
     /** One discovered account; without it (and without `manual`) every discovered account is checked. */
-    accountId: idSchema.optional(),
+    accountId: accountSelectorSchema.optional(),
     manual: manualAccountSchema.optional(),
     /**
      * With accountId: a password the person typed for this one check ("test with a password I type"),
      * used for both of the account's servers when the keychain gives none, never stored.
      */
-    password: z.string().min(1).max(1024).optional(),
+    password: typedPasswordSchema.optional(),
     /** Check everything except the logins (no credential is sent anywhere). */
     noLogin: z.boolean().optional(),
   })

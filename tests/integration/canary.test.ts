@@ -110,13 +110,6 @@ describe('a planted password appears nowhere outside electron/', () => {
   it('bridge traffic (every response and progress event), the support report and the main-process log', async () => {
     const { info, web, stateDir } = await setup();
     const home = await plantedHome(info);
-    const previous = process.env.MAIL_DOCTOR_SECURITY_TOOL;
-    process.env.MAIL_DOCTOR_SECURITY_TOOL = home.security.toolPath;
-    cleanups.push(() => {
-      if (previous === undefined) delete process.env.MAIL_DOCTOR_SECURITY_TOOL;
-      else process.env.MAIL_DOCTOR_SECURITY_TOOL = previous;
-      return Promise.resolve();
-    });
     const logged: string[] = [];
     const log = (message: string): void => {
       logged.push(message);
@@ -128,6 +121,7 @@ describe('a planted password appears nowhere outside electron/', () => {
       appInfo: { name: 'Mail Doctor', version: '0.0.0-test', platform: process.platform, isPackaged: false },
       log,
       diagnosisTuning: {
+        keychain: { kind: 'stand-in', securityToolPath: home.security.toolPath },
         phaseTimeoutMs: 3000,
         dnsServers: [`127.0.0.1:${info.dns.port}`],
         caFiles: [info.caFile],

@@ -405,7 +405,8 @@ describe('mail-doctor diagnose --home (what Mail stored) against the real server
     cleanups.push(nobodyState.remove);
     await chmod(nobodyState.path, 0o777);
     const nobody = 65534;
-    const result = await runCliProcess(['diagnose', '--home', home.home, '--no-login', ...commonArgs(info, web, nobodyState.path)], { uid: nobody });
+    // No stand-in keychain here (a fresh environment): --home then needs --no-keychain (the keychain rule).
+    const result = await runCliProcess(['diagnose', '--home', home.home, '--no-login', '--no-keychain', ...commonArgs(info, web, nobodyState.path)], { uid: nobody });
     const json = parseCliJson(result);
     expect(result.code).toBe(2);
     expect(json.discoveryProblems.map((p) => p.kind)).toContain('full-disk-access-needed');

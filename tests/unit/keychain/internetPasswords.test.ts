@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeSecurityPasswordOutput, findInternetPassword, SECURITY_TOOL_ENV } from '../../../electron/keychain/internetPasswords';
+import { DEFAULT_SECURITY_TOOL, decodeSecurityPasswordOutput, findInternetPassword, securityToolPath } from '../../../electron/keychain/internetPasswords';
 import type { SecurityStandIn } from '../../fixtures/writers/securityTool';
 import { writeSecurityStandIn } from '../../fixtures/writers/securityTool';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -91,19 +92,43 @@ describe('findInternetPassword against the security stand-in', () => {
     }
   });
 
-  it('uses MAIL_DOCTOR_SECURITY_TOOL when no path is given', async () => {
-    const outcome = await findInternetPassword(
-      { host: 'mail.example.com', username: 'alice@example.com', protocol: 'imap' },
-      { env: { ...process.env, [SECURITY_TOOL_ENV]: tool.toolPath }, platform: 'linux' },
-    );
-    expect(outcome.kind).toBe('found');
+  it('never takes the program from the environment: only code can hand in a stand-in', async () => {
+    const previous = process.env.MAIL_DOCTOR_SECURITY_TOOL;
+    process.env.MAIL_DOCTOR_SECURITY_TOOL = tool.toolPath;
+    try {
+      expect(securityToolPath({ platform: 'darwin' })).toBe(DEFAULT_SECURITY_TOOL);
+      expect(securityToolPath({ platform: 'darwin', env: { MAIL_DOCTOR_SECURITY_TOOL: tool.toolPath } })).toBe('/usr/bin/security');
+      const outcome = await findInternetPassword({ host: 'mail.example.com', username: 'alice@example.com', protocol: 'imap' }, { platform: 'linux' });
+      expect(outcome.kind).toBe('not-applicable');
+    } finally {
+      if (previous === undefined) delete process.env.MAIL_DOCTOR_SECURITY_TOOL;
+      else process.env.MAIL_DOCTOR_SECURITY_TOOL = previous;
+    }
   });
 
-  it('is not applicable off macOS without an override', async () => {
-    const env = { ...process.env };
-    delete env[SECURITY_TOOL_ENV];
-    const outcome = await findInternetPassword({ host: 'mail.example.com', username: 'a', protocol: 'imap' }, { env, platform: 'linux' });
+  it('is not applicable off macOS without a stand-in', async () => {
+    const outcome = await findInternetPassword({ host: 'mail.example.com', username: 'a', protocol: 'imap' }, { platform: 'linux' });
     expect(outcome.kind).toBe('not-applicable');
+  });
+
+  it("runs the tool with a fixed environment: none of ours, and the user's real home", async () => {
+    const envTool = join(dir, 'print-env');
+    await writeFile(envTool, `#!${process.execPath}\nprocess.stdout.write(JSON.stringify(process.env) + '\\n');\n`);
+    await chmod(envTool, 0o755);
+    const previous = process.env.HOME;
+    process.env.HOME = '/tmp/somebody-elses-home';
+    process.env.SOME_CALLER_VARIABLE = 'x';
+    try {
+      const outcome = await findInternetPassword({ host: 'h', username: 'u', protocol: 'imap' }, { toolPath: envTool, platform: 'linux' });
+      expect(outcome.kind).toBe('found');
+      const seen = JSON.parse(outcome.kind === 'found' ? outcome.secret.reveal() : '{}') as Record<string, string>;
+      expect(seen.HOME).toBe(userInfo().homedir);
+      expect(seen.PATH).toBe('/usr/bin:/bin:/usr/sbin:/sbin');
+      expect(seen.SOME_CALLER_VARIABLE).toBeUndefined();
+    } finally {
+      process.env.HOME = previous;
+      delete process.env.SOME_CALLER_VARIABLE;
+    }
   });
 
   it('reports a missing tool as an error', async () => {
