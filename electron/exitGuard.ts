@@ -106,5 +106,16 @@ function containsSecretObject(value: unknown): boolean {
   return false;
 }
 
+/**
+ * The main-process log (and the CLI's development log): every line is guarded, and a line that had a
+ * secret in it says so, so the defect that put it there can be found without the value.
+ */
+export function guardedLog(guard: ExitGuard, sink: (line: string) => void): (message: string) => void {
+  return (message) => {
+    const guarded = guard.text('log', message);
+    sink(`[mail-doctor] ${guarded.value}${guarded.scrubbed ? ' (a password was removed from this line: SECRET_SCRUBBED)' : ''}`);
+  };
+}
+
 /** The guard every exit of this process uses, over every secret the process holds. */
 export const processExitGuard: ExitGuard = createExitGuard(processSecrets);

@@ -11,22 +11,29 @@ import { BrowserWindow, clipboard, dialog, shell, webContents } from 'electron';
 import type { SaveDialogOptions } from 'electron';
 import { join } from 'node:path';
 import { err, ok } from '../shared/result';
+import type { ExitGuard } from './exitGuard';
+import { processExitGuard } from './exitGuard';
 import type { ClipboardService, ReportFilesService, ReportService, SupportService } from './ipc/mainServices';
 import type { ManagedLinkTargets } from './links';
 import { resolveSupportContact } from './links';
 import { REPORT_FILE_FILTERS, defaultReportFileName, reportContents, reportFormatOf, writeFileAtomically } from './report/reportFile';
 
-export const electronClipboard: ClipboardService = {
-  // Electron 45's clipboard is asynchronous (modelled on navigator.clipboard).
-  writeText: async (text) => {
-    try {
-      await clipboard.writeText(text);
-      return ok(undefined);
-    } catch {
-      return err('clipboard-failed', 'The report could not be copied to the clipboard.');
-    }
-  },
-};
+/** The system clipboard; what is put there is checked against the held secrets first (any app can read it). */
+export function createElectronClipboard(guard: ExitGuard = processExitGuard): ClipboardService {
+  return {
+    // Electron 45's clipboard is asynchronous (modelled on navigator.clipboard).
+    writeText: async (text) => {
+      try {
+        await clipboard.writeText(guard.text('clipboard', text).value);
+        return ok(undefined);
+      } catch {
+        return err('clipboard-failed', 'The report could not be copied to the clipboard.');
+      }
+    },
+  };
+}
+
+export const electronClipboard: ClipboardService = createElectronClipboard();
 
 export interface ReportFilesDeps {
   readonly report: ReportService;
@@ -34,6 +41,8 @@ export interface ReportFilesDeps {
   readonly defaultDir: () => string;
   /** The date in the suggested file name; injectable for tests. */
   readonly now?: () => Date;
+  /** The check on the file's text before it is written (default: the process's exit guard). */
+  readonly guard?: ExitGuard;
 }
 
 export function createReportFiles(deps: ReportFilesDeps): ReportFilesService {
@@ -54,7 +63,8 @@ export function createReportFiles(deps: ReportFilesDeps): ReportFilesService {
       const choice = owner === null ? await dialog.showSaveDialog(options) : await dialog.showSaveDialog(owner, options);
       if (choice.canceled || choice.filePath === '') return ok({ saved: false });
       const path = choice.filePath;
-      const written = await writeFileAtomically(path, reportContents(report.value, reportFormatOf(path)));
+      const contents = (deps.guard ?? processExitGuard).text('report-file', reportContents(report.value, reportFormatOf(path))).value;
+      const written = await writeFileAtomically(path, contents);
       return written.ok ? ok({ saved: true, path }) : written;
     },
   };
@@ -70,6 +80,8 @@ export interface SupportContactDeps {
   readonly report: ReportService;
   readonly clipboard: ClipboardService;
   readonly managedLinkTargets: () => ManagedLinkTargets;
+  /** The check on the mail draft's address before the mail app gets it (default: the process's exit guard). */
+  readonly guard?: ExitGuard;
 }
 
 /**
@@ -109,7 +121,7 @@ export function createSupportContact(deps: SupportContactDeps): SupportService {
           ? mailDraftUrl(contact.value.url, supportDraftSubject(report.value.verdictTitle), SUPPORT_DRAFT_BODY)
           : contact.value.url;
       try {
-        await shell.openExternal(url);
+        await shell.openExternal((deps.guard ?? processExitGuard).text('report', url).value);
         return ok(undefined);
       } catch {
         return err(

@@ -19,6 +19,8 @@ import { randomUUID } from 'node:crypto';
 import type { ManagedPreferences } from '../shared/model/managedPreferences';
 import type { AppInfo } from '../shared/ipc/contract';
 import { err, ok } from '../shared/result';
+import type { ExitGuard } from './exitGuard';
+import { processExitGuard } from './exitGuard';
 import { createDiagnosisSessions } from './ipc/diagnosisSessions';
 import type { AccountsService, ReportService } from './ipc/mainServices';
 import type { DiagnosisSessions } from './ipc/diagnosisSessions';
@@ -48,6 +50,8 @@ export interface CoreServiceOptions {
    * CLI's). Lets the browser tests run the real pipeline against the loopback test servers.
    */
   readonly diagnosisTuning?: DiagnosisTuning;
+  /** The check on the report's text before it leaves (default: the process's exit guard). */
+  readonly guard?: ExitGuard;
 }
 
 export interface CoreServices {
@@ -90,6 +94,7 @@ export function createCoreServices(options: CoreServiceOptions): CoreServices {
         runId: control.runId,
         signal: control.signal,
         onProgress: control.onProgress,
+        secrets: control.secrets,
         ...(options.diagnosisTuning === undefined ? {} : { tuning: options.diagnosisTuning }),
       });
     },
@@ -110,10 +115,12 @@ export function createCoreServices(options: CoreServiceOptions): CoreServices {
         },
         { maskIdentities: request.maskIdentities },
       );
+      // The report leaves through the clipboard, a file, a mail draft or IPC: each checks again, this is the first.
+      const guard = options.guard ?? processExitGuard;
       return ok({
-        markdown: report.markdown,
-        json: JSON.stringify(report.json, null, 2),
-        verdictTitle: verdictTitleOf(report.json),
+        markdown: guard.text('report', report.markdown).value,
+        json: JSON.stringify(guard.value('report', report.json).value, null, 2),
+        verdictTitle: guard.text('report', verdictTitleOf(report.json)).value,
       });
     },
   };

@@ -2,6 +2,9 @@
  * Channel -> handler, shared by the Electron IPC registration and the web preview's HTTP bridge:
  * validates the payload with the contract's schema, calls the service, and always resolves with a
  * Result (a throwing service becomes 'internal-error'; its message stays in main's log).
+ *
+ * Two exits to the window pass through here, so both are guarded here: every reply and every progress
+ * event is checked against the secrets the process holds (electron/exitGuard.ts) before it is sent.
  */
 import type { ProgressEvent } from '../../shared/diagnosis/types';
 import type { IpcRequests, IpcResult, RequestChannel } from '../../shared/ipc/contract';
@@ -9,6 +12,9 @@ import { isRequestChannel } from '../../shared/ipc/contract';
 import { describeValidationError, requestSchemas } from '../../shared/ipc/schemas';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
+import type { ExitGuard } from '../exitGuard';
+import { processExitGuard } from '../exitGuard';
+import { normalizeDiagnosisStart } from '../hostNames';
 import type { MainServices } from './mainServices';
 
 /** What a handler knows besides the payload: how to push progress events to the window that asked. */
@@ -26,7 +32,12 @@ export function createChannelHandlers(services: MainServices): ChannelHandlers {
   return {
     'app:getInfo': () => Promise.resolve(ok(services.appInfo())),
     'accounts:list': () => services.accounts.list(),
-    'diagnosis:start': (request, context) => services.diagnosis.start(request, context.emitProgress),
+    'diagnosis:start': (request, context) => {
+      // The same host conversion as the CLI's (IDN to A-labels); a name that is none is refused here.
+      const normalized = normalizeDiagnosisStart(request);
+      if (!normalized.ok) return Promise.resolve(err('invalid-payload', `Invalid request: ${normalized.error.message}.`));
+      return services.diagnosis.start(normalized.value, context.emitProgress);
+    },
     'diagnosis:cancel': ({ runId }) => services.diagnosis.cancel(runId),
     'report:get': (request) => services.report.get(request),
     'report:copy': async (request) => {
@@ -44,7 +55,8 @@ export type DispatchLogger = (message: string) => void;
 
 /**
  * Runs one request that arrived as untrusted data. `log` receives the channel name and the error
- * code only, never a payload (it may hold a typed password).
+ * code only, never a payload (it may hold a typed password). The reply and every progress event pass
+ * `guard` (default: the process's exit guard) on their way out.
  */
 export async function dispatchRequest(
   handlers: ChannelHandlers,
@@ -52,12 +64,22 @@ export async function dispatchRequest(
   payload: unknown,
   context: RequestContext,
   log: DispatchLogger,
+  guard: ExitGuard = processExitGuard,
 ): Promise<Result<unknown>> {
   if (!isRequestChannel(channel)) {
     log('refused a request on an unknown channel');
     return err('invalid-payload', 'Unknown request.');
   }
-  return runChannel(handlers, channel, payload, context, log);
+  const guardedContext: RequestContext = {
+    ...context,
+    emitProgress: (event) => {
+      context.emitProgress(guard.value('progress-event', event).value);
+    },
+  };
+  const reply = await runChannel(handlers, channel, payload, guardedContext, log);
+  const guarded = guard.value('ipc-reply', reply);
+  if (guarded.scrubbed) log(`${channel}: a password was removed from the reply (SECRET_SCRUBBED)`);
+  return guarded.value;
 }
 
 async function runChannel<C extends RequestChannel>(

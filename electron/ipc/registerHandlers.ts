@@ -9,6 +9,8 @@ import { REQUEST_CHANNELS } from '../../shared/ipc/contract';
 import type { IpcEvents } from '../../shared/ipc/contract';
 import type { Result } from '../../shared/result';
 import { err } from '../../shared/result';
+import type { ExitGuard } from '../exitGuard';
+import { processExitGuard } from '../exitGuard';
 import type { ChannelHandlers, DispatchLogger } from './channelHandlers';
 import { dispatchRequest } from './channelHandlers';
 import type { SenderCheck } from './senderPolicy';
@@ -18,6 +20,8 @@ export interface RegisterHandlersOptions {
   readonly isTrustedSender: SenderCheck;
   /** Receives channel names and error codes only. */
   readonly log: DispatchLogger;
+  /** Checks every reply and progress event before it is sent (default: the process's exit guard). */
+  readonly guard?: ExitGuard;
 }
 
 /** Registers all channels; returns a function that removes them again (tests, app shutdown). */
@@ -41,6 +45,7 @@ export function registerHandlers(options: RegisterHandlersOptions): () => void {
           },
         },
         options.log,
+        options.guard ?? processExitGuard,
       );
     });
   }

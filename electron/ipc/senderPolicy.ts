@@ -6,7 +6,7 @@
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
 
 export interface SenderPolicyOptions {
-  /** file:// URL of the packaged renderer's index.html. */
+  /** The app's one page: app://mail-doctor/index.html (electron/window/appProtocol.ts APP_PAGE_URL). */
   readonly appPageUrl: string;
   /** True for webContents of windows our window factory created. */
   readonly isOwnWebContents: (contents: WebContents) => boolean;

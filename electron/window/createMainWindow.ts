@@ -3,15 +3,16 @@
  */
 import { BrowserWindow } from 'electron';
 import type { WebContents, WebPreferences } from 'electron';
+import { APP_PAGE_URL } from './appProtocol';
 import { lockDownWebContents } from './lockDown';
 
 export interface WindowFactoryOptions {
   /** Absolute path of dist/electron/preload.cjs. */
   readonly preloadPath: string;
-  /** Absolute path of dist/renderer/index.html. */
-  readonly indexHtmlPath: string;
   /** DevTools exist only in development builds. */
   readonly isPackaged: boolean;
+  /** The main-process log (guarded: electron/exitGuard.ts). */
+  readonly log: (message: string) => void;
 }
 
 export function secureWebPreferences(options: Pick<WindowFactoryOptions, 'preloadPath' | 'isPackaged'>): WebPreferences {
@@ -68,9 +69,10 @@ export function createMainWindow(options: WindowFactoryOptions, registry: Window
   window.once('ready-to-show', () => {
     window.show();
   });
-  // loadFile rejects when the page cannot be read; the window then stays blank, and the reason is logged.
-  window.loadFile(options.indexHtmlPath).catch((error: unknown) => {
-    console.error(`Mail Doctor: could not load the window (${error instanceof Error ? error.message : 'unknown error'})`);
+  // The page comes from the app's own protocol (appProtocol.ts), never from file://. loadURL rejects when
+  // the page cannot be served; the window then stays blank, and the reason is logged.
+  window.loadURL(APP_PAGE_URL).catch((error: unknown) => {
+    options.log(`could not load the window (${error instanceof Error ? error.message : 'unknown error'})`);
   });
   return window;
 }

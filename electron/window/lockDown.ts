@@ -14,6 +14,10 @@ export function lockDownWebContents(contents: WebContents): void {
   contents.on('will-redirect', (event) => {
     event.preventDefault();
   });
+  // Subframes too: the page has none, and none may load anything.
+  contents.on('will-frame-navigate', (event) => {
+    event.preventDefault();
+  });
   contents.on('will-attach-webview', (event) => {
     event.preventDefault();
   });

@@ -24,9 +24,12 @@ import { createChannelHandlers } from '../../../electron/ipc/channelHandlers';
 import type { MainServices } from '../../../electron/ipc/mainServices';
 import { registerHandlers } from '../../../electron/ipc/registerHandlers';
 import { createSenderPolicy } from '../../../electron/ipc/senderPolicy';
+import { createExitGuard } from '../../../electron/exitGuard';
+import { LiveSecrets } from '../../../electron/keychain/liveSecrets';
+import { APP_PAGE_URL } from '../../../electron/window/appProtocol';
 import { FakeWebContents } from './fakeElectron';
 
-const APP_PAGE = 'file:///Applications/Mail%20Doctor.app/Contents/Resources/app.asar/dist/renderer/index.html';
+const APP_PAGE = APP_PAGE_URL;
 const EMPTY_DISCOVERY = { accounts: [], problems: [{ kind: 'not-macos' as const }], supportConfigured: false };
 
 function fakeServices() {
@@ -144,6 +147,8 @@ describe('registerHandlers', () => {
     ['a subframe of our page', () => ({ sender: own, senderFrame: { parent: {}, url: APP_PAGE } })],
     ['another URL in our window', () => ({ sender: own, senderFrame: { parent: null, url: 'https://attacker.example/index.html' } })],
     ['another file in our window', () => ({ sender: own, senderFrame: { parent: null, url: 'file:///tmp/index.html' } })],
+    ['the packaged page over file://', () => ({ sender: own, senderFrame: { parent: null, url: 'file:///Applications/Mail%20Doctor.app/Contents/Resources/app.asar/dist/renderer/index.html' } })],
+    ['another host of our scheme', () => ({ sender: own, senderFrame: { parent: null, url: 'app://evil/index.html' } })],
     ['our page with a query string', () => ({ sender: own, senderFrame: { parent: null, url: `${APP_PAGE}?x=1` } })],
     ['a webContents we did not create', () => ({ sender: new FakeWebContents(), senderFrame: { parent: null, url: APP_PAGE } })],
     ['a frame that is gone', () => ({ sender: own, senderFrame: null })],
@@ -236,6 +241,38 @@ describe('registerHandlers', () => {
       value: undefined,
     });
     expect(fake.calls).toEqual([`reportFiles.save run-1 true caller ${String(own.id)}`, 'support.contact run-1 false']);
+  });
+
+  it('converts an international host of a typed-in account to its DNS form, and refuses a name that is none', async () => {
+    const manual = {
+      email: 'jane@example.com',
+      incoming: { protocol: 'imap', host: 'mäil.exämple.test', port: 993, tls: 'implicit', username: 'jane' },
+      outgoing: { protocol: 'smtp', host: `${'a'.repeat(64)}.test`, port: 465, tls: 'implicit', username: 'jane' },
+    };
+    const refused = await invoke('diagnosis:start', fromOwnPage(), { manual });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-payload', message: "Invalid request: the outgoing server's name has a part longer than 63 characters." } });
+    await invoke('diagnosis:start', fromOwnPage(), { manual: { ...manual, outgoing: { ...manual.outgoing, host: 'SMTP.Exämple.test' } } });
+    expect(fake.calls.at(-1)).toContain('"host":"xn--mil-qla.xn--exmple-cua.test"');
+    expect(fake.calls.at(-1)).toContain('"host":"smtp.xn--exmple-cua.test"');
+  });
+
+  it('checks every reply and progress event against the held secrets before it reaches the window', async () => {
+    ipc.handlers.clear();
+    const secrets = new LiveSecrets();
+    secrets.hold('Held-Pa55word', 'jane@example.com');
+    fake.services.report.get = () => Promise.resolve(ok({ markdown: '-ERR PASS Held-Pa55word', json: '{}', verdictTitle: 'x' }));
+    registerHandlers({
+      handlers: createChannelHandlers(fake.services),
+      isTrustedSender: () => true,
+      log: (message) => log.push(message),
+      guard: createExitGuard(secrets),
+    });
+    const reply = await invoke('report:get', fromOwnPage(), { runId: 'run-1', maskIdentities: false });
+    expect(reply).toEqual({ ok: true, value: { markdown: '-ERR PASS [redacted]', json: '{}', verdictTitle: 'x' } });
+    expect(log).toContain('report:get: a password was removed from the reply (SECRET_SCRUBBED)');
+    await invoke('diagnosis:start', fromOwnPage(), {});
+    fake.progress({ type: 'run-failed', runId: 'run-1', error: { code: 'x', message: Buffer.from('Held-Pa55word').toString('hex') } });
+    expect(own.sent.at(-1)).toEqual({ channel: 'diagnosis:progress', value: { type: 'run-failed', runId: 'run-1', error: { code: 'x', message: '[redacted]' } } });
   });
 
   it('removes every handler when unregistered', () => {

@@ -61,10 +61,13 @@ import type { ManagedLinkTargets } from '../../../electron/links';
 import {
   SUPPORT_DRAFT_BODY,
   createReportFiles,
+  createElectronClipboard,
   createSupportContact,
   electronClipboard,
   mailDraftUrl,
 } from '../../../electron/reportDelivery';
+import { createExitGuard } from '../../../electron/exitGuard';
+import { LiveSecrets } from '../../../electron/keychain/liveSecrets';
 
 const MARKDOWN = '# Mail Doctor report\n\nVerdict: Mail saved two different passwords for this account\n';
 const JSON_REPORT = JSON.stringify({ format: 'mail-doctor-support-report', accounts: [] }, null, 2);
@@ -242,5 +245,38 @@ describe('contact support', () => {
     expect(mailDraftUrl('mailto:help@example.com?cc=it@example.com', 'A b', 'c\nd')).toBe(
       'mailto:help@example.com?cc=it@example.com&subject=A%20b&body=c%0D%0Ad',
     );
+  });
+});
+
+describe('every way the report leaves checks it against the held secrets', () => {
+  const secrets = new LiveSecrets();
+  secrets.hold('Held-Pa55word');
+  const guard = createExitGuard(secrets);
+  const leaking: ReportService = {
+    get: () => Promise.resolve(ok({ markdown: '535 PASS Held-Pa55word', json: '{"reply":"Held-Pa55word"}', verdictTitle: 'Held-Pa55word' })),
+  };
+
+  it('the clipboard', async () => {
+    await expect(createElectronClipboard(guard).writeText('-ERR PASS Held-Pa55word')).resolves.toEqual({ ok: true, value: undefined });
+    expect(electron.clipboard).toBe('-ERR PASS [redacted]');
+  });
+
+  it('a saved file, Markdown and JSON', async () => {
+    const service = createReportFiles({ report: leaking, defaultDir: () => dir, guard });
+    for (const name of ['report.md', 'report.json']) {
+      electron.dialogAnswer = { canceled: false, filePath: join(dir, name) };
+      await service.save({ runId: 'run-1', maskIdentities: false }, undefined);
+      const written = readFileSync(join(dir, name), 'utf8');
+      expect(written).not.toContain('Held-Pa55word');
+      expect(written).toContain('[redacted]');
+    }
+  });
+
+  it('the mail draft to support', async () => {
+    const clipboard = createElectronClipboard(guard);
+    const contact = createSupportContact({ report: leaking, clipboard, managedLinkTargets: () => ({ supportUrl: 'mailto:help@example.com' }), guard });
+    await expect(contact.contact({ runId: 'run-1', maskIdentities: false })).resolves.toEqual({ ok: true, value: undefined });
+    expect(electron.opened.join('\n')).not.toContain('Held-Pa55word');
+    expect(electron.clipboard).not.toContain('Held-Pa55word');
   });
 });

@@ -1,11 +1,12 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-const fakes = vi.hoisted(() => ({ windows: [] as { options: unknown; webContents: unknown; loadFile: unknown }[] }));
+const fakes = vi.hoisted(() => ({ windows: [] as { options: unknown; webContents: unknown; loadURL: unknown }[] }));
 
 vi.mock('electron', async () => {
   const { FakeEmitter, FakeWebContents } = await import('./fakeElectron');
   class BrowserWindow extends FakeEmitter {
     readonly webContents = new FakeWebContents();
+    readonly loadURL = vi.fn((_url: string) => Promise.resolve());
     readonly loadFile = vi.fn((_path: string) => Promise.resolve());
     readonly show = vi.fn();
     constructor(readonly options: unknown) {
@@ -23,6 +24,7 @@ import { FakeWebContents, PreventableEvent } from './fakeElectron';
 interface CreatedWindow {
   options: { webPreferences: Record<string, unknown>; show: boolean };
   webContents: FakeWebContents;
+  loadURL: ReturnType<typeof vi.fn>;
   loadFile: ReturnType<typeof vi.fn>;
 }
 
@@ -32,7 +34,7 @@ function lastWindow(): CreatedWindow {
   return created as CreatedWindow;
 }
 
-const paths = { preloadPath: '/app/dist/electron/preload.cjs', indexHtmlPath: '/app/dist/renderer/index.html' };
+const paths = { preloadPath: '/app/dist/electron/preload.cjs', log: () => undefined };
 
 describe('the window factory', () => {
   beforeEach(() => {
@@ -65,9 +67,10 @@ describe('the window factory', () => {
     expect(lastWindow().options.webPreferences.sandbox).toBe(true);
   });
 
-  it('loads the renderer from the file with loadFile', () => {
+  it('loads the page from the app:// protocol, never from file://', () => {
     createMainWindow({ ...paths, isPackaged: true }, new WindowRegistry());
-    expect(lastWindow().loadFile).toHaveBeenCalledWith('/app/dist/renderer/index.html');
+    expect(lastWindow().loadURL).toHaveBeenCalledWith('app://mail-doctor/index.html');
+    expect(lastWindow().loadFile).not.toHaveBeenCalled();
   });
 
   it('denies window.open, whatever the URL', () => {
@@ -75,10 +78,10 @@ describe('the window factory', () => {
     const handler = lastWindow().webContents.windowOpenHandler;
     expect(handler).not.toBeNull();
     expect(handler?.({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
-    expect(handler?.({ url: 'file:///app/dist/renderer/index.html' })).toEqual({ action: 'deny' });
+    expect(handler?.({ url: 'app://mail-doctor/index.html' })).toEqual({ action: 'deny' });
   });
 
-  it.each(['will-navigate', 'will-redirect', 'will-attach-webview'])('prevents %s', (eventName) => {
+  it.each(['will-navigate', 'will-redirect', 'will-frame-navigate', 'will-attach-webview'])('prevents %s', (eventName) => {
     createMainWindow({ ...paths, isPackaged: true }, new WindowRegistry());
     const event = new PreventableEvent();
     lastWindow().webContents.emit(eventName, event, 'https://attacker.example/');
