@@ -33,6 +33,8 @@ export interface WindowAppOptions {
   readonly appRoot: string;
   /** The user's own home folder (from the user database in the packaged app, never $HOME). */
   readonly homeDir: string;
+  /** 'given' for a fixture home (tests: off macOS a default home has no Mail data); default 'default'. */
+  readonly homeSource?: 'default' | 'given';
   /** Where the login budget is kept. */
   readonly stateDir: string;
   /** Where the save dialog opens. */
@@ -43,6 +45,8 @@ export interface WindowAppOptions {
   readonly keychain: KeychainAccess;
   /** Tests only: the rig's resolver and CA, fixture managed preferences. The packaged app passes none. */
   readonly diagnosisTuning?: Omit<DiagnosisTuning, 'keychain'>;
+  /** Tests only: fixture managed-preferences folders (default: the real /Library/Managed Preferences). */
+  readonly managedPreferencesDirs?: readonly string[];
   /** Where each line of the main-process log goes once guarded (default: standard output). */
   readonly logSink?: (line: string) => void;
   /** Default: the process's exit guard. */
@@ -67,7 +71,8 @@ export function startWindowApp(options: WindowAppOptions): WindowApp {
 
   const core = createCoreServices({
     homeDir: options.homeDir,
-    homeSource: 'default',
+    homeSource: options.homeSource ?? 'default',
+    ...(options.managedPreferencesDirs === undefined ? {} : { managedPreferencesDirs: options.managedPreferencesDirs }),
     ...(options.macosVersion === undefined ? {} : { macosVersion: options.macosVersion }),
     stateDir: options.stateDir,
     appInfo: options.appInfo,

@@ -47,7 +47,14 @@ export class LiveSecrets {
   hold(secret: Secret | string, username?: string): void {
     const held = typeof secret === 'string' ? new Secret(secret) : secret;
     if (held.isEmpty) return;
-    this.#add({ secret: held, ...(username === undefined || username === '' ? {} : { username }) });
+    const named = username === undefined || username === '' ? {} : { username };
+    this.#add({ secret: held, ...named });
+    // A server echoing the raw bytes, read one byte per character (latin1) along the way: the same secret.
+    const value = held.reveal();
+    const asLatin1 = Buffer.from(value, 'utf8').toString('latin1');
+    if (asLatin1 !== value) {
+      this.#add({ secret: new Secret(asLatin1), ...(username === undefined || username === '' ? {} : { username: Buffer.from(username, 'utf8').toString('latin1') }) });
+    }
   }
 
   /** A child scope: what it holds is held here (and above) too, until the child is released. */
@@ -63,7 +70,7 @@ export class LiveSecrets {
     this.#scrubber = null;
   }
 
-  /** How many secrets (with or without user name) are held; for tests and the log, never the values. */
+  /** How many forms of secrets (with or without user name, as text and as latin1-read bytes) are held; never the values. */
   get size(): number {
     return this.#entries.size;
   }

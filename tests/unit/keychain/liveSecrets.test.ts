@@ -59,3 +59,14 @@ describe('the live-secrets registry', () => {
     expect(String(Object.keys(secrets))).not.toContain(PASSWORD);
   });
 });
+
+describe('non-ASCII secrets', () => {
+  it('are also recognised as their UTF-8 bytes read one byte per character (latin1), as some readers see them', () => {
+    const secrets = new LiveSecrets();
+    secrets.hold('Pässwörd-Ü', 'jürgen@example.com');
+    const mojibake = Buffer.from('Pässwörd-Ü', 'utf8').toString('latin1');
+    expect(secrets.scrubber().scrub(`-ERR PASS ${mojibake}`).text).toBe('-ERR PASS [redacted]');
+    const blob = Buffer.from(`\0jürgen@example.com\0Pässwörd-Ü`, 'utf8').toString('base64');
+    expect(secrets.scrubber().scrub(blob).text).toBe('[redacted]');
+  });
+});
