@@ -5,9 +5,10 @@
  */
 import type { ChecklistStepId, StepStatus } from '../../shared/checklist/steps';
 import type { DiagnosisRun, ProgressEvent } from '../../shared/diagnosis/types';
-import type { DiscoveryProblem } from '../../shared/model/account';
+import type { DiscoveryProblem, ServerSettings } from '../../shared/model/account';
 import { OWNER_LABELS, STEP_TITLES, describeFinding, describeProbe, evidenceItem } from '../../shared/verdict/catalog';
 import { loginEvidence } from '../../shared/verdict/evidence';
+import { displayHost } from '../hostNames';
 
 const STATUS_MARKS: Readonly<Record<StepStatus, string>> = {
   pending: '·',
@@ -63,6 +64,7 @@ export function renderRun(run: DiagnosisRun): string {
   for (const account of run.accounts) {
     const { verdict } = account;
     lines.push(`${account.account.description} <${account.account.emailAddress}>`);
+    lines.push(`  Servers: ${describeServer('incoming', account.account.incoming)}; ${describeServer('outgoing', account.account.outgoing)}`);
     lines.push(`  ${verdict.code === 'OK' ? '✓' : '✗'} ${verdict.title}`);
     lines.push(`    ${verdict.why}`);
     lines.push(`    Next step (${OWNER_LABELS[verdict.fixedBy]}): ${verdict.nextStep}`);
@@ -86,6 +88,12 @@ export function renderRun(run: DiagnosisRun): string {
   if (run.publicIp.kind === 'found') lines.push(`Your public IP address (as the mail server sees it): ${run.publicIp.ip}`);
   lines.push(`Finished in ${(run.durationMs / 1000).toFixed(1)} s.`);
   return lines.join('\n');
+}
+
+/** `incoming imap mail.example.com:993 (implicit TLS)`; an international name in both forms. */
+function describeServer(role: string, settings: ServerSettings | null): string {
+  if (settings === null) return `${role}: none`;
+  return `${role} ${settings.protocol} ${displayHost(settings.host)}:${settings.port} (${settings.tls === 'none' ? 'no encryption' : `${settings.tls} TLS`})`;
 }
 
 function stepTitle(id: ChecklistStepId): string {

@@ -1,19 +1,13 @@
 /**
- * The two safety nets of the support report.
+ * Identity masking in the support report (optional, user's choice): the helpdesk normally needs the address
+ * and the login name, so they are kept by default; `maskIdentities` turns `jane.doe@example.com` into
+ * `j***@example.com` and the login name `jdoe` into `j***` everywhere in the report, including inside
+ * server replies that echo them, and the Mac user name in `/Users/<name>/` paths. Host names stay.
  *
- * 1. Identity masking (optional, user's choice): the helpdesk normally needs the address and the login
- *    name, so they are kept by default; `maskIdentities` turns `jane.doe@example.com` into
- *    `j***@example.com` and the login name `jdoe` into `j***` everywhere in the report, including inside
- *    server replies that echo them, and the Mac user name in `/Users/<name>/` paths. Host names stay.
- * 2. `assertNoSecretsIn`: a last check for callers that hold secret values (the main process holds the
- *    passwords it read). The report builder never reads a secret in the first place (it only projects
- *    whitelisted fields of a DiagnosisRun, a type with no secret fields); this guard catches a future
- *    change that breaks that, before the text leaves the process.
+ * Secrets are not this file's business: the report builder never reads one (it projects whitelisted fields
+ * of a DiagnosisRun, a type with no secret fields), and every way the report leaves the process (CLI,
+ * clipboard, file, IPC, mail draft) passes the exit guard, electron/exitGuard.ts.
  */
-import type { Result } from '../../shared/result';
-import { err, ok } from '../../shared/result';
-import type { Secret } from '../keychain/secret';
-import { createSecretScrubber } from '../keychain/secretForms';
 
 /** Characters that can be part of a login name or an address: a match must not touch them on either side. */
 const IDENTITY_CHAR = "A-Za-z0-9._%+@'-";
@@ -78,18 +72,4 @@ export function createIdentityMasker(identities: Iterable<string>): TextMasker {
     masked = masked.replace(HOME_FOLDER, (userName) => maskUsername(userName));
     return masked;
   };
-}
-
-// ---------------------------------------------------------------- secrets guard
-
-export type SecretLeakCode = 'SECRET_IN_TEXT';
-
-/**
- * Checks that none of `secrets` (the values the caller holds, e.g. the passwords read this run) occurs in
- * `text` in any form electron/keychain/secretForms.ts knows. The error message never repeats the secret;
- * it says which secret (by position) and which encoding, so the defect can be found without leaking it again.
- */
-export function assertNoSecretsIn(text: string, secrets: readonly (Secret | string)[]): Result<true, SecretLeakCode> {
-  const leak = createSecretScrubber(secrets).firstLeak(text);
-  return leak === null ? ok(true) : err('SECRET_IN_TEXT', `secret #${leak.index} appears in the text (${leak.encoding})`);
 }

@@ -21,6 +21,7 @@ import type {
 } from '../../shared/probes/outcomes';
 import type { FindingParams } from '../../shared/diagnosis/types';
 import { OWNER_LABELS } from '../../shared/verdict/catalog';
+import { displayHost } from '../hostNames';
 import { bullet, codeBlock, facts, heading, table } from './markdown';
 import type { ReportAccount, ReportStep, SupportReportJson } from './reportModel';
 
@@ -169,8 +170,15 @@ function describeParams(params: FindingParams): string {
     .join(', ');
 }
 
+/** A typed password is never called a saved one: the person typed it for this check. */
 function describePasswordStatus(status: StoredPasswordStatus): string {
+  if (status.foundIn === 'typed') return 'the password you typed (for this check only)';
   return status.foundIn === undefined ? status.outcome : `${status.outcome} (${status.foundIn})`;
+}
+
+function passwordRowLabel(account: ReportAccount): string {
+  const typed = account.passwords.incoming.foundIn === 'typed' || account.passwords.outgoing.foundIn === 'typed';
+  return typed ? 'Password used' : 'Saved password';
 }
 
 // ---------------------------------------------------------------- sections
@@ -193,14 +201,14 @@ function settingsSection(account: ReportAccount): string[] {
       ['', 'Incoming', 'Outgoing'],
       [
         row('Protocol', (settings) => settings.protocol),
-        row('Host', (settings) => settings.host),
+        row('Host', (settings) => displayHost(settings.host)),
         row('Port', (settings) => String(settings.port)),
         row('TLS', (settings) => settings.tls),
         row('User name', (settings) => (settings.username === '' ? '(none)' : settings.username)),
         row('Authentication', (settings) => (settings.authenticationEnabled ? 'on' : 'off')),
         row('Authentication scheme', (settings) => settings.authScheme ?? '(not stored)'),
         row('Inherited from parent', (settings) => (settings.inherited ?? []).join(', ') || '(none)'),
-        ['Saved password', describePasswordStatus(account.passwords.incoming), describePasswordStatus(account.passwords.outgoing)],
+        [passwordRowLabel(account), describePasswordStatus(account.passwords.incoming), describePasswordStatus(account.passwords.outgoing)],
       ],
     ),
     '',
@@ -227,7 +235,7 @@ function settingsSection(account: ReportAccount): string[] {
 function serverSection(label: string, server: ServerProbeResult | null): string[] {
   if (server === null) return [heading(4, `${label}: not checked`)];
   const rows: [string, string][] = [
-    ['Server', `${server.protocol} ${server.host}:${server.port} (TLS ${server.tlsMode})`],
+    ['Server', `${server.protocol} ${displayHost(server.host)}:${server.port} (TLS ${server.tlsMode})`],
     ['DNS', describeResolution(server.resolution)],
     ['Connection', describeTcp(server.tcp)],
     ['TLS', describeTls(server.tls)],
@@ -240,7 +248,7 @@ function serverSection(label: string, server: ServerProbeResult | null): string[
   rows.push(['Login', describeLogin(server.login)]);
   if (server.ehloEchoIp !== undefined) rows.push(['Our address as the server saw it', server.ehloEchoIp]);
   if (server.relayWithoutAuth !== undefined) rows.push(['Mail without a login (stopped before sending)', describeRelay(server.relayWithoutAuth)]);
-  return [heading(4, `${label}: ${server.host}`), '', facts(rows)];
+  return [heading(4, `${label}: ${displayHost(server.host)}`), '', facts(rows)];
 }
 
 function publishedSection(published: PublishedSettings | null): string[] {

@@ -3,8 +3,8 @@
  * as Markdown to paste into a ticket and as JSON to attach.
  *
  * Built only from a DiagnosisRun, whose types carry no secrets, through a field-by-field projection
- * (reportModel.ts). Addresses and login names are kept unless the user asks to mask them. Callers that
- * hold secret values can run `assertNoSecretsIn` (redact.ts) on the result before it leaves the process.
+ * (reportModel.ts). Addresses and login names are kept unless the user asks to mask them. Wherever the
+ * report leaves the process, the exit guard (electron/exitGuard.ts) checks it against the held secrets.
  */
 import type { DiagnosisRun } from '../../shared/diagnosis/types';
 import { STEP_TITLES, describeFinding } from '../../shared/verdict/catalog';

@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, chown, stat } from 'node:fs/promises';
+import { chmod, chown, mkdir, stat, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildMacHome } from '../../fixtures/buildMacHome';
 import type { MacHome } from '../../fixtures/buildMacHome';
@@ -63,6 +64,22 @@ describe('mail-doctor diagnose --manual against the real servers', () => {
     expect(json.accounts[0]?.verdict.code).toBe('IMAP_AUTH_REJECTED');
     expect(json.accounts[0]?.findings.map((f) => f.code)).toContain('SMTP_AUTH_REJECTED');
     expect(result.stdout + result.stderr).not.toContain(wrong);
+  });
+
+  it('an international host name is looked up in its DNS form (no EBADNAME) and shown in both forms', async () => {
+    const { info, web, stateDir } = await setup();
+    const result = await runCliProcess(
+      [
+        'diagnose', '--manual', '--email', info.users.alice.address,
+        '--incoming', `imap://mäil.${info.dns.zone}:${info.imap.implicit}?tls=implicit`,
+        '--outgoing', `smtp://mäil.${info.dns.zone}:${info.smtp.starttls}?tls=starttls`,
+        '--no-login', ...commonArgs(info, web, stateDir).filter((arg) => arg !== '--json'),
+      ],
+    );
+    // The rig's zone has no such name: the resolver was asked for the A-label and said so.
+    expect(result.stdout).toContain(`xn--mil-qla.${info.dns.zone} (mäil.${info.dns.zone})`);
+    expect(result.stdout + result.stderr).not.toContain('EBADNAME');
+    expect(result.stdout + result.stderr).not.toContain('%C3%A4');
   });
 
   it('a certificate for another name: TLS_HOSTNAME_MISMATCH naming the name the certificate carries, no login sent', async () => {
@@ -389,6 +406,19 @@ describe('mail-doctor diagnose --home (what Mail stored) against the real server
     const values = Object.values(finding?.params ?? {}).map(String);
     const liftsAt = new Date(rejectedAt.getTime() + 24 * 3_600_000).getTime();
     expect(values.some((value) => Math.abs(Date.parse(value) - liftsAt) < 2_000)).toBe(true);
+  });
+
+  it('a home whose Accounts4.sqlite is /dev/zero: exit 2 at once with the reason, memory untouched', async () => {
+    const { info, web, stateDir } = await setup();
+    const home = await macHome({ accountsDatabase: false });
+    await mkdir(join(home.home, 'Library', 'Accounts'), { recursive: true });
+    await symlink('/dev/zero', join(home.home, 'Library', 'Accounts', 'Accounts4.sqlite'));
+    const started = Date.now();
+    const result = await runCliProcess(['diagnose', '--home', home.home, '--no-login', '--no-keychain', ...commonArgs(info, web, stateDir)]);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(result.code).toBe(2);
+    const problems = parseCliJson(result).discoveryProblems as readonly { kind: string; reason?: string }[];
+    expect(problems).toContainEqual(expect.objectContaining({ kind: 'store-unreadable', reason: 'Accounts4.sqlite is a device, not a regular file' }));
   });
 
   it('Full Disk Access missing is exit 2 with the way to grant it', async () => {
