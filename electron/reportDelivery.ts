@@ -17,6 +17,7 @@ import type { ClipboardService, ReportFilesService, ReportService, SupportServic
 import type { ManagedLinkTargets } from './links';
 import { resolveSupportContact } from './links';
 import { REPORT_FILE_FILTERS, defaultReportFileName, reportContents, reportFormatOf, writeFileAtomically } from './report/reportFile';
+import { guardDocument } from './report/secretNotes';
 
 /** The system clipboard; what is put there is checked against the held secrets first (any app can read it). */
 export function createElectronClipboard(guard: ExitGuard = processExitGuard): ClipboardService {
@@ -24,7 +25,8 @@ export function createElectronClipboard(guard: ExitGuard = processExitGuard): Cl
     // Electron 45's clipboard is asynchronous (modelled on navigator.clipboard).
     writeText: async (text) => {
       try {
-        await clipboard.writeText(guard.text('clipboard', text).value);
+        // The clipboard holds the Markdown report: a replaced secret gets the report's closing note.
+        await clipboard.writeText(guardDocument(guard, 'clipboard', text));
         return ok(undefined);
       } catch {
         return err('clipboard-failed', 'The report could not be copied to the clipboard.');
@@ -63,7 +65,11 @@ export function createReportFiles(deps: ReportFilesDeps): ReportFilesService {
       const choice = owner === null ? await dialog.showSaveDialog(options) : await dialog.showSaveDialog(owner, options);
       if (choice.canceled || choice.filePath === '') return ok({ saved: false });
       const path = choice.filePath;
-      const contents = (deps.guard ?? processExitGuard).text('report-file', reportContents(report.value, reportFormatOf(path))).value;
+      const format = reportFormatOf(path);
+      const guard = deps.guard ?? processExitGuard;
+      const raw = reportContents(report.value, format);
+      // JSON stays JSON: a replaced secret is only replaced there (the report service already added the finding).
+      const contents = format === 'markdown' ? guardDocument(guard, 'report-file', raw) : guard.text('report-file', raw).value;
       const written = await writeFileAtomically(path, contents);
       return written.ok ? ok({ saved: true, path }) : written;
     },

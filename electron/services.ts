@@ -26,6 +26,7 @@ import type { AccountsService, ReportService } from './ipc/mainServices';
 import type { DiagnosisSessions } from './ipc/diagnosisSessions';
 import type { ManagedLinkTargets } from './links';
 import { resolveSupportContact } from './links';
+import { guardDocument, guardReportJson } from './report/secretNotes';
 import type { SupportReportJson } from './report/supportReport';
 import type { DiagnosisTuning } from './diagnosis/diagnoseAccounts';
 
@@ -118,8 +119,8 @@ export function createCoreServices(options: CoreServiceOptions): CoreServices {
       // The report leaves through the clipboard, a file, a mail draft or IPC: each checks again, this is the first.
       const guard = options.guard ?? processExitGuard;
       return ok({
-        markdown: guard.text('report', report.markdown).value,
-        json: JSON.stringify(guard.value('report', report.json).value, null, 2),
+        markdown: guardDocument(guard, 'report', report.markdown),
+        json: JSON.stringify(guardReportJson(guard, 'report', report.json), null, 2),
         verdictTitle: guard.text('report', verdictTitleOf(report.json)).value,
       });
     },

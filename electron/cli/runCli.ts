@@ -28,6 +28,7 @@ import type { KeychainAccess } from '../keychain/keychainAccess';
 import type { LiveSecrets } from '../keychain/liveSecrets';
 import { processSecrets } from '../keychain/liveSecrets';
 import { currentReportEnvironment } from '../report/environment';
+import { guardDocument, guardReportJson } from '../report/secretNotes';
 import { buildSupportReport } from '../report/supportReport';
 import { SERVER_CHOOSING_OPTIONS, USAGE, parseCliArgs, startRequestFor } from './args';
 import type { DiagnoseCommand } from './args';
@@ -199,14 +200,14 @@ async function diagnose(command: DiagnoseCommand, io: CliIo, out: GuardedOutput,
   if (command.json || command.markdown) {
     const environment = await currentReportEnvironment(io.appVersion);
     const report = buildSupportReport(run, environment, { maskIdentities: command.maskIdentities });
+    // A secret found here is replaced and the output says so (SECRET_SCRUBBED); every write is guarded again.
     if (command.json) {
-      const json = deps.guard.value('cli-output', report.json).value;
-      out.stdout(`${JSON.stringify(json, null, 2)}\n`);
+      out.stdout(`${JSON.stringify(guardReportJson(deps.guard, 'cli-output', report.json), null, 2)}\n`);
     } else {
-      out.stdout(`${report.markdown}\n`);
+      out.stdout(`${guardDocument(deps.guard, 'cli-output', report.markdown)}\n`);
     }
   } else {
-    out.stdout(`${renderRun(run)}\n`);
+    out.stdout(`${guardDocument(deps.guard, 'cli-output', renderRun(run))}\n`);
   }
   return exitCodeFor(run);
 }

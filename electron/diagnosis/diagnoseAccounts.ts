@@ -11,6 +11,7 @@ import type { ExpectedServer } from '../../shared/model/managedPreferences';
 import { discoverAccounts } from '../accounts/discoverAccounts';
 import { readCaFiles } from '../caFiles';
 import type { ExitGuard } from '../exitGuard';
+import { secretScrubbedFinding } from '../report/secretNotes';
 import { processExitGuard } from '../exitGuard';
 import { readManagedPreferences } from '../accounts/managedPreferences';
 import type { DiscoveredAccount } from '../accounts/discoverAccounts';
@@ -87,6 +88,12 @@ export async function diagnoseAccounts(input: DiagnoseAccountsInput): Promise<Di
     input.request.manual === undefined ? await savedAccountTargets(input, secrets) : await manualAccountTarget(input.request.manual, tuning, secrets);
 
   const budget = await LoginBudget.open(input.stateDir);
+  // The finished run is checked once, while this run's passwords are still held: the event and the result agree.
+  let checked: { readonly from: DiagnosisRun; readonly to: DiagnosisRun } | undefined;
+  const guarded = (finished: DiagnosisRun): DiagnosisRun => {
+    if (checked?.from !== finished) checked = { from: finished, to: guardRun(guard, finished) };
+    return checked.to;
+  };
   const run = await runDiagnosis({
     runId: input.runId,
     targets,
@@ -101,11 +108,27 @@ export async function diagnoseAccounts(input: DiagnoseAccountsInput): Promise<Di
     readEvidence: (account) => Promise.resolve(evidence?.get(account.id) ?? null),
     machine: { uptimeSeconds: os.uptime() },
     onProgress: (event) => {
-      input.onProgress(guard.value('progress-event', event).value);
+      input.onProgress(event.type === 'run-finished' ? { ...event, run: guarded(event.run) } : guard.value('progress-event', event).value);
     },
     signal: input.signal,
   });
-  return guard.value('diagnosis-result', run).value;
+  return guarded(run);
+}
+
+/**
+ * The run as it may leave the diagnosis: every text checked against the held secrets. An account whose data
+ * (or the run's shared data) had a secret replaced gets a SECRET_SCRUBBED note, so the window, the report and
+ * the CLI say that a last check had to act.
+ */
+export function guardRun(guard: ExitGuard, run: DiagnosisRun): DiagnosisRun {
+  const shared = guard.value('diagnosis-result', { ...run, accounts: [] });
+  const accounts = run.accounts.map((diagnosis) => {
+    const account = guard.value('diagnosis-result', diagnosis);
+    if (!account.scrubbed && !shared.scrubbed) return diagnosis;
+    const noted = account.value.findings.some((finding) => finding.code === 'SECRET_SCRUBBED' && finding.params.caughtIn !== 'server-reply');
+    return noted ? account.value : { ...account.value, findings: [...account.value.findings, secretScrubbedFinding('diagnosis-result')] };
+  });
+  return { ...shared.value, accounts };
 }
 
 /** How to read passwords from the chosen keychain. */

@@ -92,6 +92,7 @@ import { LiveSecrets } from '../../electron/keychain/liveSecrets';
 import { createSecretScrubber, secretForms } from '../../electron/keychain/secretForms';
 import { APP_PAGE_URL } from '../../electron/window/appProtocol';
 import { startWindowApp } from '../../electron/windowApp';
+import { describeFinding } from '../../shared/verdict/catalog';
 import { buildMacHome } from '../fixtures/buildMacHome';
 import type { MacHome } from '../fixtures/buildMacHome';
 import { DATACLASS } from '../fixtures/standardAccounts';
@@ -254,6 +255,9 @@ async function setup(): Promise<{ info: MailServersInfo; web: WebFixtures; certi
   return { info, web, certificate, stateDir };
 }
 
+/** SECRET_SCRUBBED's title when an exit guard (not a probe) replaced the password. */
+const HELD_BACK_TITLE = describeFinding({ code: 'SECRET_SCRUBBED', params: { caughtIn: 'report' } }).title;
+
 const IMAP_PLAIN: IncomingOptions = { protocol: 'imap', tls: 'implicit', imapAuth: 'plain' };
 const SMTP_PLAIN_STARTTLS: OutgoingOptions = { tls: 'starttls', smtpAuth: 'PLAIN' };
 
@@ -285,6 +289,8 @@ describe('the CLI: a password planted in an echoing server\'s path appears in no
     expect(createSecretScrubber([secrets.outgoing.password]).firstLeak(family.incoming.received().join('\n') + family.smtp.received().join('\n'))).not.toBeNull();
     expect(result.stdout.length, result.stderr).toBeGreaterThan(100);
     expectNoLeak(`CLI ${mode.join(' ') || 'text'} output`, result.stdout + result.stderr, [secrets.incoming, secrets.outgoing]);
+    // The last check had to act on the replayed password, and the output says so.
+    expect(result.stdout).toContain(HELD_BACK_TITLE);
   });
 
   it('a password typed on standard input (--manual), IMAP AUTHENTICATE LOGIN + SMTP AUTH PLAIN', async () => {
@@ -426,6 +432,7 @@ describe('the window path: IPC replies, progress events, clipboard, report files
     const planted = [saved.incoming, saved.outgoing, typed];
     expectNoLeak('IPC replies', [...app.replies, ...typedApp.replies].join('\n'), planted);
     expectNoLeak('progress events', app.progress() + typedApp.progress(), planted);
+    expect(app.progress()).toContain('"caughtIn":"report"');
     expectNoLeak('clipboard', electron.clipboard.join('\n'), planted);
     expectNoLeak('saved report files', files.join('\n'), planted);
     expectNoLeak('support mail draft', electron.opened.join('\n'), planted);
@@ -474,8 +481,9 @@ describe('each layer alone keeps the passwords in', () => {
     const output = await runCliInProcess(['diagnose', '--home', home.home, ...commonArgs(info, web, await stateDir())], { guard, secrets: live, keychainTool: home.security.toolPath });
     expectLoginReached(family.incoming, secrets.incoming);
     expectLoginReached(family.smtp, secrets.outgoing);
-    // The exit guard had to act: what the servers replayed got past the source scrub.
+    // The exit guard had to act: what the servers replayed got past the source scrub, and the output says so.
     expect(caught).toContain('diagnosis-result');
+    expect(output).toContain('"code": "SECRET_SCRUBBED"');
     expectNoLeak('CLI JSON with the exit guard', output, [secrets.incoming, secrets.outgoing]);
     // And the same run without it would leak (the check is not vacuous).
     const unguarded = await runCliInProcess(['diagnose', '--home', home.home, ...commonArgs(info, web, await stateDir())], { guard: NO_EXIT_GUARD, secrets: new LiveSecrets(), keychainTool: home.security.toolPath });

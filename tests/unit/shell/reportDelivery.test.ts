@@ -67,6 +67,7 @@ import {
   mailDraftUrl,
 } from '../../../electron/reportDelivery';
 import { createExitGuard } from '../../../electron/exitGuard';
+import { secretScrubbedParagraph } from '../../../electron/report/secretNotes';
 import { LiveSecrets } from '../../../electron/keychain/liveSecrets';
 
 const MARKDOWN = '# Mail Doctor report\n\nVerdict: Mail saved two different passwords for this account\n';
@@ -258,7 +259,7 @@ describe('every way the report leaves checks it against the held secrets', () =>
 
   it('the clipboard', async () => {
     await expect(createElectronClipboard(guard).writeText('-ERR PASS Held-Pa55word')).resolves.toEqual({ ok: true, value: undefined });
-    expect(electron.clipboard).toBe('-ERR PASS [redacted]');
+    expect(electron.clipboard).toBe(`-ERR PASS [redacted]\n\n${secretScrubbedParagraph('clipboard')}\n`);
   });
 
   it('a saved file, Markdown and JSON', async () => {
