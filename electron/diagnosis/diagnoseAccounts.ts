@@ -11,8 +11,8 @@ import type { ExpectedServer } from '../../shared/model/managedPreferences';
 import { discoverAccounts } from '../accounts/discoverAccounts';
 import { readCaFiles } from '../caFiles';
 import type { ExitGuard } from '../exitGuard';
-import { secretScrubbedFinding } from '../report/secretNotes';
 import { processExitGuard } from '../exitGuard';
+import { secretScrubbedFinding } from '../report/secretNotes';
 import { readManagedPreferences } from '../accounts/managedPreferences';
 import type { DiscoveredAccount } from '../accounts/discoverAccounts';
 import { SecretComparer } from '../keychain/compareSecrets';
@@ -178,6 +178,8 @@ async function savedAccountTargets(input: DiagnoseAccountsInput, secrets: LiveSe
     const expected = expectedServerFor(discovered.account.emailAddress, expectedServers);
     if (input.tuning?.readKeychain === false) {
       const { account, passwords } = withKeychainNotRead(discovered.account, typed);
+      if (passwords.incoming !== null) secrets.hold(passwords.incoming, account.incoming?.username);
+      if (passwords.outgoing !== null) secrets.hold(passwords.outgoing, account.outgoing?.username);
       targets.push({ account, passwords, expected });
       continue;
     }
