@@ -489,4 +489,18 @@ describe('each layer alone keeps the passwords in', () => {
     const unguarded = await runCliInProcess(['diagnose', '--home', home.home, ...commonArgs(info, web, await stateDir())], { guard: NO_EXIT_GUARD, secrets: new LiveSecrets(), keychainTool: home.security.toolPath });
     expect(createSecretScrubber([secrets.incoming.password, secrets.outgoing.password]).firstLeak(unguarded)).not.toBeNull();
   });
+
+  it('the source scrub alone: with no exit guard, a server echoing its own login\'s credential still leaks nothing', async () => {
+    const { info, web, certificate, stateDir } = await setup();
+    const address = info.users.alice.address;
+    const secrets = { incoming: canary('SourceIncoming', [address]), outgoing: canary('SourceOutgoing', [address]) };
+    const family = await startFamily(certificate, IMAP_PLAIN, SMTP_PLAIN_STARTTLS, false);
+    cleanups.push(() => family.close());
+    const home = await plantedHome(info, family, IMAP_PLAIN, SMTP_PLAIN_STARTTLS, secrets);
+    const output = await runCliInProcess(['diagnose', '--home', home.home, ...commonArgs(info, web, await stateDir())], { guard: NO_EXIT_GUARD, secrets: new LiveSecrets(), keychainTool: home.security.toolPath });
+    expectLoginReached(family.incoming, secrets.incoming);
+    expectLoginReached(family.smtp, secrets.outgoing);
+    expect(output).toContain('"secretScrubbed": true');
+    expectNoLeak('CLI JSON without the exit guard', output, [secrets.incoming, secrets.outgoing]);
+  });
 });
