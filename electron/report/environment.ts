@@ -1,13 +1,20 @@
 /**
  * The facts about this Mac that a support report carries besides the diagnosis: the macOS version and
- * the time zone (the helpdesk lines our timestamps up with its server logs). Works in the app and in the
- * CLI alike (no Electron API): the version comes from the same file `sw_vers` reads.
+ * the time zone (the helpdesk lines our timestamps up with its server logs), and — only when IT turns
+ * them on with managed preferences — the host name and serial number a fleet inventory joins on. Works
+ * in the app and in the CLI alike (no Electron API): the version comes from the same file `sw_vers` reads.
  */
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import { parse as parsePlist } from 'plist';
+import type { ManagedPreferenceProblem } from '../../shared/model/managedPreferences';
 import type { ReportEnvironment } from './reportModel';
 
 export const SYSTEM_VERSION_PLIST = '/System/Library/CoreServices/SystemVersion.plist';
+/** Apple's registry tool; `-c IOPlatformExpertDevice` holds the serial number, no privileges needed. */
+export const IOREG_TOOL = '/usr/sbin/ioreg';
+const IOREG_TIMEOUT_MS = 3_000;
 
 /** macOS's ProductVersion ("15.3.1"), or undefined when the file is absent (not a Mac) or unreadable. */
 export async function readMacosVersion(systemVersionPlistPath: string = SYSTEM_VERSION_PLIST): Promise<string | undefined> {
@@ -23,16 +30,57 @@ export async function readMacosVersion(systemVersionPlistPath: string = SYSTEM_V
   }
 }
 
+/**
+ * The serial number from `ioreg -rd1 -c IOPlatformExpertDevice` output: the line
+ * `"IOPlatformSerialNumber" = "C02XXXXXXXXX"`. Undefined when absent; only letters and digits are kept
+ * (bounded, so a strange registry value cannot inject anything into a report).
+ */
+export function parseIoregSerialNumber(output: string): string | undefined {
+  const match = /"IOPlatformSerialNumber"\s*=\s*"([^"\n]{1,64})"/.exec(output);
+  const serial = match?.[1]?.replace(/[^A-Za-z0-9]/g, '');
+  return serial === undefined || serial === '' ? undefined : serial;
+}
+
+/** Runs the registry tool (a fixed absolute path, never taken from the environment) and parses its answer. */
+export function readSerialNumber(tool: string = IOREG_TOOL): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(tool, ['-rd1', '-c', 'IOPlatformExpertDevice'], { timeout: IOREG_TIMEOUT_MS, maxBuffer: 1024 * 1024 }, (error, stdout) => {
+      resolve(error === null ? parseIoregSerialNumber(stdout) : undefined);
+    });
+  });
+}
+
+export interface ReportEnvironmentExtras {
+  /** Managed preference ReportIncludesHostName. Default false: the report carries no host name. */
+  readonly includeHostName?: boolean;
+  /** Managed preference ReportIncludesSerialNumber. Default false. */
+  readonly includeSerialNumber?: boolean;
+  /** Invalid managed-preference values to list in the report. */
+  readonly managedPreferenceProblems?: readonly ManagedPreferenceProblem[];
+  /** Injectable for tests: the host name and serial number sources. */
+  readonly hostName?: () => string;
+  readonly serialNumber?: () => Promise<string | undefined>;
+}
+
 export async function currentReportEnvironment(
   appVersion: string,
   now: Date = new Date(),
   systemVersionPlistPath: string = SYSTEM_VERSION_PLIST,
+  extras: ReportEnvironmentExtras = {},
 ): Promise<ReportEnvironment> {
-  const macosVersion = await readMacosVersion(systemVersionPlistPath);
+  const [macosVersion, serialNumber] = await Promise.all([
+    readMacosVersion(systemVersionPlistPath),
+    extras.includeSerialNumber === true ? (extras.serialNumber ?? readSerialNumber)() : Promise.resolve(undefined),
+  ]);
+  const hostName = extras.includeHostName === true ? (extras.hostName ?? os.hostname)() : undefined;
+  const problems = extras.managedPreferenceProblems ?? [];
   return {
     appVersion,
     ...(macosVersion === undefined ? {} : { macosVersion }),
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     generatedAt: now.toISOString(),
+    ...(hostName === undefined || hostName === '' ? {} : { hostName: hostName.slice(0, 255) }),
+    ...(serialNumber === undefined ? {} : { serialNumber }),
+    ...(problems.length === 0 ? {} : { managedPreferenceProblems: problems }),
   };
 }

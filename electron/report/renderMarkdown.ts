@@ -360,6 +360,9 @@ export function renderMarkdown(report: SupportReportJson): string {
       ['Mail Doctor version', report.app.version],
       ['macOS version', report.mac.macosVersion ?? 'unknown'],
       ['Time zone', report.mac.timeZone],
+      ...(report.mac.hostName === undefined ? [] : [['Host name', report.mac.hostName] as const]),
+      ...(report.mac.serialNumber === undefined ? [] : [['Serial number', report.mac.serialNumber] as const]),
+      ['Result', `${report.summary.code} (${report.summary.accountsNotOk} of ${report.summary.accounts} accounts not OK)`],
       ['Run', report.run.runId],
       ['Run started', report.run.startedAt],
       ['Run finished', report.run.finishedAt],
@@ -377,6 +380,14 @@ export function renderMarkdown(report: SupportReportJson): string {
   ];
   if (report.discoveryProblems.length > 0) {
     lines.push('', heading(2, "Problems reading Mail's accounts"), '', ...report.discoveryProblems.map((problem) => bullet(describeDiscoveryProblem(problem))));
+  }
+  if (report.managedPreferenceProblems.length > 0) {
+    lines.push(
+      '',
+      heading(2, 'Managed preferences ignored (invalid values)'),
+      '',
+      ...report.managedPreferenceProblems.map((problem) => bullet(`${problem.path}${problem.key === undefined ? '' : ` ${problem.key}`}: ${problem.reason}`)),
+    );
   }
   if (report.accounts.length === 0) lines.push('', 'No accounts were diagnosed.');
   report.accounts.forEach((account, index) => lines.push('', ...accountSection(account, index + 1)));

@@ -44,9 +44,15 @@ import type {
   TlsOutcome,
   WebmailOutcome,
 } from '../../shared/probes/outcomes';
+import type { ManagedPreferenceProblem } from '../../shared/model/managedPreferences';
 import type { FailureCode } from '../../shared/verdict/codes';
 
 export const SUPPORT_REPORT_FORMAT = 'mail-doctor-support-report';
+/**
+ * The compatibility policy (docs/cli.md, docs/report.schema.json): the version changes only when a field
+ * is removed or renamed, or its type or meaning changes. Adding a field, or a new value to a list of codes
+ * or kinds, keeps it, so readers must ignore fields they do not know and treat an unknown code as "not OK".
+ */
 export const SUPPORT_REPORT_FORMAT_VERSION = 1;
 
 export interface ReportEnvironment {
@@ -57,6 +63,12 @@ export interface ReportEnvironment {
   readonly timeZone: string;
   /** ISO time the report was made. */
   readonly generatedAt: string;
+  /** The Mac's host name: only when IT turned on the managed preference ReportIncludesHostName. */
+  readonly hostName?: string;
+  /** The Mac's serial number: only when IT turned on the managed preference ReportIncludesSerialNumber. */
+  readonly serialNumber?: string;
+  /** Invalid managed-preference values (ignored by the run), so IT sees what to fix in its profile. */
+  readonly managedPreferenceProblems?: readonly ManagedPreferenceProblem[];
 }
 
 /** Where the report takes its words for step and finding titles (the failure catalog by default). */
@@ -108,14 +120,37 @@ export interface ReportAccount {
   readonly timings: { readonly startedAt: string; readonly durationMs: number };
 }
 
+/**
+ * The whole run in one code, for fleet tools (the Jamf extension attribute reads it): the first account
+ * verdict that is not OK, OK when every account is fine, or why nothing could be checked.
+ */
+export type ReportSummaryCode = FailureCode | 'NO_ACCOUNTS' | 'NOT_MACOS';
+
+export interface ReportSummary {
+  readonly code: ReportSummaryCode;
+  /** Accounts diagnosed in this run. */
+  readonly accounts: number;
+  /** Accounts whose verdict is not OK. */
+  readonly accountsNotOk: number;
+}
+
 export interface SupportReportJson {
   readonly format: typeof SUPPORT_REPORT_FORMAT;
+  /** Changes only for an incompatible change: see SUPPORT_REPORT_FORMAT_VERSION. */
   readonly formatVersion: typeof SUPPORT_REPORT_FORMAT_VERSION;
   readonly generatedAt: string;
   readonly app: { readonly version: string };
-  readonly mac: { readonly macosVersion: string | null; readonly timeZone: string };
-  /** True when addresses and login names were masked at the user's request. */
+  readonly mac: {
+    readonly macosVersion: string | null;
+    readonly timeZone: string;
+    /** Present only when IT turned on the managed preference ReportIncludesHostName. */
+    readonly hostName?: string;
+    /** Present only when IT turned on the managed preference ReportIncludesSerialNumber. */
+    readonly serialNumber?: string;
+  };
+  /** True when addresses and login names were masked (at the user's request or by IT's MaskIdentities). */
   readonly identitiesMasked: boolean;
+  readonly summary: ReportSummary;
   readonly run: {
     readonly runId: string;
     readonly startedAt: string;
@@ -126,6 +161,8 @@ export interface SupportReportJson {
   readonly internet: InternetOutcome;
   readonly publicIp: PublicIpOutcome;
   readonly discoveryProblems: readonly DiscoveryProblem[];
+  /** Managed-preference values that were invalid and therefore ignored (file, key, reason). */
+  readonly managedPreferenceProblems: readonly ManagedPreferenceProblem[];
   readonly accounts: readonly ReportAccount[];
 }
 
@@ -539,8 +576,14 @@ export function projectRun(
     formatVersion: SUPPORT_REPORT_FORMAT_VERSION,
     generatedAt: env.generatedAt,
     app: { version: env.appVersion },
-    mac: { macosVersion: env.macosVersion ?? null, timeZone: env.timeZone },
+    mac: {
+      macosVersion: env.macosVersion ?? null,
+      timeZone: env.timeZone,
+      ...optional('hostName', env.hostName),
+      ...optional('serialNumber', env.serialNumber),
+    },
     identitiesMasked,
+    summary: summarizeRun(run),
     run: {
       runId: run.runId,
       startedAt: run.startedAt,
@@ -551,8 +594,27 @@ export function projectRun(
     internet: projectInternet(run.internet),
     publicIp: projectPublicIp(run.publicIp),
     discoveryProblems: run.discoveryProblems.map(projectDiscoveryProblem),
+    managedPreferenceProblems: (env.managedPreferenceProblems ?? []).map((problem) => ({
+      path: problem.path,
+      ...optional('key', problem.key),
+      reason: problem.reason,
+    })),
     accounts: run.accounts.map((account) => projectAccount(account, wording)),
   };
+}
+
+/**
+ * The run in one code (see ReportSummary). Full Disk Access comes first: without it the accounts Mail
+ * Doctor could see are not all of them, so "OK" would be a guess.
+ */
+export function summarizeRun(run: Pick<DiagnosisRun, 'accounts' | 'discoveryProblems'>): ReportSummary {
+  const notOk = run.accounts.filter((account) => account.verdict.code !== 'OK');
+  const counts = { accounts: run.accounts.length, accountsNotOk: notOk.length };
+  if (run.discoveryProblems.some((problem) => problem.kind === 'full-disk-access-needed')) return { code: 'FULL_DISK_ACCESS_NEEDED', ...counts };
+  if (run.accounts.length === 0) {
+    return { code: run.discoveryProblems.some((problem) => problem.kind === 'not-macos') ? 'NOT_MACOS' : 'NO_ACCOUNTS', ...counts };
+  }
+  return { code: notOk[0]?.verdict.code ?? 'OK', ...counts };
 }
 
 /** Every address and login name the run knows about: what `maskIdentities` hides. */
@@ -574,6 +636,7 @@ const VOCABULARY_KEYS: ReadonlySet<string> = new Set([
   'format', 'kind', 'status', 'code', 'side', 'fixedBy', 'source', 'authKind', 'outcome', 'foundIn', 'comparison',
   'via', 'protocol', 'tls', 'tlsMode', 'mode', 'role', 'problem', 'page', 'from', 'service', 'errorCode',
   'responseCode', 'inherited', 'findings', 'fingerprintSha256', 'id', 'runId', 'severity', 'action', 'phase',
+  'serialNumber',
 ]);
 
 /**

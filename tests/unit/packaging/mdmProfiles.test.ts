@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { build as buildPlist, parse as parsePlist } from 'plist';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { readManagedPreferences } from '../../../electron/accounts/managedPreferences';
+import { MANAGED_PREFERENCE_SCHEMAS, readManagedPreferences } from '../../../electron/accounts/managedPreferences';
 import { APP_BUNDLE_ID } from '../../../shared/app';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -91,9 +91,7 @@ describe('build/mdm/MailDoctor-ManagedPreferences.mobileconfig', () => {
   it("sets every documented key, and Mail Doctor's own reader accepts every value without a problem", async () => {
     const profile = managedPreferencesProfile.parse(await readProfile('MailDoctor-ManagedPreferences.mobileconfig'));
     const settings = profile.PayloadContent[0]?.PayloadContent[APP_BUNDLE_ID].Forced[0]?.mcx_preference_settings;
-    expect(Object.keys(settings ?? {}).sort()).toEqual(
-      ['AdminToolsEnabled', 'ExpectedServers', 'PublicIPLookupEnabled', 'SupportEmail', 'SupportURL', 'WebmailURL'].sort(),
-    );
+    expect(Object.keys(settings ?? {}).sort()).toEqual(Object.keys(MANAGED_PREFERENCE_SCHEMAS).sort());
     // macOS flattens the forced settings into /Library/Managed Preferences/<domain>.plist: do the same.
     const dir = await mkdtemp(join(tmpdir(), 'md-managed-'));
     try {
