@@ -3,16 +3,18 @@
  * and validator, and its JSON schema through ajv), so a typo fails `npm test` and not a release build;
  * plus the security-relevant values, each of which is a deliberate decision documented in build/README.md.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config';
+import { PlatformPackager } from 'app-builder-lib';
 import { DebugLogger } from 'builder-util';
 import { parse as parsePlist } from 'plist';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { APP_BUNDLE_ID } from '../../../shared/app';
+import { SHIPPED_MDM_FILES } from './fakeMac';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const readJson = (path: string): unknown => JSON.parse(readFileSync(join(root, path), 'utf8'));
@@ -26,7 +28,11 @@ const configShape = z.object({
   asar: z.literal(true),
   asarUnpack: z.array(z.string()),
   electronFuses: z.record(z.string(), z.boolean()),
+  forceCodeSigning: z.boolean().optional(),
   mac: z.object({
+    minimumSystemVersion: z.string().optional(),
+    forceCodeSigning: z.boolean().optional(),
+    extraResources: z.array(z.object({ from: z.string(), to: z.string() })),
     target: z.array(z.object({ target: z.string(), arch: z.array(z.string()) })),
     hardenedRuntime: z.boolean(),
     entitlements: z.string(),
@@ -34,7 +40,7 @@ const configShape = z.object({
     notarize: z.boolean().optional(),
     extendInfo: z.unknown().optional(),
   }),
-  pkg: z.object({ installLocation: z.string(), isRelocatable: z.boolean(), mustClose: z.array(z.string()) }),
+  pkg: z.object({ installLocation: z.string(), isRelocatable: z.boolean(), mustClose: z.array(z.string()), scripts: z.string().optional() }),
 });
 
 const rawConfig = readJson('electron-builder.json');
@@ -139,5 +145,54 @@ describe('electron-builder.json decisions', () => {
     expect(Object.keys(dependencies)).toEqual(expect.arrayContaining(['keytar', 'sql.js']));
     expect(existsSync(join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'))).toBe(true);
     expect(existsSync(join(root, 'node_modules/keytar/build/Release/keytar.node'))).toBe(true);
+  });
+});
+
+describe('the pkg cannot come out unsigned, and says which macOS it needs', () => {
+  it("sets forceCodeSigning, which electron-builder's own packager then reports for the mac build", async () => {
+    expect(config.forceCodeSigning).toBe(true);
+    // A mac-level value would override the top-level one (PlatformPackager.forceCodeSigning): none is set.
+    expect(config.mac.forceCodeSigning).toBeUndefined();
+    const loaded = await getConfig(root, null, null);
+    // The getter electron-builder's mac packager and pkg target consult before signing (pkg.js throws
+    // "Cannot find valid Developer ID Installer" when it is true and no identity is found), evaluated on
+    // the loaded config; and on a config without the option, to show the check can fail.
+    const forced = (receiver: object): unknown => Reflect.get(PlatformPackager.prototype, 'forceCodeSigning', receiver);
+    expect(forced({ platformSpecificBuildOptions: loaded.mac ?? {}, config: loaded })).toBe(true);
+    expect(forced({ platformSpecificBuildOptions: {}, config: {} })).toBe(false);
+  });
+
+  it('sets minimumSystemVersion to what the bundled Electron needs (LSMinimumSystemVersion and the pkg allowed-os-versions)', () => {
+    const electronMajor = Number(z.object({ version: z.string() }).parse(readJson('node_modules/electron/package.json')).version.split('.')[0]);
+    // Electron's breaking changes: 38 dropped macOS 11, 44 dropped macOS 12. A newer Electron must be
+    // checked against its notes before this table (and the config) are extended.
+    expect(electronMajor, 'check Electron’s breaking changes for its minimum macOS, then extend this table').toBeLessThanOrEqual(45);
+    const electronMinimum = electronMajor >= 44 ? 13 : electronMajor >= 38 ? 12 : 11;
+    const configured = Number(config.mac.minimumSystemVersion?.split('.')[0]);
+    expect(configured).toBeGreaterThanOrEqual(electronMinimum);
+    // The PPPC profile's `Authorization` key needs macOS 11.
+    expect(configured).toBeGreaterThanOrEqual(11);
+    expect(config.mac.minimumSystemVersion).toMatch(/^\d+\.\d+$/);
+  });
+});
+
+describe('what the pkg runs and ships for fleets', () => {
+  const scriptsDir = resolve(root, config.directories.buildResources, config.pkg.scripts ?? 'pkg-scripts');
+
+  it('has a preinstall and a postinstall script, executable, as pkgbuild --scripts needs them', () => {
+    expect(scriptsDir).toBe(join(root, 'build', 'pkg-scripts'));
+    expect(readdirSync(scriptsDir).sort()).toEqual(['postinstall', 'preinstall']);
+    for (const name of ['preinstall', 'postinstall']) {
+      const path = join(scriptsDir, name);
+      expect(statSync(path).mode & 0o111, `${name} must be executable`).toBe(0o111);
+      expect(readFileSync(path, 'utf8').startsWith('#!/bin/bash\n')).toBe(true);
+    }
+  });
+
+  it('ships the fleet helper and the LaunchAgent inside the signed app, at the paths the scripts use', () => {
+    expect(config.mac.extraResources).toEqual(SHIPPED_MDM_FILES.map((file) => ({ from: `build/mdm/${file}`, to: `mdm/${file}` })));
+    for (const { from } of config.mac.extraResources) expect(existsSync(join(root, from)), from).toBe(true);
+    const postinstall = readFileSync(join(scriptsDir, 'postinstall'), 'utf8');
+    expect(postinstall).toContain('/Applications/Mail Doctor.app/Contents/Resources/mdm/maildoctor-fleet.sh');
   });
 });

@@ -3,7 +3,6 @@
  * checked for the keys and types Apple's profile schemas require, and the managed-preferences example fed
  * through Mail Doctor's own reader exactly as macOS would write it to /Library/Managed Preferences.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,17 +125,5 @@ describe('profile identifiers', () => {
     expect(uuids).toHaveLength(4);
     for (const uuid of uuids) expect(uuid).toMatch(UUID);
     expect(new Set(uuids.map((uuid) => uuid.toUpperCase())).size).toBe(4);
-  });
-});
-
-describe('build/mdm/jamf-extension-attribute.sh', () => {
-  it('is valid bash that runs the packaged CLI headless with JSON output and prints a Jamf <result>', async () => {
-    const script = join(mdmDir, 'jamf-extension-attribute.sh');
-    execFileSync('bash', ['-n', script]);
-    const text = await readFile(script, 'utf8');
-    expect(text.startsWith('#!/bin/bash\n')).toBe(true);
-    expect(text).toContain('APP="/Applications/Mail Doctor.app"');
-    expect(text).toContain('--args --cli diagnose --json --no-login');
-    expect(text).toMatch(/echo "<result>\$\{code:-ERROR_\$\{exit_code\}\}<\/result>"/);
   });
 });
