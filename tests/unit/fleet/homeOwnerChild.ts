@@ -18,7 +18,7 @@ if (mode === 'adopt') {
   if (owner !== undefined) becomeHomeOwner(owner, home);
 }
 const stateDir = defaultStateDir();
-const key = { host: 'mail.example.test', port: 993, protocol: 'imap' as const };
+const key = { host: 'mail.example.test', address: '127.0.0.1', port: 993, protocol: 'imap' as const };
 const budget = await LoginBudget.open(stateDir);
 const decision = await budget.reserve(key);
 if (decision.allowed) await budget.record(key, 'failure');
