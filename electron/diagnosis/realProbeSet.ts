@@ -25,18 +25,29 @@ export interface RealProbeOptions {
   readonly publicIpLookup: boolean;
   /** The resolver asked for `myip.opendns.com` ("IP[:PORT]"; default resolver1.opendns.com). */
   readonly publicIpResolver?: string;
+  /** Run the internet / captive-portal check (managed preference CaptivePortalCheckEnabled; default true). */
+  readonly captivePortalCheck?: boolean;
+  /** Contact webmail addresses at all (managed preference WebmailCheckEnabled; default true). */
+  readonly webmailCheck?: boolean;
+  /** Fetch the domain's autoconfig file over HTTPS (managed preference AutoconfigLookupEnabled; default true). */
+  readonly autoconfigLookup?: boolean;
 }
+
+/** Said in the report when IT turned the captive-portal check off: nothing was sent to check it. */
+export const CAPTIVE_CHECK_OFF_REASON = 'turned off by IT (managed preference CaptivePortalCheckEnabled)';
 
 export function realProbeSet(options: RealProbeOptions): ProbeSet {
   return {
     internet: (ctx) =>
-      checkInternet(ctx, {
+      options.captivePortalCheck === false
+        ? Promise.resolve({ kind: 'skipped', reason: CAPTIVE_CHECK_OFF_REASON })
+        : checkInternet(ctx, {
         ...(options.captivePortalUrl === undefined
           ? {}
           : { captiveUrl: options.captivePortalUrl, wellKnownName: new URL(options.captivePortalUrl).hostname }),
       }),
     resolveHost: (host, ctx) => resolveHost(host, ctx),
-    published: (domain, ctx) => discoverPublished(domain, ctx),
+    published: (domain, ctx) => discoverPublished(domain, ctx, options.autoconfigLookup === false ? { skipAutoconfig: true } : {}),
     connect: async (endpoint, ctx, texts) => {
       const { report, session } = await connectToServer(endpoint, ctx, { texts });
       return {
@@ -50,7 +61,7 @@ export function realProbeSet(options: RealProbeOptions): ProbeSet {
       };
     },
     webmail: (domain, mailHost, ctx) =>
-      probeWebmailUrls(options.webmailUrls ?? defaultWebmailUrls(domain, mailHost), ctx),
+      options.webmailCheck === false ? Promise.resolve([]) : probeWebmailUrls(options.webmailUrls ?? defaultWebmailUrls(domain, mailHost), ctx),
     publicIpFallback: (ctx) =>
       findPublicIp(ctx, {
         useOpenDns: options.publicIpLookup,
