@@ -9,6 +9,7 @@ import { currentReportEnvironment, parseIoregSerialNumber, readSerialNumber } fr
 import { summarizeRun } from '../../../electron/report/reportModel';
 import { buildSupportReport } from '../../../electron/report/supportReport';
 import { ADDRESS, ENVIRONMENT, realisticRun } from '../report/realisticRun';
+import { runWithVerdicts } from './runs';
 
 /** `ioreg -rd1 -c IOPlatformExpertDevice` as macOS 15 prints it (values invented). */
 const IOREG_OUTPUT = `+-o J314sAP  <class IOPlatformExpertDevice, id 0x100000212, registered, matched, active, busy 0 (5 ms), retain 37>
@@ -21,14 +22,7 @@ const IOREG_OUTPUT = `+-o J314sAP  <class IOPlatformExpertDevice, id 0x100000212
 `;
 
 function runWith(codes: readonly string[], problems: DiagnosisRun['discoveryProblems'] = []): DiagnosisRun {
-  const base = realisticRun();
-  const template = base.accounts[0];
-  if (template === undefined) throw new Error('the realistic run has an account');
-  return {
-    ...base,
-    discoveryProblems: problems,
-    accounts: codes.map((code) => ({ ...template, verdict: { ...template.verdict, code: code as typeof template.verdict.code } })),
-  };
+  return runWithVerdicts(codes, problems);
 }
 
 describe('report summary (what fleet tools read)', () => {

@@ -9,9 +9,9 @@ import { readFile, stat, symlink, utimes } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { build as buildPlist, parse as parsePlist } from 'plist';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { DiagnosisRun } from '../../../shared/diagnosis/types';
 import { buildSupportReport } from '../../../electron/report/supportReport';
-import { ENVIRONMENT, realisticRun } from '../report/realisticRun';
+import { ENVIRONMENT } from '../report/realisticRun';
+import { runWithVerdicts } from '../fleet/runs';
 import type { FakeMac, FakeUser } from './fakeMac';
 import { APP_PATH, FAKE_STATE, createFakeMac, fakeMacUnavailableReason, shellQuote } from './fakeMac';
 
@@ -29,11 +29,7 @@ beforeAll(() => {
 
 /** A report exactly as Mail Doctor writes it, for a run whose accounts have these verdicts. */
 function reportJson(codes: readonly string[]): string {
-  const base = realisticRun();
-  const template = base.accounts[0];
-  if (template === undefined) throw new Error('the realistic run has an account');
-  const run: DiagnosisRun = { ...base, accounts: codes.map((code) => ({ ...template, verdict: { ...template.verdict, code: code as typeof template.verdict.code } })) };
-  return `${JSON.stringify(buildSupportReport(run, ENVIRONMENT, { maskIdentities: true }).json, null, 2)}\n`;
+  return `${JSON.stringify(buildSupportReport(runWithVerdicts(codes), ENVIRONMENT, { maskIdentities: true }).json, null, 2)}\n`;
 }
 
 /** Runs a file of this repository (mounted read-only through the overlay's lower layer) with bash. */
