@@ -6,9 +6,11 @@
  */
 import { app, protocol } from 'electron';
 import { userInfo } from 'node:os';
-import { defaultStateDir } from './appPaths';
+import { defaultStateDir, logDirFor } from './appPaths';
 import { runCli } from './cli/runCli';
 import { guardedLog, processExitGuard } from './exitGuard';
+import { exitWhenFlushed, ignoreClosedPipes } from './fleet/exitWhenFlushed';
+import { openFileLog } from './log/fileLog';
 import { SYSTEM_KEYCHAIN } from './keychain/keychainAccess';
 import { settlePackagedEnvironment } from './packagedEnvironment';
 import { registerAppScheme } from './window/appProtocol';
@@ -18,8 +20,11 @@ import { startWindowApp } from './windowApp';
 // Before anything reads it: the environment cannot steer the app (home folder, resolver, trust).
 settlePackagedEnvironment();
 
+// ~/Library/Logs/Mail Doctor/mail-doctor.log as well as the console; guardedLog has already scrubbed the line.
+const fileLog = openFileLog({ dir: logDirFor(userInfo().homedir), within: userInfo().homedir });
 const log = guardedLog(processExitGuard, (line) => {
   console.log(line);
+  fileLog.write('app', line);
 });
 
 /**
@@ -30,7 +35,9 @@ const log = guardedLog(processExitGuard, (line) => {
 const cliFlagIndex = process.argv.indexOf('--cli');
 if (cliFlagIndex >= 0) {
   app.dock?.hide();
-  void runCli(
+  ignoreClosedPipes();
+  // Exit only once standard output has reached the reader's pipe: a large JSON report is never cut short.
+  runCli(
     process.argv.slice(cliFlagIndex + 1),
     {
       stdout: process.stdout,
@@ -39,9 +46,17 @@ if (cliFlagIndex >= 0) {
       appVersion: app.getVersion(),
     },
     { keychain: SYSTEM_KEYCHAIN, userHome: userInfo().homedir },
-  ).then((code) => {
-    app.exit(code);
-  });
+  ).then(
+    (code) => {
+      exitWhenFlushed(code, (exitCode) => app.exit(exitCode));
+    },
+    (error: unknown) => {
+      // Not a diagnosis result: an unexpected failure. Said on standard error (guarded), exit 2.
+      const reason = processExitGuard.text('cli-output', error instanceof Error ? error.message : 'unknown error').value;
+      process.stderr.write(`mail-doctor: could not diagnose: ${reason}\n`);
+      exitWhenFlushed(2, (exitCode) => app.exit(exitCode));
+    },
+  );
 } else {
   // The window's page is served on app://mail-doctor (window/appProtocol.ts); the scheme is declared before ready.
   registerAppScheme(protocol);

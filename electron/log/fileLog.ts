@@ -12,7 +12,7 @@
  * - Never in the way: a log that cannot be written is skipped, silently; the diagnosis goes on.
  * Writes are synchronous so lines keep their order and survive a crash right after them.
  */
-import { appendFileSync, mkdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOG_FILE_NAME } from '../appPaths';
 
@@ -22,6 +22,11 @@ export const MAX_LINE_CHARS = 2_000;
 
 export interface FileLogOptions {
   readonly dir: string;
+  /**
+   * A folder that must already exist for anything to be written (the user's home): the log creates its own
+   * folders below it, never the home itself (a wrong or missing home must not appear on disk because of a log).
+   */
+  readonly within?: string;
   readonly fileName?: string;
   readonly maxBytes?: number;
   /** How many rotated files (mail-doctor.log.1 ... .N) are kept. */
@@ -97,6 +102,7 @@ export function openFileLog(options: FileLogOptions): FileLog {
         const text = oneLine(scrub(`[${source}] ${message}`));
         const line = `${now().toISOString()} ${text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)}…` : text}\n`;
         const bytes = Buffer.byteLength(line);
+        if (options.within !== undefined && !existsSync(options.within)) return;
         mkdirSync(options.dir, { recursive: true, mode: 0o700 });
         if (currentSize() > 0 && currentSize() + bytes > maxBytes) rotate();
         appendFileSync(path, line, { mode: 0o600 });

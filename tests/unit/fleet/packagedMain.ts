@@ -5,10 +5,11 @@
  * This is how a fleet script sees the packaged CLI: `"Mail Doctor" --cli diagnose --json | jq ...`.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import type { FixtureAccount } from '../../fixtures/writers/accountsDatabase';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -50,6 +51,8 @@ export interface PackagedMain {
 
 export async function buildPackagedMain(): Promise<PackagedMain> {
   const dir = await mkdtemp(join(tmpdir(), 'md-packaged-main-'));
+  // Readable by the unprivileged user the tests run it as.
+  await chmod(dir, 0o755);
   await promisify(execFile)(process.execPath, [join(REPO_ROOT, 'esbuild.config.mjs'), '--outdir', dir, '--only', 'main'], { cwd: REPO_ROOT });
   const hookPath = join(dir, 'electron-hook.cjs');
   await writeFile(hookPath, ELECTRON_HOOK);
@@ -68,13 +71,18 @@ export interface PackagedRun {
  * Runs `main.cjs <args>` with standard output on a pipe that its reader leaves unread for `readDelayMs`
  * (a slow `jq`, a busy MDM agent): whatever the process has not flushed when it exits is lost.
  */
-export function runPackagedMain(main: PackagedMain, args: readonly string[], options: { readDelayMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<PackagedRun> {
+export function runPackagedMain(
+  main: PackagedMain,
+  args: readonly string[],
+  options: { readDelayMs?: number; env?: NodeJS.ProcessEnv; /** Run as this user (root only). */ uid?: number } = {},
+): Promise<PackagedRun> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ['-r', main.hookPath, main.mainPath, ...args], {
       cwd: REPO_ROOT,
       // The bundle keeps npm packages external: they resolve from the repository's node_modules.
       env: { ...(options.env ?? process.env), NODE_PATH: join(REPO_ROOT, 'node_modules') },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
     });
     const chunks: Buffer[] = [];
     let stderr = '';
@@ -85,4 +93,29 @@ export function runPackagedMain(main: PackagedMain, args: readonly string[], opt
     child.on('error', reject);
     child.on('close', (code, signal) => resolvePromise({ code, signal, stdout: Buffer.concat(chunks).toString('utf8'), stderr }));
   });
+}
+
+/** `count` IMAP + SMTP accounts in Mail's store whose servers (127.0.0.1:9, discard) refuse at once. */
+export function refusingAccounts(count: number): FixtureAccount[] {
+  return Array.from({ length: count }, (_, index): FixtureAccount[] => {
+    const address = `user${String(index)}@example.test`;
+    const uuid = String(index).padStart(12, '0');
+    return [
+      {
+        pk: 2 * index + 1,
+        uuid: `A11CE000-0000-4000-8000-${uuid}`,
+        type: 'com.apple.account.IMAP',
+        username: address,
+        description: `Account ${String(index)}`,
+        properties: { Hostname: '127.0.0.1', PortNumber: 9, SSLEnabled: true, SSLIsDirect: true, SMTPIdentifier: `127.0.0.1:${address}`, EmailAddresses: [address] },
+      },
+      {
+        pk: 2 * index + 2,
+        uuid: `A11CE5E7-0000-4000-8000-${uuid}`,
+        type: 'com.apple.account.SMTP',
+        username: address,
+        properties: { Hostname: '127.0.0.1', PortNumber: 9, SSLEnabled: true, SSLIsDirect: false, ShouldUseAuthentication: true },
+      },
+    ];
+  }).flat();
 }

@@ -8,6 +8,7 @@
  */
 import type * as ChildProcess from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { chown, mkdtemp, rm } from 'node:fs/promises';
 import type * as Os from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildMacHome } from '../../fixtures/buildMacHome';
@@ -90,13 +91,18 @@ async function launch(argv: string[]): Promise<{ stdout: string; stderr: string 
   process.argv = ['/Applications/Mail Doctor.app/Contents/MacOS/Mail Doctor', ...argv];
   let stdout = '';
   let stderr = '';
-  const writeOut = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+  // A write's callback runs once the text is handed on, as a real stream's does: main.ts exits only then.
+  const flushed = (...rest: unknown[]): true => {
+    rest.find((arg): arg is () => void => typeof arg === 'function')?.();
+    return true;
+  };
+  const writeOut = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
     stdout += String(chunk);
-    return true;
+    return flushed(...rest);
   });
-  const writeErr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+  const writeErr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
     stderr += String(chunk);
-    return true;
+    return flushed(...rest);
   });
   fakes.intercept = true;
   try {
@@ -200,4 +206,41 @@ describe('electron/main.ts without --cli', () => {
     expect(app.whenReady).toHaveBeenCalled();
     expect(app.exit).not.toHaveBeenCalled();
   });
+});
+
+describe('the packaged --cli through a real pipe (issue 15, item 4)', () => {
+  const asNobody = process.getuid?.() === 0 ? 65534 : undefined;
+
+  it('delivers the whole JSON of a large report to a reader that is slow to read, then exits with the CLI code', async () => {
+    const { buildPackagedMain, refusingAccounts, runPackagedMain } = await import('../fleet/packagedMain');
+    const { reportSchemaErrors } = await import('../../schemas/validateReport');
+    // Thirty accounts whose servers refuse at once (127.0.0.1:9): a report many times the 64 KiB a pipe holds.
+    const accounts = refusingAccounts(30);
+    const home = await buildMacHome({ accountsDatabase: { accounts } });
+    const main = await buildPackagedMain();
+    const { execFileSync } = await vi.importActual<typeof ChildProcess>('node:child_process');
+    const stateDir = await mkdtemp('/tmp/md-pipe-state-');
+    try {
+      // As an ordinary user when the tests run as root: nothing of root's (its home, its ledger) is touched.
+      if (asNobody !== undefined) {
+        execFileSync('chmod', ['-R', 'a+rX', home.root]);
+        await chown(stateDir, asNobody, asNobody);
+      }
+      const args = ['--cli', 'diagnose', '--json', '--no-keychain', '--no-login', '--home', home.home, '--state-dir', stateDir];
+      const run = await runPackagedMain(main, [...args, '--no-public-ip-lookup', '--captive-url', 'http://127.0.0.1:9/', '--timeout', '1'], {
+        readDelayMs: 1_000,
+        ...(asNobody === undefined ? {} : { uid: asNobody }),
+      });
+      expect(run.stdout.length).toBeGreaterThan(4 * 64 * 1024);
+      const report = JSON.parse(run.stdout) as { accounts: { verdict: { code: string } }[]; summary: { code: string } };
+      expect(report.accounts).toHaveLength(30);
+      expect(reportSchemaErrors(report)).toEqual([]);
+      expect(run.stdout.endsWith('}\n')).toBe(true);
+      // Problems were found (the ports refuse): the exit code is the CLI's, not a crash's or a signal's.
+      expect(report.summary.code).not.toBe('OK');
+      expect(run).toMatchObject({ code: 1, signal: null });
+    } finally {
+      await Promise.all([home.cleanup(), main.cleanup(), rm(stateDir, { recursive: true, force: true })]);
+    }
+  }, 120_000);
 });
