@@ -17,10 +17,10 @@ export const PRODUCT_NAME = 'Mail Doctor';
 export const CACHED_REPORT_FILE_NAME = 'last-diagnosis.json';
 export const LOG_FILE_NAME = 'mail-doctor.log';
 
-export function stateDirFor(home: string, platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
+/** `env`: this process's environment, given only for its own user's home (XDG_STATE_HOME is theirs). */
+export function stateDirFor(home: string, platform: NodeJS.Platform = process.platform, env?: NodeJS.ProcessEnv): string {
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', PRODUCT_NAME);
-  // XDG_STATE_HOME belongs to the user running this process: it applies only to their own home.
-  const stateHome = home === os.homedir() ? env.XDG_STATE_HOME : undefined;
+  const stateHome = env?.XDG_STATE_HOME;
   return join(stateHome !== undefined && stateHome !== '' ? stateHome : join(home, '.local', 'state'), 'mail-doctor');
 }
 
@@ -28,12 +28,12 @@ export function defaultStateDir(platform: NodeJS.Platform = process.platform, en
   return stateDirFor(os.homedir(), platform, env);
 }
 
-export function logDirFor(home: string, platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
+export function logDirFor(home: string, platform: NodeJS.Platform = process.platform): string {
   if (platform === 'darwin') return join(home, 'Library', 'Logs', PRODUCT_NAME);
-  return join(stateDirFor(home, platform, env), 'logs');
+  return join(stateDirFor(home, platform), 'logs');
 }
 
 /** `~/Library/Application Support/Mail Doctor/last-diagnosis.json` on a Mac. */
-export function cachedReportPathFor(home: string, platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
-  return join(stateDirFor(home, platform, env), CACHED_REPORT_FILE_NAME);
+export function cachedReportPathFor(home: string, platform: NodeJS.Platform = process.platform): string {
+  return join(stateDirFor(home, platform), CACHED_REPORT_FILE_NAME);
 }

@@ -106,15 +106,17 @@ export function createCoreServices(options: CoreServiceOptions): CoreServices {
       const run = diagnosis.finishedRun(request.runId);
       if (run === undefined) return err('run-not-found', 'That check has not finished, or is too old to report on.');
       const { buildSupportReport } = await import('./report/supportReport');
+      const { currentReportEnvironment, SYSTEM_VERSION_PLIST } = await import('./report/environment');
+      const { readManagedPreferences } = await import('./accounts/managedPreferences');
+      const { effectiveMaskIdentities, reportExtrasFrom } = await import('./fleet/managedPolicy');
+      // Read now, not at start-up: a profile IT pushed since is what the report must follow.
+      const managedRead = await readManagedPreferences(options.managedPreferencesDirs === undefined ? {} : { dirs: options.managedPreferencesDirs });
+      const environment = await currentReportEnvironment(options.appInfo.version, new Date(), SYSTEM_VERSION_PLIST, reportExtrasFrom(managedRead));
       const report = buildSupportReport(
         run,
-        {
-          appVersion: options.appInfo.version,
-          ...(options.macosVersion === undefined ? {} : { macosVersion: options.macosVersion }),
-          timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-          generatedAt: new Date().toISOString(),
-        },
-        { maskIdentities: request.maskIdentities },
+        { ...environment, ...(options.macosVersion === undefined ? {} : { macosVersion: options.macosVersion }) },
+        // IT's MaskIdentities masks the report whatever the person chose.
+        { maskIdentities: effectiveMaskIdentities(managedRead.preferences, request.maskIdentities) },
       );
       // The report leaves through the clipboard, a file, a mail draft or IPC: each checks again, this is the first.
       const guard = options.guard ?? processExitGuard;

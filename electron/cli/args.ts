@@ -57,6 +57,10 @@ export interface DiagnoseCommand {
   readonly webmailUrls: readonly string[];
   readonly publicIpLookup: boolean;
   readonly publicIpResolver?: string;
+  /** Also write the JSON report atomically to the cached-report path (the scheduled run; electron/fleet/cachedReport.ts). */
+  readonly saveReport: boolean;
+  /** Hard limit on the whole run, enforced on this process (electron/fleet/timeLimit.ts). */
+  readonly timeLimitMs?: number;
 }
 
 export type CliCommand = DiagnoseCommand | { readonly kind: 'help' } | { readonly kind: 'version' };
@@ -68,6 +72,7 @@ export const USAGE = `Usage:
                        [--dns-server IP[:PORT]] [--ca-file PEM] [--state-dir DIR] [--home DIR]
                        [--mask-identities] [--captive-url URL] [--webmail-url URL]
                        [--no-public-ip-lookup | --public-ip-resolver IP[:PORT]]
+                       [--save-report] [--time-limit SECONDS]
   mail-doctor diagnose --manual --email EMAIL
                        --incoming imap://HOST:PORT?tls=implicit|starttls|none   (or pop3://...)
                        --outgoing smtp://HOST:PORT?tls=implicit|starttls|none
@@ -76,12 +81,16 @@ export const USAGE = `Usage:
 
 While the keychain is read, --home, --dns-server, --ca-file and --state-dir need --no-keychain (or a
 password typed with --password-stdin): Mail's saved passwords only go to the servers Mail saved.
-Exit codes: 0 nothing wrong, 1 a problem was found, 2 could not diagnose (usage, permissions).`;
+Exit codes: 0 nothing wrong, 1 a problem was found, 2 could not diagnose (usage, no account, setup),
+3 Full Disk Access missing.`;
 
 const DEFAULT_PHASE_TIMEOUT_MS = 5_000;
 /** The phase deadline's range, in seconds: below half a second even a healthy server looks down. */
 export const MIN_PHASE_TIMEOUT_SECONDS = 0.5;
 export const MAX_PHASE_TIMEOUT_SECONDS = 120;
+/** The whole run's hard limit (--time-limit), in whole seconds: enough for one slow account, at most an hour. */
+export const MIN_TIME_LIMIT_SECONDS = 10;
+export const MAX_TIME_LIMIT_SECONDS = 3600;
 
 /** Longest value any option takes (a path, a URL); longer input is refused, never cut. */
 const MAX_OPTION_LENGTH = 4096;
@@ -103,6 +112,14 @@ const httpUrlSchema = z
   .max(2048)
   .regex(NO_CONTROL_CHARACTERS, 'contains control characters')
   .refine(isHttpUrl, 'is not an http(s) URL');
+
+const timeLimitSchema = z
+  .string()
+  .regex(/^\d{1,4}$/, 'is not a whole number of seconds')
+  .transform(Number)
+  .refine((seconds) => seconds >= MIN_TIME_LIMIT_SECONDS && seconds <= MAX_TIME_LIMIT_SECONDS, {
+    message: `must be between ${MIN_TIME_LIMIT_SECONDS} and ${MAX_TIME_LIMIT_SECONDS} seconds`,
+  });
 
 /** `IP`, `IP:PORT`, `[IPv6]:PORT` or a bare IPv6 address; ports 1-65535. */
 const dnsServerSchema = z.string().max(64).refine(isDnsServer, 'is not IP or IP:PORT');
@@ -142,6 +159,8 @@ export function parseCliArgs(argv: readonly string[]): ParseResult {
         'webmail-url': { type: 'string', multiple: true },
         'no-public-ip-lookup': { type: 'boolean' },
         'public-ip-resolver': { type: 'string' },
+        'save-report': { type: 'boolean' },
+        'time-limit': { type: 'string' },
       },
     });
   } catch (error) {
@@ -170,6 +189,17 @@ export function parseCliArgs(argv: readonly string[]): ParseResult {
     }
     phaseTimeoutMs = Math.round(timeout.data * 1000);
   }
+
+  let timeLimitMs: number | undefined;
+  if (values['time-limit'] !== undefined) {
+    const limit = timeLimitSchema.safeParse(values['time-limit']);
+    if (!limit.success) {
+      return usageError(`--time-limit takes a whole number of seconds from ${MIN_TIME_LIMIT_SECONDS} to ${MAX_TIME_LIMIT_SECONDS}: "${shorten(values['time-limit'])}" ${firstMessage(limit.error)}`);
+    }
+    timeLimitMs = limit.data * 1000;
+  }
+  // The cached report is what fleet tools read as "this Mac's Mail": a typed-in account is not that.
+  if (values['save-report'] === true && values.manual === true) return usageError("--save-report saves the diagnosis of Mail's accounts; it does not go with --manual");
 
   const dnsServers = values['dns-server'] ?? [];
   for (const server of dnsServers) {
@@ -233,6 +263,8 @@ export function parseCliArgs(argv: readonly string[]): ParseResult {
     webmailUrls: values['webmail-url'] ?? [],
     publicIpLookup: values['no-public-ip-lookup'] !== true,
     ...(publicIpResolver === undefined ? {} : { publicIpResolver }),
+    saveReport: values['save-report'] === true,
+    ...(timeLimitMs === undefined ? {} : { timeLimitMs }),
   };
   // The request the window would send for the same check, through the same schema and host conversion.
   const request = startRequestFor(command);

@@ -1,7 +1,9 @@
 /**
  * `mail-doctor`: the headless face of the same diagnosis the window runs, for IT scripts and the
  * helpdesk. JSON output is the support report's JSON (docs/cli.md); text output shows progress and
- * the verdict. Exit codes: 0 nothing wrong, 1 a problem was found, 2 could not diagnose.
+ * the verdict. Exit codes: 0 nothing wrong, 1 a problem was found, 2 could not diagnose, 3 Full Disk
+ * Access missing. What a fleet run adds (scheduled report, time limit, root runs, managed preferences,
+ * the log) is electron/fleet/fleetRun.ts.
  *
  * What the caller cannot do with arguments (docs/security.md):
  * - choose the program that reads the keychain: that is the composition root's choice, in code
@@ -19,7 +21,6 @@ import type { DiagnosisStartRequest } from '../../shared/ipc/contract';
 import { MAX_PASSWORD_BYTES } from '../../shared/ipc/schemas';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
-import { defaultStateDir } from '../appPaths';
 import { diagnoseAccounts } from '../diagnosis/diagnoseAccounts';
 import type { DiagnosisTuning } from '../diagnosis/diagnoseAccounts';
 import type { ExitGuard } from '../exitGuard';
@@ -27,7 +28,10 @@ import { processExitGuard } from '../exitGuard';
 import type { KeychainAccess } from '../keychain/keychainAccess';
 import type { LiveSecrets } from '../keychain/liveSecrets';
 import { processSecrets } from '../keychain/liveSecrets';
-import { currentReportEnvironment } from '../report/environment';
+import { startFleetRun } from '../fleet/fleetRun';
+import { SYSTEM_VERSION_PLIST, currentReportEnvironment } from '../report/environment';
+import { summarizeRun } from '../report/reportModel';
+import type { ReportSummary } from '../report/reportModel';
 import { guardDocument, guardReportJson } from '../report/secretNotes';
 import { buildSupportReport } from '../report/supportReport';
 import { SERVER_CHOOSING_OPTIONS, USAGE, parseCliArgs, startRequestFor } from './args';
@@ -37,6 +41,8 @@ import { progressLine, renderRun } from './humanOutput';
 export const EXIT_OK = 0;
 export const EXIT_PROBLEM_FOUND = 1;
 export const EXIT_COULD_NOT_DIAGNOSE = 2;
+/** Distinct, so a fleet script can tell "deploy the PPPC profile" from every other failure. */
+export const EXIT_FULL_DISK_ACCESS_NEEDED = 3;
 
 export interface CliIo {
   readonly stdout: Writable;
@@ -159,16 +165,38 @@ async function diagnose(command: DiagnoseCommand, io: CliIo, out: GuardedOutput,
   const serverChoosing = command.home !== undefined || command.dnsServers.length > 0 || command.caFiles.length > 0 || command.stateDir !== undefined;
   const readKeychain = !command.noKeychain && !(deps.keychain.kind === 'system' && serverChoosing);
 
+  const fleet = await startFleetRun({
+    ...(command.home === undefined ? {} : { home: resolve(command.home) }),
+    userHome: deps.userHome ?? os.userInfo().homedir,
+    ...(command.stateDir === undefined ? {} : { stateDir: resolve(command.stateDir) }),
+    saveReport: command.saveReport,
+    ...(command.timeLimitMs === undefined ? {} : { timeLimitMs: command.timeLimitMs }),
+    ...(deps.tuning?.managedPreferencesDirs === undefined ? {} : { managedPreferencesDirs: deps.tuning.managedPreferencesDirs }),
+    scrub: (text) => deps.guard.text('log', text).value,
+    ...(io.signal === undefined ? {} : { signal: io.signal }),
+    description: describeCommand(command),
+  });
+  if (!fleet.ok) {
+    out.stderr(`mail-doctor: ${fleet.message}\n`);
+    return fleet.exitCode;
+  }
+  const exit = async (exitCode: number, summary?: ReportSummary): Promise<number> => {
+    await fleet.run.end({ exitCode, ...(summary === undefined ? {} : { summary }) });
+    return exitCode;
+  };
+
   const showProgress = !command.json && !command.markdown;
+  // A root run for another user's --home is that user now, and uses that user's state folder.
+  const { stateDir } = fleet.run;
   let run: DiagnosisRun;
   try {
     run = await diagnoseAccounts({
       home: command.home === undefined ? (deps.userHome ?? os.userInfo().homedir) : resolve(command.home),
       homeSource: command.home === undefined ? 'default' : 'given',
-      stateDir: command.stateDir === undefined ? defaultStateDir() : resolve(command.stateDir),
+      stateDir,
       request,
       runId: randomUUID(),
-      signal: io.signal ?? new AbortController().signal,
+      signal: fleet.run.signal,
       secrets: deps.secrets,
       guard: deps.guard,
       onProgress: (event) => {
@@ -194,14 +222,24 @@ async function diagnose(command: DiagnoseCommand, io: CliIo, out: GuardedOutput,
   } catch (error) {
     // Only setup can fail here (an unusable --ca-file, an unwritable --state-dir): probes return outcomes.
     out.stderr(`mail-doctor: could not run the diagnosis: ${describeSetupError(error)}\n`);
-    return EXIT_COULD_NOT_DIAGNOSE;
+    return exit(EXIT_COULD_NOT_DIAGNOSE);
   }
 
-  if (command.json || command.markdown) {
-    const environment = await currentReportEnvironment(io.appVersion);
-    const report = buildSupportReport(run, environment, { maskIdentities: command.maskIdentities });
+  const summary = summarizeRun(run);
+  if (command.json || command.markdown || command.saveReport) {
+    const environment = await currentReportEnvironment(io.appVersion, new Date(), SYSTEM_VERSION_PLIST, fleet.run.reportExtras);
+    const report = buildSupportReport(run, environment, { maskIdentities: fleet.run.maskIdentities(command.maskIdentities) });
     // A secret found here is replaced and the output says so (SECRET_SCRUBBED); every write is guarded again.
-    if (command.json) {
+    if (command.saveReport) {
+      const saved = await fleet.run.saveReport(guardReportJson(deps.guard, 'report-file', report.json));
+      if (!saved.ok) {
+        out.stderr(`mail-doctor: the report could not be saved to ${saved.path}: ${saved.reason}\n`);
+        return exit(EXIT_COULD_NOT_DIAGNOSE, summary);
+      }
+    }
+    if (!command.json && !command.markdown) {
+      out.stdout(`${guardDocument(deps.guard, 'cli-output', renderRun(run))}\n`);
+    } else if (command.json) {
       out.stdout(`${JSON.stringify(guardReportJson(deps.guard, 'cli-output', report.json), null, 2)}\n`);
     } else {
       out.stdout(`${guardDocument(deps.guard, 'cli-output', report.markdown)}\n`);
@@ -209,13 +247,31 @@ async function diagnose(command: DiagnoseCommand, io: CliIo, out: GuardedOutput,
   } else {
     out.stdout(`${guardDocument(deps.guard, 'cli-output', renderRun(run))}\n`);
   }
-  return exitCodeFor(run);
+  return exit(exitCodeFor(run), summary);
 }
 
-export function exitCodeFor(run: DiagnosisRun): number {
-  if (run.accounts.length === 0) return EXIT_COULD_NOT_DIAGNOSE;
-  if (run.discoveryProblems.some((p) => p.kind === 'full-disk-access-needed')) return EXIT_COULD_NOT_DIAGNOSE;
-  return run.accounts.every((a) => a.verdict.code === 'OK') ? EXIT_OK : EXIT_PROBLEM_FOUND;
+/** From the report's summary, so the exit code and `summary.code` (what fleet tools read) always agree. */
+export function exitCodeFor(run: Pick<DiagnosisRun, 'accounts' | 'discoveryProblems'>): number {
+  const { code } = summarizeRun(run);
+  if (code === 'OK') return EXIT_OK;
+  if (code === 'FULL_DISK_ACCESS_NEEDED') return EXIT_FULL_DISK_ACCESS_NEEDED;
+  if (code === 'NO_ACCOUNTS' || code === 'NOT_MACOS') return EXIT_COULD_NOT_DIAGNOSE;
+  return EXIT_PROBLEM_FOUND;
+}
+
+/** The command for the log: which flags, never their values (paths, addresses, URLs). */
+function describeCommand(command: DiagnoseCommand): string {
+  const flags = [
+    command.json ? '--json' : command.markdown ? '--markdown' : '',
+    command.manual === undefined ? '' : '--manual',
+    command.account === undefined ? '' : '--account',
+    command.home === undefined ? '' : '--home',
+    command.noLogin ? '--no-login' : '',
+    command.noKeychain ? '--no-keychain' : '',
+    command.saveReport ? '--save-report' : '',
+    command.timeLimitMs === undefined ? '' : '--time-limit',
+  ].filter((flag) => flag !== '');
+  return ['diagnose', ...flags].join(' ');
 }
 
 /** Only the error's code and message: setup errors never carry a secret (and the output is guarded anyway). */

@@ -24,6 +24,7 @@ import type { PasswordLookupOptions } from '../keychain/passwordSources';
 import { lookUpAccountPasswords } from '../keychain/passwordSources';
 import { Secret } from '../keychain/secret';
 import { evidenceAccountRef, readMailEvidenceForAccounts } from '../evidence/readMailEvidence';
+import { effectiveRunSettings } from '../fleet/managedPolicy';
 import { LoginBudget } from './loginBudget';
 import { realProbeSet } from './realProbeSet';
 import type { RealProbeOptions } from './realProbeSet';
@@ -84,8 +85,20 @@ export async function diagnoseAccounts(input: DiagnoseAccountsInput): Promise<Di
   const guard = input.guard ?? processExitGuard;
   // First, before any keychain read: an unusable CA file stops the run with its reason (CaFileError).
   const extraCaPem = await readCaFiles(tuning.caFiles ?? []);
-  const { targets, discoveryProblems, publicIpLookup, evidence } =
-    input.request.manual === undefined ? await savedAccountTargets(input, secrets) : await manualAccountTarget(input.request.manual, tuning, secrets);
+  // IT's managed preferences shape every run, the window's included: forced safeties, off switches, CAs
+  // and resolvers (electron/fleet/managedPolicy.ts).
+  const managed = await readManagedPreferences(tuning.managedPreferencesDirs === undefined ? {} : { dirs: tuning.managedPreferencesDirs });
+  const settings = effectiveRunSettings(managed.preferences, {
+    noLogin: input.request.noLogin === true,
+    readKeychain: tuning.readKeychain !== false,
+    dnsServers: tuning.dnsServers ?? [],
+    extraCaPem,
+    probes: tuning.probes ?? {},
+  });
+  const { targets, discoveryProblems, evidence } =
+    input.request.manual === undefined
+      ? await savedAccountTargets(input, secrets, settings.readKeychain)
+      : await manualAccountTarget(input.request.manual, tuning, secrets);
 
   const budget = await LoginBudget.open(input.stateDir);
   // The finished run is checked once, while this run's passwords are still held: the event and the result agree.
@@ -98,13 +111,13 @@ export async function diagnoseAccounts(input: DiagnoseAccountsInput): Promise<Di
     runId: input.runId,
     targets,
     discoveryProblems,
-    probes: realProbeSet({ publicIpLookup: tuning.probes?.publicIpLookup ?? publicIpLookup, ...tuning.probes }),
+    probes: realProbeSet(settings.probes),
     budget,
-    noLogin: input.request.noLogin === true,
+    noLogin: settings.noLogin,
     phaseTimeoutMs: tuning.phaseTimeoutMs ?? DEFAULT_PHASE_TIMEOUT_MS,
-    publicIpLookup: tuning.probes?.publicIpLookup ?? publicIpLookup,
-    extraCaPem,
-    ...(tuning.dnsServers === undefined ? {} : { dnsServers: tuning.dnsServers }),
+    publicIpLookup: settings.probes.publicIpLookup,
+    extraCaPem: settings.extraCaPem,
+    ...(settings.dnsServers.length === 0 ? {} : { dnsServers: settings.dnsServers }),
     readEvidence: (account) => Promise.resolve(evidence?.get(account.id) ?? null),
     machine: { uptimeSeconds: os.uptime() },
     onProgress: (event) => {
@@ -144,13 +157,11 @@ function lookupOptionsFor(keychain: KeychainAccess, signal: AbortSignal): Passwo
 interface PreparedTargets {
   readonly targets: readonly DiagnosisTarget[];
   readonly discoveryProblems: readonly DiscoveryProblem[];
-  /** From managed preferences: IT can turn the OpenDNS fallback off. */
-  readonly publicIpLookup: boolean;
   readonly evidence: Map<string, MailEvidence> | null;
 }
 
 /** Mail's own accounts: discovery, then one keychain pass per account (each read may show a dialog). */
-async function savedAccountTargets(input: DiagnoseAccountsInput, secrets: LiveSecrets): Promise<PreparedTargets> {
+async function savedAccountTargets(input: DiagnoseAccountsInput, secrets: LiveSecrets, readKeychain: boolean): Promise<PreparedTargets> {
   const details = await discoverAccounts({
     home: input.home,
     homeSource: input.homeSource,
@@ -176,7 +187,7 @@ async function savedAccountTargets(input: DiagnoseAccountsInput, secrets: LiveSe
   for (const discovered of chosen) {
     if (input.signal.aborted) break;
     const expected = expectedServerFor(discovered.account.emailAddress, expectedServers);
-    if (input.tuning?.readKeychain === false) {
+    if (!readKeychain) {
       const { account, passwords } = withKeychainNotRead(discovered.account, typed);
       if (passwords.incoming !== null) secrets.hold(passwords.incoming, account.incoming?.username);
       if (passwords.outgoing !== null) secrets.hold(passwords.outgoing, account.outgoing?.username);
@@ -201,7 +212,6 @@ async function savedAccountTargets(input: DiagnoseAccountsInput, secrets: LiveSe
   return {
     targets,
     discoveryProblems,
-    publicIpLookup: details.managedPreferences.preferences?.publicIpLookupEnabled ?? true,
     evidence,
   };
 }
@@ -271,7 +281,6 @@ async function manualAccountTarget(
   return {
     targets: [{ account, passwords: { incoming: password, outgoing: password }, expected }],
     discoveryProblems: [],
-    publicIpLookup: true,
     evidence: null,
   };
 }

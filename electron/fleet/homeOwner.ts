@@ -7,9 +7,10 @@
  * root created inside alice's Library would have stayed root's, unwritable by alice's next run.
  *
  * Now a root process whose --home belongs to another user becomes that user (supplementary groups, group,
- * user: for good, before anything is read or written) and points HOME at that home. From then on the run is
- * alice's own: her state folder and ledger (electron/appPaths.ts), her managed preferences
- * (`/Library/Managed Preferences/alice/`), files she owns. Root gains nothing it needs from staying root:
+ * user: for good, before anything is read or written). From then on the run is alice's own: her state folder
+ * and ledger (the caller takes it from her home: electron/fleet/fleetRun.ts), her managed preferences
+ * (`/Library/Managed Preferences/alice/`, named by the user database for the new uid), files she owns. The
+ * environment is left alone: nothing of the run takes its folders from $HOME. Root gains nothing it needs from staying root:
  * Mail's files are the user's, and managed preferences are readable by everyone.
  */
 import { stat } from 'node:fs/promises';
@@ -33,7 +34,6 @@ export interface IdentityCalls {
   setgroups(groups: number[]): void;
   setgid(gid: number): void;
   setuid(uid: number): void;
-  readonly env: NodeJS.ProcessEnv;
   userName(): string;
 }
 
@@ -48,7 +48,6 @@ export const processIdentity: IdentityCalls = {
   setgroups: (groups) => process.setgroups?.(groups),
   setgid: (gid) => process.setgid?.(gid),
   setuid: (uid) => process.setuid?.(uid),
-  env: process.env,
   userName: () => {
     try {
       return os.userInfo().username;
@@ -82,13 +81,5 @@ export function becomeHomeOwner(owner: HomeOwner, home: string, calls: IdentityC
   }
   calls.setgid(owner.gid);
   calls.setuid(owner.uid);
-  const name = calls.userName();
-  calls.env.HOME = home;
-  if (name !== '') {
-    calls.env.USER = name;
-    calls.env.LOGNAME = name;
-  }
-  // Root's XDG folders are not the user's.
-  for (const key of ['XDG_STATE_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'XDG_DATA_HOME', 'XDG_RUNTIME_DIR']) delete calls.env[key];
-  return { ...owner, name, home };
+  return { ...owner, name: calls.userName(), home };
 }

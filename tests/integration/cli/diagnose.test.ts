@@ -421,7 +421,7 @@ describe('mail-doctor diagnose --home (what Mail stored) against the real server
     expect(problems).toContainEqual(expect.objectContaining({ kind: 'store-unreadable', reason: 'Accounts4.sqlite is a device, not a regular file' }));
   });
 
-  it('Full Disk Access missing is exit 2 with the way to grant it', async () => {
+  it('Full Disk Access missing is exit 3 (its own code) with the way to grant it', async () => {
     const { info, web } = await setup();
     if (process.getuid?.() !== 0) throw new Error('this test needs root to make a real EACCES for another user');
     // The real thing: the CLI runs as `nobody`, and Mail's folders belong to root with mode 0700.
@@ -438,7 +438,8 @@ describe('mail-doctor diagnose --home (what Mail stored) against the real server
     // No stand-in keychain here (a fresh environment): --home then needs --no-keychain (the keychain rule).
     const result = await runCliProcess(['diagnose', '--home', home.home, '--no-login', '--no-keychain', ...commonArgs(info, web, nobodyState.path)], { uid: nobody });
     const json = parseCliJson(result);
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(3);
     expect(json.discoveryProblems.map((p) => p.kind)).toContain('full-disk-access-needed');
+    expect(json.summary.code).toBe('FULL_DISK_ACCESS_NEEDED');
   });
 });

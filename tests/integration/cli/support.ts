@@ -16,6 +16,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { useMailServers } from '../../servers/useMailServers';
 import { loadTestPki } from '../../servers/certs';
 import type { MailServersInfo } from '../../servers/types';
+import { assertValidReport } from '../../schemas/validateReport';
 
 const execFileAsync = promisify(execFile);
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
@@ -58,6 +59,7 @@ export interface CliJson {
   readonly publicIp: { readonly kind: string; readonly ip?: string; readonly from?: string };
   readonly discoveryProblems: readonly { readonly kind: string }[];
   readonly run: { readonly durationMs: number; readonly noLogin: boolean };
+  readonly summary: { readonly code: string; readonly accounts: number; readonly accountsNotOk: number };
   readonly accounts: readonly {
     readonly id: string;
     readonly emailAddress: string;
@@ -82,11 +84,15 @@ export interface CliJson {
 }
 
 export function parseCliJson(result: CliResult): CliJson {
+  let parsed: unknown;
   try {
-    return JSON.parse(result.stdout) as CliJson;
+    parsed = JSON.parse(result.stdout);
   } catch {
     throw new Error(`the CLI did not print JSON (exit ${String(result.code)}):\n${result.stdout}\n${result.stderr}`);
   }
+  // Every JSON the suite gets from the CLI is checked against the published schema (docs/report.schema.json).
+  assertValidReport(parsed);
+  return parsed as CliJson;
 }
 
 /** Loopback web servers a diagnosis talks to besides the mail servers. */

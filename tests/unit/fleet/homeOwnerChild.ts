@@ -7,17 +7,22 @@ import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { defaultManagedPreferencesDirs } from '../../../electron/accounts/managedPreferences';
-import { defaultStateDir } from '../../../electron/appPaths';
+import { defaultStateDir, stateDirFor } from '../../../electron/appPaths';
 import { LEDGER_FILE_NAME, LoginBudget } from '../../../electron/diagnosis/loginBudget';
 import { becomeHomeOwner, homeOwnerToAdopt } from '../../../electron/fleet/homeOwner';
 
 const [mode, home] = process.argv.slice(2);
 if (home === undefined) throw new Error('usage: homeOwnerChild.ts adopt|stay HOME');
+let adopted = false;
 if (mode === 'adopt') {
   const owner = await homeOwnerToAdopt(home);
-  if (owner !== undefined) becomeHomeOwner(owner, home);
+  if (owner !== undefined) {
+    becomeHomeOwner(owner, home);
+    adopted = true;
+  }
 }
-const stateDir = defaultStateDir();
+// As the CLI does (electron/fleet/fleetRun.ts): the adopted user's state folder comes from their home.
+const stateDir = adopted ? stateDirFor(home) : defaultStateDir();
 const key = { host: 'mail.example.test', address: '127.0.0.1', port: 993, protocol: 'imap' as const };
 const budget = await LoginBudget.open(stateDir);
 const decision = await budget.reserve(key);
