@@ -182,12 +182,14 @@ echo "pkgutil stand-in: unsupported: $*" >&2; exit 64
 /**
  * The app's executable. `--cli diagnose ... --save-report` (what the LaunchAgent runs) writes the canned
  * report as the real app would, to the user's cached-report path; `--fake-run SECONDS [--ignore-term]`
- * just stays running (a window left open). Every start is recorded.
+ * just stays running (a window left open) and says so in /var/fake-mac/app-ready. Every start is recorded.
  */
 const FAKE_APP = `#!/bin/bash
 echo "uid=$(id -u) home=$HOME args=$*" >> ${FAKE_STATE}/app.log
 if [ "$1" = "--fake-run" ]; then
   [ "$3" = "--ignore-term" ] && trap '' TERM
+  # Running, with its signal handling in place: a test may act on it now.
+  : > ${FAKE_STATE}/app-ready
   end=$(( $(date +%s) + $2 )); while [ "$(date +%s)" -lt "$end" ]; do sleep 0.1; done; exit 0
 fi
 case " $* " in

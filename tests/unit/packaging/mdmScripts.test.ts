@@ -213,17 +213,18 @@ describe.skipIf(unavailable !== undefined)(`MDM scripts on a fake Mac${unavailab
       await useMac();
       await fake.run(bash(HELPER, 'install-agent'));
       const result = await fake.run(
-        `${shellQuote(`${APP_PATH}/Contents/MacOS/Mail Doctor`)} --fake-run 60 & sleep 0.3; pgrep -x 'Mail Doctor' > /dev/null && echo running; ${bash(script('pkg-scripts/preinstall'))}; pgrep -x 'Mail Doctor' > /dev/null && echo still-running || echo quit`,
+        `${shellQuote(`${APP_PATH}/Contents/MacOS/Mail Doctor`)} --fake-run 60 & until [ -e ${FAKE_STATE}/app-ready ]; do sleep 0.05; done; pgrep -x 'Mail Doctor' > /dev/null && echo running; ${bash(script('pkg-scripts/preinstall'))}; wait; pgrep -x 'Mail Doctor' > /dev/null && echo still-running || echo quit`,
       );
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toBe('running\nMail Doctor preinstall: quitting the running Mail Doctor\nquit\n');
       expect((await fake.calls('launchctl')).at(-1)).toBe(`bootout gui/501/${LABEL}`);
     });
 
+    // `wait` reaps the killed app before pgrep looks (launchd, its real parent, does that at once).
     it('kills one that ignores TERM after ten seconds, and never fails the install', async () => {
       await useMac();
       const result = await fake.run(
-        `${shellQuote(`${APP_PATH}/Contents/MacOS/Mail Doctor`)} --fake-run 60 --ignore-term & sleep 0.3; ${bash(script('pkg-scripts/preinstall'))}; echo "exit $?"; pgrep -x 'Mail Doctor' > /dev/null && echo still-running || echo quit`,
+        `${shellQuote(`${APP_PATH}/Contents/MacOS/Mail Doctor`)} --fake-run 60 --ignore-term & until [ -e ${FAKE_STATE}/app-ready ]; do sleep 0.05; done; ${bash(script('pkg-scripts/preinstall'))}; echo "exit $?"; wait; pgrep -x 'Mail Doctor' > /dev/null && echo still-running || echo quit`,
         { timeoutMs: 40_000 },
       );
       expect(result.stdout).toContain('still running after 10s, stopping it');
@@ -249,7 +250,7 @@ describe.skipIf(unavailable !== undefined)(`MDM scripts on a fake Mac${unavailab
       }
       await fake.writeFile(`${alice.home}/Library/Mail/V10/keep-me`, 'Mail’s own data is not ours\n', { uid: 501 });
       const result = await fake.run(
-        `${shellQuote(`${APP_PATH}/Contents/MacOS/Mail Doctor`)} --fake-run 60 & sleep 0.3; ${bash(script('mdm/uninstall.sh'))}; echo "exit $?"`,
+        `${shellQuote(`${APP_PATH}/Contents/MacOS/Mail Doctor`)} --fake-run 60 & until [ -e ${FAKE_STATE}/app-ready ]; do sleep 0.05; done; ${bash(script('mdm/uninstall.sh'))}; echo "exit $?"`,
       );
       expect(result.stdout, result.stderr).toMatch(/exit 0\n$/);
       for (const gone of [APP_PATH, AGENT, `${FAKE_STATE}/receipts/com.maildoctor.app`]) expect(await fake.exists(gone), gone).toBe(false);
