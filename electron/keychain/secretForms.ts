@@ -12,7 +12,8 @@
  * hex (either case), and base64 / base64url at each of the three byte alignments (so the secret is found
  * inside any longer base64 blob such as SASL PLAIN or LOGIN). With the user name known, the whole SASL
  * PLAIN blob (`\0user\0password` and `user\0user\0password`) is a form of its own, so the scrub removes
- * the blob, not just the password's part of it.
+ * the blob, not just the password's part of it — for a password of any length, including one too short for
+ * its fragments to be searched (1–3 characters), whose standalone base64 (the AUTH LOGIN line) is searched too.
  */
 import { Buffer } from 'node:buffer';
 import { Secret } from './secret';
@@ -98,12 +99,20 @@ export function secretForms(value: string, username?: string): SecretForm[] {
       add(fragment, 'base64');
       add(fragment.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url');
     }
-    if (username !== undefined && username.length > 0) {
-      for (const blob of [`\0${username}\0${value}`, `${username}\0${username}\0${value}`]) {
-        const encoded = Buffer.from(blob, 'utf8').toString('base64');
-        add(encoded, 'sasl-plain');
-        add(encoded.replace(/=+$/, ''), 'sasl-plain');
-      }
+  } else {
+    // Too short for its fragments to be told from chance, but a login still sends it whole: AUTH LOGIN
+    // sends the password's own base64 as a line of its own, so that exact text (padded or not) goes too.
+    const encoded = Buffer.from(value, 'utf8').toString('base64');
+    add(encoded, 'base64');
+    add(encoded.replace(/=+$/, ''), 'base64');
+  }
+  // The SASL PLAIN blob is long enough to be unmistakable whatever the password's length (a 3-character
+  // password's blob is as distinctive as its user name), so it is searched for every password.
+  if (username !== undefined && username.length > 0) {
+    for (const blob of [`\0${username}\0${value}`, `${username}\0${username}\0${value}`]) {
+      const encoded = Buffer.from(blob, 'utf8').toString('base64');
+      add(encoded, 'sasl-plain');
+      add(encoded.replace(/=+$/, ''), 'sasl-plain');
     }
   }
   const seen = new Set<string>();

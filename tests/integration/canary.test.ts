@@ -89,7 +89,7 @@ import { runCli } from '../../electron/cli/runCli';
 import type { ExitGuard, ExitName } from '../../electron/exitGuard';
 import { createExitGuard } from '../../electron/exitGuard';
 import { LiveSecrets } from '../../electron/keychain/liveSecrets';
-import { createSecretScrubber, secretForms } from '../../electron/keychain/secretForms';
+import { MIN_ENCODED_FORM_LENGTH, createSecretScrubber, secretForms } from '../../electron/keychain/secretForms';
 import { APP_PAGE_URL } from '../../electron/window/appProtocol';
 import { startWindowApp } from '../../electron/windowApp';
 import { describeFinding } from '../../shared/verdict/catalog';
@@ -132,7 +132,10 @@ function leakForms({ password, usernames }: Planted): { form: string; caseInsens
     ...usernames.map((username) => Buffer.from(`${username}\0${username}\0${password}`).toString('base64')),
     encodeURIComponent(password),
     JSON.stringify(password).slice(1, -1),
-  ].map((form) => ({ form, caseInsensitive: false }));
+  ]
+    // A short password's fragments at an alignment can be empty or a character or two: not a finding.
+    .filter((form) => form === password || form.length >= MIN_ENCODED_FORM_LENGTH)
+    .map((form) => ({ form, caseInsensitive: false }));
   const hex = { form: Buffer.from(password).toString('hex'), caseInsensitive: true };
   return [...forms, ...independent, hex];
 }
@@ -311,6 +314,32 @@ describe('the CLI: a password planted in an echoing server\'s path appears in no
     expectLoginReached(family.incoming, typed);
     expectLoginReached(family.smtp, typed);
     expectNoLeak('CLI text output (typed password)', result.stdout + result.stderr, [typed]);
+  });
+
+  it('a password too short for its base64 fragments (3 characters), typed on standard input: no SASL PLAIN blob, no AUTH LOGIN line', async () => {
+    const { info, web, certificate, stateDir } = await setup();
+    // POP3 AUTH PLAIN sends the whole SASL PLAIN blob; SMTP AUTH LOGIN the password's own base64 line.
+    const family = await startFamily(certificate, { protocol: 'pop3', tls: 'implicit', pop3Auth: 'sasl-plain' }, { tls: 'implicit', smtpAuth: 'LOGIN' }, true);
+    cleanups.push(() => family.close());
+    // Not a hex or base64 alphabet run an output could contain by chance, yet 3 characters: its fragments
+    // at the three base64 alignments are shorter than the scrubber searches for, so only the whole
+    // forms (the blob, the AUTH LOGIN line) can catch it.
+    const address = info.users.alice.address;
+    const short: Planted = { password: 'q%Z', usernames: [address] };
+    const result = await runCliProcess(
+      [
+        'diagnose', '--manual', '--email', address,
+        '--incoming', `pop3://${info.goodName}:${family.incoming.port}?tls=implicit`,
+        '--outgoing', `smtp://${info.goodName}:${family.smtp.port}?tls=implicit`,
+        '--password-stdin', '--json', ...commonArgs(info, web, await stateDir()).filter((arg) => arg !== '--json'),
+      ],
+      { stdin: `${short.password}\n` },
+    );
+    const plainBlob = Buffer.from(`\0${address}\0${short.password}`).toString('base64');
+    expect(family.incoming.received().join('\n'), 'the POP3 server never saw the SASL PLAIN blob').toContain(plainBlob.replace(/=+$/, ''));
+    expect(family.smtp.received().join('\n'), 'the SMTP server never saw the AUTH LOGIN password line').toContain(Buffer.from(short.password).toString('base64'));
+    expect(result.stdout.length, result.stderr).toBeGreaterThan(100);
+    expectNoLeak('CLI --json output (3-character typed password)', result.stdout + result.stderr, [short]);
   });
 });
 

@@ -59,6 +59,29 @@ describe('secret scrubber', () => {
     expect(createSecretScrubber(['ab']).scrub('xaby')).toEqual({ text: `x${REDACTED_MARK}y`, scrubbed: true });
   });
 
+  it.each(['Z', 'ab', 'abc', 'é9'])(
+    'removes a %j password from every login echo, the whole SASL PLAIN blob included (too short for fragments)',
+    (password) => {
+      const short = createSecretScrubber([{ secret: new Secret(password), username: USER }]);
+      const bytes = Buffer.from(password, 'utf8');
+      const logins = {
+        'IMAP AUTHENTICATE PLAIN echo': `a1 NO [AUTHENTICATIONFAILED] ${Buffer.from(`\0${USER}\0${password}`).toString('base64')}`,
+        'SMTP AUTH PLAIN with authzid': `535 5.7.8 AUTH PLAIN ${Buffer.from(`${USER}\0${USER}\0${password}`).toString('base64')}`,
+        'SASL-IR unpadded': `NO ${Buffer.from(`\0${USER}\0${password}`).toString('base64').replace(/=+$/, '')} x`,
+        'AUTH LOGIN password line': `535 5.7.8 ${bytes.toString('base64')}`,
+        'POP3 PASS echo': `-ERR PASS ${password}`,
+      };
+      for (const [name, text] of Object.entries(logins)) {
+        const cleaned = short.scrub(text);
+        expect(cleaned.scrubbed, name).toBe(true);
+        expect(short.firstLeak(cleaned.text), name).toBeNull();
+        // The blob goes whole: nothing of it that still decodes to the password is left behind.
+        expect(Buffer.from(cleaned.text.replace(/^.* /, ''), 'base64').toString('utf8'), name).not.toContain(`\0${password}`);
+      }
+      expect(short.firstLeak(logins['IMAP AUTHENTICATE PLAIN echo'])).toEqual({ index: 1, encoding: 'sasl-plain' });
+    },
+  );
+
   it('finds any printable secret of 4+ characters in any of its forms, embedded anywhere (property)', () => {
     fc.assert(
       fc.property(
