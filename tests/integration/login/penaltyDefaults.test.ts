@@ -100,6 +100,9 @@ describe.concurrent("Dovecot's shipped auth penalty, shared by Exim (cPanel's se
       expect(codes).toContain(`${REJECTED_CODE[protocol]} incoming`);
       expect(codes).toContain('SMTP_AUTH_REJECTED outgoing');
       expect(codes.some((code) => code.startsWith('SERVER_UNAVAILABLE'))).toBe(false);
+      // And the person is told why it took so long: the server held both refusals back, each said once.
+      expect(codes.filter((code) => code === 'LOGIN_DELAYED_BY_SERVER incoming')).toHaveLength(1);
+      expect(codes.filter((code) => code === 'LOGIN_DELAYED_BY_SERVER outgoing')).toHaveLength(1);
     }, 60_000);
 
     it(`one side wrong (${protocol} right, SMTP wrong): the right side accepted, the wrong one refused`, async (context) => {
