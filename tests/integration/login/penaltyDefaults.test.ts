@@ -142,3 +142,30 @@ describe.concurrent("Dovecot's shipped auth penalty, shared by Exim (cPanel's se
     }, 60_000);
   }
 });
+
+// The happy path's cost, counted on the wire for a whole diagnosis (issue 13: one verified TLS connection per
+// server): the login connection verifies the certificate and the run's TLS facts come from that socket, so no
+// credential-free inspection connection is opened when nothing is wrong.
+describe('a healthy account, the whole diagnosis: one connection per server', () => {
+  for (const protocol of ['imap', 'pop3'] as const) {
+    it(`${protocol} implicit TLS + SMTP 587 STARTTLS: each server sees exactly one connection, and the certificate shown came from it`, async (context) => {
+      const { expect } = context;
+      const info = useMailServers();
+      const target = await client(info, protocol, context);
+      const run = await diagnose(info, target, { incoming: info.users.alice.password, outgoing: info.users.alice.password });
+      const probes = run.accounts[0]?.probes;
+      expect(probes?.incoming?.login.kind).toBe('accepted');
+      expect(probes?.outgoing?.login.kind).toBe('accepted');
+      for (const side of [probes?.incoming?.tls, probes?.outgoing?.tls]) {
+        expect(side).toMatchObject({ kind: 'established', verification: { ok: true } });
+        if (side?.kind !== 'established') throw new Error('unreachable');
+        expect(side.certificate.names).toContain(info.goodName);
+      }
+      // The client's goodbye is written without waiting: let it reach the proxies before counting.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(target.incoming.conversations(), `${protocol} connections`).toHaveLength(1);
+      expect(target.outgoing.conversations(), 'SMTP connections').toHaveLength(1);
+      expect(run.accounts[0]?.verdict.code).toBe('OK');
+    }, 60_000);
+  }
+});
