@@ -7,7 +7,7 @@
  */
 import { CHECKLIST_STEPS } from '../../shared/checklist/steps';
 import type { ChecklistStepId, StepStatus } from '../../shared/checklist/steps';
-import type { AccountDiagnosis, EvidenceItem, Finding } from '../../shared/diagnosis/types';
+import type { AccountDiagnosis, EvidenceItem, Finding, FindingSeverity } from '../../shared/diagnosis/types';
 import type { AccountHealth } from '../components/presentation';
 import { accountHealth } from '../components/presentation';
 import type { FindingWords } from '../words';
@@ -107,6 +107,14 @@ export function checklistSummary(statuses: readonly StepStatus[]): string {
     .join(' · ');
 }
 
+const SEVERITY_WEIGHT: Record<FindingSeverity, number> = { note: 0, warning: 1, failure: 2 };
+const STATUS_WEIGHT: Partial<Record<StepStatus, number>> = { warning: 1, failed: 2 };
+
+/** Whether a finding alone explains its step's status (a failed step needs a failure; an unranked finding does). */
+function explainsStatus(finding: Finding, status: StepStatus): boolean {
+  return finding.severity === undefined || SEVERITY_WEIGHT[finding.severity] >= (STATUS_WEIGHT[status] ?? 0);
+}
+
 export function resultView(diagnosis: AccountDiagnosis): ResultView {
   const shown = new ShownOnce();
   const verdictWords = findingWords(diagnosis.verdict);
@@ -129,6 +137,7 @@ export function resultView(diagnosis: AccountDiagnosis): ResultView {
     if (step === undefined) return [];
     const own = byStep.get(step.id) ?? [];
     const fresh: StepFinding[] = [];
+    let freshExplainsStatus = false;
     let saidAbove = false;
     for (const finding of own) {
       const words = findingWords(finding);
@@ -139,15 +148,20 @@ export function resultView(diagnosis: AccountDiagnosis): ResultView {
       shown.addFinding(finding);
       shown.addText(words.title);
       fresh.push({ key: findingKey(finding), words });
+      if (explainsStatus(finding, step.status)) freshExplainsStatus = true;
     }
     // A step may list findings whose own step is another one: they count as said above when shown.
     if (!saidAbove) saidAbove = diagnosis.findings.some((finding) => step.findings.includes(finding.code) && shown.hasFinding(finding));
 
     const [firstReason, ...restReason] = sentencesOf(step.reason ?? '');
+    // A step's one line says why it has its status. When that reason is the problem said above (both
+    // passwords refused), a lesser finding of the same step (the server was slow to refuse) stays in the
+    // step's list but must not stand as the reason a red step is red.
+    const reasonIsSaidAbove = saidAbove && step.status !== 'passed' && !freshExplainsStatus;
     let reason: string | null = null;
-    if (fresh[0] !== undefined) reason = fresh[0].words.title;
+    if (fresh[0] !== undefined && !reasonIsSaidAbove) reason = fresh[0].words.title;
+    else if (reasonIsSaidAbove) reason = SAID_ABOVE;
     else if (firstReason !== undefined && !shown.hasText(firstReason)) reason = firstReason;
-    else if (saidAbove && step.status !== 'passed') reason = SAID_ABOVE;
     if (reason !== null && reason !== SAID_ABOVE) shown.addText(reason);
 
     return [
@@ -157,7 +171,7 @@ export function resultView(diagnosis: AccountDiagnosis): ResultView {
         title: stepTitle(step.id),
         status: step.status,
         reason,
-        reasonIsTitle: fresh[0] !== undefined,
+        reasonIsTitle: fresh[0] !== undefined && reason === fresh[0].words.title,
         owner: ownerLabel(definition.owner),
         findings: fresh,
         moreReason: reason === firstReason && restReason.length > 0 ? restReason.join(' ') : null,

@@ -73,6 +73,22 @@ describe('the verdict and the checklist say each finding once', () => {
     for (const line of view.checklist.lines) expect(line.findings.map((finding) => finding.words.title)).not.toContain(title);
   });
 
+  it('both refused, slowly (Dovecot\'s penalty): the red step\'s reason is the problem above, the slow reply stays a line of its list', () => {
+    const slowRefusal = (outcome: typeof imapRejected) => ({ ...outcome, authReplyMs: 8_000 });
+    const diagnosis = diagnosisOf(facts(loginOf('incoming', slowRefusal(imapRejected)), loginOf('outgoing', slowRefusal(smtpRejected))));
+    expect(diagnosis.findings.map((finding) => finding.code)).toContain('LOGIN_DELAYED_BY_SERVER');
+    const view = resultView(diagnosis);
+    for (const id of ['incoming-login', 'outgoing'] as const) {
+      const line = view.checklist.lines.find((candidate) => candidate.id === id);
+      expect(line?.status, id).toBe('failed');
+      expect(line?.reason, id).toBe(SAID_ABOVE);
+      expect(line?.reasonIsTitle, id).toBe(false);
+    }
+    const delayedTitles = diagnosis.findings.filter((finding) => finding.code === 'LOGIN_DELAYED_BY_SERVER').map((finding) => findingWords(finding).title);
+    const listed = view.checklist.lines.flatMap((line) => line.findings.map((finding) => finding.words.title));
+    for (const title of delayedTitles) expect(listed).toContain(title);
+  });
+
   it('no line repeats a title or a sentence in any scenario', () => {
     const scenarios = [
       staleOutgoing,
