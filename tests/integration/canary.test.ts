@@ -4,7 +4,7 @@
  * (tests/servers/echoServer.ts) that put every line the client sent — AUTH lines, continuations, PASS —
  * into their refusals, and also replay what the other servers of their family received. Then every way out
  * of Mail Doctor is collected and searched for every encoded form of every planted password:
- * - the CLI's standard output and error: text, --json, --json --mask-identities, --markdown;
+ * - the CLI's standard output and error: text, --json, --json --mask-identities, --markdown; its log file;
  * - the window path (the shipped composition, windowApp.ts, with a mocked `electron`): every IPC reply,
  *   every progress event, the clipboard, saved report files (Markdown and JSON), the support mail draft,
  *   the main-process log.
@@ -16,7 +16,7 @@
  * against every password the process holds. Each alone must hold: the last block disables one at a time.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -148,6 +148,18 @@ function expectNoLeak(where: string, text: string, planted: readonly Planted[]):
       expect(found, `${where} contains a planted password (${secret.password.split('-')[0] ?? ''}) as "${form.slice(0, 12)}..."`).toBe(false);
     }
   }
+}
+
+/**
+ * The CLI run's own log file (electron/fleet/fleetRun.ts: with --state-dir it is `<state-dir>/logs`), which
+ * must exist (a run that logged nothing would prove nothing) and is one more way out to search.
+ */
+async function cliLogText(stateDir: string): Promise<string> {
+  const dir = join(stateDir, 'logs');
+  const names = await readdir(dir);
+  const text = (await Promise.all(names.map((name) => readFile(join(dir, name), 'utf8')))).join('\n');
+  expect(text, `no log line in ${dir}`).toMatch(/diagnose/);
+  return text;
 }
 
 /** The server's own log proves the login reached it with this password (in some encoding). */
@@ -283,7 +295,8 @@ describe('the CLI: a password planted in an echoing server\'s path appears in no
     const family = await startFamily(certificate, incoming, outgoing, true);
     cleanups.push(() => family.close());
     const home = await plantedHome(info, family, incoming, outgoing, secrets);
-    const args = ['diagnose', '--home', home.home, ...commonArgs(info, web, await stateDir()).filter((arg) => arg !== '--json'), ...mode];
+    const runState = await stateDir();
+    const args = ['diagnose', '--home', home.home, ...commonArgs(info, web, runState).filter((arg) => arg !== '--json'), ...mode];
     const result = await runCliProcess(args, { env: home.env });
 
     expectLoginReached(family.incoming, secrets.incoming);
@@ -292,6 +305,7 @@ describe('the CLI: a password planted in an echoing server\'s path appears in no
     expect(createSecretScrubber([secrets.outgoing.password]).firstLeak(family.incoming.received().join('\n') + family.smtp.received().join('\n'))).not.toBeNull();
     expect(result.stdout.length, result.stderr).toBeGreaterThan(100);
     expectNoLeak(`CLI ${mode.join(' ') || 'text'} output`, result.stdout + result.stderr, [secrets.incoming, secrets.outgoing]);
+    expectNoLeak('CLI log file', await cliLogText(runState), [secrets.incoming, secrets.outgoing]);
     // The last check had to act on the replayed password, and the output says so.
     expect(result.stdout).toContain(HELD_BACK_TITLE);
   });
@@ -302,18 +316,20 @@ describe('the CLI: a password planted in an echoing server\'s path appears in no
     const family = await startFamily(certificate, incoming, SMTP_PLAIN_STARTTLS, true);
     cleanups.push(() => family.close());
     const typed = canary('Typed', [info.users.alice.address]);
+    const runState = await stateDir();
     const result = await runCliProcess(
       [
         'diagnose', '--manual', '--email', info.users.alice.address,
         '--incoming', `imap://${info.goodName}:${family.incoming.port}?tls=implicit`,
         '--outgoing', `smtp://${info.goodName}:${family.smtp.port}?tls=starttls`,
-        '--password-stdin', ...commonArgs(info, web, await stateDir()).filter((arg) => arg !== '--json'),
+        '--password-stdin', ...commonArgs(info, web, runState).filter((arg) => arg !== '--json'),
       ],
       { stdin: `${typed.password}\n` },
     );
     expectLoginReached(family.incoming, typed);
     expectLoginReached(family.smtp, typed);
     expectNoLeak('CLI text output (typed password)', result.stdout + result.stderr, [typed]);
+    expectNoLeak('CLI log file (typed password)', await cliLogText(runState), [typed]);
   });
 
   it('a password too short for its base64 fragments (3 characters), typed on standard input: no SASL PLAIN blob, no AUTH LOGIN line', async () => {
