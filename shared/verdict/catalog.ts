@@ -31,7 +31,7 @@ import type { EvidenceItem, Finding, FindingKey, PlainParams } from '../diagnosi
 import type { LoginSkipReason } from '../probes/outcomes';
 import type { FailureCode } from './codes';
 import { DEFAULT_TEXT_FORMAT, formatCatalogText, type TextFormatOptions } from './format';
-import type { ParamsOf, Role } from './params';
+import type { AuthRejectedParams, ParamsOf, Role } from './params';
 
 /** The buttons the window can offer for a next step. */
 export const CATALOG_ACTIONS = [
@@ -63,14 +63,18 @@ export interface FindingWords {
   readonly action?: CatalogAction;
 }
 
-/** What a text may use besides its params: the caller's time format. */
+/** What a text may use besides its params: the caller's time format, and what the reader's buttons can open. */
 export interface Wording {
   /** An ISO time as the reader's locale shows it. */
   time(iso: string): string;
+  /** false: the reader has no working "Open Webmail" button, so no next step may send them there (format.ts). */
+  readonly canOpenWebmail: boolean | undefined;
 }
 
 type Text<C extends FailureCode> = (params: ParamsOf<C>, wording: Wording) => string;
 type Lines<C extends FailureCode> = (params: ParamsOf<C>, wording: Wording) => readonly (string | false | undefined)[];
+/** The button follows the sentence: an entry whose next step varies says which button each variant gets. */
+type ActionOf<C extends FailureCode> = CatalogAction | ((params: ParamsOf<C>, wording: Wording) => CatalogAction | undefined);
 
 export interface CatalogEntry<C extends FailureCode> {
   readonly title: Text<C>;
@@ -82,7 +86,8 @@ export interface CatalogEntry<C extends FailureCode> {
   readonly fixedBy: FixedBy;
   /** The checklist step the finding belongs to (for per-side codes: the incoming side's step, see stepForFinding). */
   readonly step: ChecklistStepId;
-  readonly action?: CatalogAction;
+  /** The one button that does the next step; it must do what the sentence says, for every variant. */
+  readonly action?: ActionOf<C>;
 }
 
 // ------------------------------------------------------------------ shared phrases
@@ -198,7 +203,7 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
     technical: (p) => [p.problem === 'read-problems' ? `Settings that could not be read: ${p.count}` : p.detail],
     fixedBy: 'you',
     step: 'incoming-login',
-    action: 'open-mail-settings',
+    action: (p) => (p.problem === 'no-incoming' && p.settingsUnreadable ? 'copy-report' : 'open-mail-settings'),
   },
   LONG_UPTIME: {
     title: () => 'Your Mac has not restarted for a while',
@@ -219,7 +224,7 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
     technical: (p) => [`Internet check error: ${p.errorCode}`],
     fixedBy: 'you',
     step: 'internet',
-    action: 'run-again',
+    action: (p) => (p.mailServersAnswered ? undefined : 'run-again'),
   },
   CAPTIVE_PORTAL: {
     title: (p) => (p.mailServersAnswered ? 'A network filter answered the internet check' : 'This network wants you to sign in first'),
@@ -238,7 +243,7 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
     technical: (p) => [p.portalHost !== undefined && `Sign-in page at: ${p.portalHost}`],
     fixedBy: 'you',
     step: 'internet',
-    action: 'run-again',
+    action: (p) => (p.mailServersAnswered ? undefined : 'run-again'),
   },
   DNS_NOT_FOUND: {
     title: (p) => (p.scope === 'network' ? 'This network cannot look up internet names' : "The mail server's name cannot be found"),
@@ -257,7 +262,7 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
       }
       return p.suggestedHost === undefined
         ? `Compare the ${server(p.role)}'s name ${IN_SETTINGS} with the one your email host gave you.`
-        : `Change the ${server(p.role)}'s name from ${p.host} to ${p.suggestedHost} ${IN_SETTINGS}.`;
+        : `Change the ${server(p.role)}'s name to ${p.suggestedHost} ${IN_SETTINGS}.`;
     },
     howTo: (p) =>
       p.scope === 'network'
@@ -275,7 +280,11 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
         : [`Lookup of ${p.host}: ${p.lookup}`, p.suggestedHost !== undefined && `Your email domain names ${p.suggestedHost} as its server.`],
     fixedBy: 'you',
     step: 'server-reachable',
-    action: 'open-mail-settings',
+    // A network that cannot look names up is fixed by switching networks and checking again, not in Mail.
+    action: (p) => {
+      if (p.scope === 'server') return 'open-mail-settings';
+      return p.mailServersAnswered ? undefined : 'run-again';
+    },
   },
 
   // -------------------------------------------------------------- reaching the server
@@ -293,7 +302,7 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
     technical: (p) => [`${p.host}, port ${p.port}: no answer within ${p.seconds} s`],
     fixedBy: 'email-host',
     step: 'server-reachable',
-    action: 'run-again',
+    action: (p) => (p.blockedSmtpPort ? 'open-mail-settings' : 'run-again'),
   },
   PORT_REFUSED: {
     title: (p) => `The ${server(p.role)} refused the connection`,
@@ -439,13 +448,14 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
     nextStep: (p) =>
       p.suggestedHost === undefined
         ? 'Ask your email host which server name matches its certificate, then use that name in Mail.'
-        : `Change the ${server(p.role)}'s name from ${p.host} to ${p.suggestedHost} ${IN_SETTINGS}.`,
+        : `Change the ${server(p.role)}'s name to ${p.suggestedHost} ${IN_SETTINGS}.`,
     howTo: (p) =>
       p.suggestedHost === undefined ? [] : inMailSettings(`Under ${mailHeading(p.role)}, change Host Name from ${p.host} to ${p.suggestedHost}.`),
     technical: (p) => [serverLine(p.host), `Certificate names: ${p.certNames}`],
     fixedBy: 'you',
     step: 'server-reachable',
-    action: 'open-mail-settings',
+    // Without a name to switch to, the email host answers the question: the report is what they need.
+    action: (p) => (p.suggestedHost === undefined ? 'copy-report' : 'open-mail-settings'),
   },
   TLS_CERT_EXPIRED: {
     title: (p) => (p.notYetValid ? "The server's certificate is not valid yet" : "The server's security certificate has expired"),
@@ -454,12 +464,14 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
         ? `The certificate of ${p.host} starts at ${w.time(p.validFromAt)}: it is brand new, or this Mac's clock is wrong.`
         : `The certificate of ${p.host} ran out at ${w.time(p.validToAt)}, so Mail cannot be sure it reaches the real server.`,
     nextStep: (p) =>
-      p.notYetValid ? "Check that this Mac's date and time are right in Date & Time settings." : `Ask your email host to renew the certificate for ${p.host}.`,
+      p.notYetValid
+        ? "Check this Mac's date and time in Date & Time settings, then run the check again."
+        : "Ask your email host to renew the server's certificate.",
     howTo: (p) => (p.notYetValid ? ['Open System Settings > General > Date & Time.', 'Turn on "Set time and date automatically".', 'Run this check again.'] : []),
     technical: (p) => [serverLine(p.host), `Certificate valid from ${p.validFromAt} to ${p.validToAt}`],
     fixedBy: 'email-host',
     step: 'server-reachable',
-    action: 'copy-report',
+    action: (p) => (p.notYetValid ? 'run-again' : 'copy-report'),
   },
   TLS_CERT_UNTRUSTED: {
     title: () => "The server's certificate is not trusted",
@@ -516,7 +528,7 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
     technical: (p) => [serverLine(p.host, p.port), p.errorCode !== undefined && `Error: ${p.errorCode}`, p.phase !== undefined && `Stopped during: ${p.phase}`],
     fixedBy: 'email-host',
     step: 'server-reachable',
-    action: 'copy-report',
+    action: (p) => (p.errorCode === 'STARTTLS_INJECTION' ? 'run-again' : 'copy-report'),
   },
   STARTTLS_NOT_OFFERED: {
     title: () => 'The server offers no encryption on this port',
@@ -601,7 +613,8 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
     ],
     fixedBy: 'it-admin',
     step: 'incoming-login',
-    action: 'copy-report',
+    // Waiting for the other check, or simply trying again, comes before the report.
+    action: (p) => (p.problem === 'not-writable' || p.problem === 'not-a-file' ? 'copy-report' : 'run-again'),
   },
   LOGIN_DELAYED_BY_SERVER: {
     title: (p) => (p.outcome === 'no-reply' ? `The ${server(p.role)} did not answer the login` : `The ${server(p.role)} is slowing logins down`),
@@ -625,7 +638,7 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
     ],
     fixedBy: 'you',
     step: 'incoming-login',
-    action: 'run-again',
+    action: (p) => (p.outcome === 'accepted' ? undefined : 'run-again'),
   },
   OAUTH_ACCOUNT: {
     title: (p) => (p.provider === undefined ? 'This account signs in through its provider' : `This account signs in through ${p.provider}`),
@@ -731,7 +744,7 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
   USERNAMES_DIFFER: {
     title: () => 'The incoming and outgoing user names differ',
     why: (p) => {
-      if (p.explains) return `The ${server(p.goodRole)} accepts ${p.goodUser}, but the ${server(p.badRole)} refused ${p.badUser}.`;
+      if (p.explains) return `The ${server(p.goodRole)} accepts its user name, but the ${server(p.badRole)} refused ${p.badUser}.`;
       if (p.harmless) return `Mail logs in as ${p.incomingUser} to receive and ${p.outgoingUser} to send, and both work.`;
       return `Mail logs in as ${p.incomingUser} to receive and ${p.outgoingUser} to send; most hosts expect one name.`;
     },
@@ -749,14 +762,14 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
     technical: (p) => [`Incoming user name: ${p.incomingUser}`, `Outgoing user name: ${p.outgoingUser}`],
     fixedBy: 'you',
     step: 'outgoing',
-    action: 'open-mail-settings',
+    action: (p) => (!p.explains && p.harmless ? undefined : 'open-mail-settings'),
   },
   USERNAME_NOT_FULL_ADDRESS: {
     title: () => 'The user name should be your full address',
     why: (p) =>
       p.cpanel
-        ? `Mail logs in to the ${server(p.role)} as ${p.username}, but servers like yours expect ${p.email}.`
-        : `The ${server(p.role)} refused ${p.username}; most hosts expect the full address ${p.email}.`,
+        ? `Mail logs in to the ${server(p.role)} as ${p.username}, but servers like yours expect the full email address.`
+        : `The ${server(p.role)} refused ${p.username}; most hosts expect the full email address.`,
     nextStep: (p) => `Change the ${server(p.role)}'s user name to ${p.email} ${IN_SETTINGS}.`,
     howTo: (p) => inMailSettings(`Under ${mailHeading(p.role)}, change User Name from ${p.username} to ${p.email}.`),
     technical: (p) => [p.cpanel && 'The server looks like a cPanel server (webmail on port 2096, or its setup file asks for the full address).'],
@@ -799,8 +812,8 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
   },
   SERVER_DIFFERS_FROM_PUBLISHED: {
     title: () => 'Your email domain names a different server',
-    why: (p) => `Mail uses ${p.host}, but ${p.domain ?? 'your email domain'} publishes ${p.publishedHost} for the ${server(p.role)}.`,
-    nextStep: (p) => `Try ${p.publishedHost} as the ${server(p.role)} ${IN_SETTINGS} if ${p.host} gives trouble.`,
+    why: (p) => `Mail uses ${p.host}, but ${p.domain ?? 'your email domain'} publishes another name for its ${server(p.role)}.`,
+    nextStep: (p) => `Try ${p.publishedHost} as the ${server(p.role)} ${IN_SETTINGS} if the current one gives trouble.`,
     howTo: (p) => inMailSettings(`Under ${mailHeading(p.role)}, set Host Name to ${p.publishedHost} and Port to ${p.publishedPort}.`, true),
     technical: (p) => [`Published ${p.from === 'srv' ? 'in DNS (SRV records)' : 'in the setup file (autoconfig)'}: ${p.publishedHost}, port ${p.publishedPort}`],
     fixedBy: 'you',
@@ -851,7 +864,8 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
   // -------------------------------------------------------------- what Mail itself saw
   PASSWORD_PROMPT_SUPPRESSED: {
     title: () => 'macOS will not ask for the password again',
-    why: (p, w) => `A password request was dismissed at ${w.time(p.rejectedAt)}, so macOS hides Mail's prompt until ${w.time(p.liftsAt)}.`,
+    // The lift time is said once, in the next step: it is what the person acts on.
+    why: (p, w) => `A password request was dismissed at ${w.time(p.rejectedAt)}, and macOS then hides Mail's prompt for a day.`,
     nextStep: (p, w) => `Delete and retype the password for both servers ${IN_SETTINGS}, or wait until ${w.time(p.liftsAt)}.`,
     howTo: () =>
       inMailSettings('Under both Incoming Mail Server and Outgoing Mail Server, delete the password, then type your current one.'),
@@ -872,11 +886,11 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
     technical: (p) => [serverLine(p.host, p.port), replyLine(p.serverText)],
     fixedBy: 'you',
     step: 'incoming-login',
-    action: 'open-mail-settings',
+    action: (p) => (p.resolvedSince ? undefined : 'open-mail-settings'),
   },
   MAIL_SAW_CONNECT_FAILURES: {
     title: (p) => `Mail's connections to ${p.host} kept failing`,
-    why: (p, w) => `Mail's own log shows ${p.count} unfinished connections to ${p.host}, the last at ${w.time(p.lastAt)}.`,
+    why: (p, w) => `Mail's own log shows ${p.count} unfinished connections to this server, the last at ${w.time(p.lastAt)}.`,
     nextStep: () => 'Send the report to your email host if this keeps happening.',
     technical: (p) => [serverLine(p.host, p.port), `Unfinished connections: ${p.count}`],
     fixedBy: 'email-host',
@@ -925,6 +939,22 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
   },
 };
 
+/**
+ * What a refused login asks of the person, decided once so the sentence, "Show me how" and the button agree:
+ * - 'login-setting': the other server accepts the same password, so this side's user name or setting is wrong;
+ * - 'check-password': the password itself is in doubt (both servers refused the one password Mail saved, or
+ *   the password typed for this check was refused): the helpdesk's first step is trying it on webmail, which
+ *   the sentence names only when the reader's button can open it (Wording.canOpenWebmail);
+ * - 'retype': this server refused the password Mail saved for it.
+ */
+type AuthAdvice = 'login-setting' | 'check-password' | 'retype';
+
+function authAdvice(p: AuthRejectedParams): AuthAdvice {
+  if (p.otherSideAccepted && (p.sameStoredForBoth || p.typedForThisCheck)) return 'login-setting';
+  if (p.typedForThisCheck || (p.bothRejected && p.sameStoredForBoth)) return 'check-password';
+  return 'retype';
+}
+
 function authRejected<C extends 'IMAP_AUTH_REJECTED' | 'POP3_AUTH_REJECTED' | 'SMTP_AUTH_REJECTED'>(protocol: 'IMAP' | 'POP3' | 'SMTP'): CatalogEntry<C> {
   return {
     title: (p) => {
@@ -933,31 +963,66 @@ function authRejected<C extends 'IMAP_AUTH_REJECTED' | 'POP3_AUTH_REJECTED' | 'S
       return `The ${server(p.role)} refused the saved password`;
     },
     why: (p) => {
-      if (p.typedForThisCheck) return `${p.host} said the password you typed for this check is wrong.`;
+      if (p.typedForThisCheck)
+        return p.otherSideAccepted
+          ? 'The other server accepted the password you typed, so the user name or login setting here is likely wrong.'
+          : `${p.host} said the password you typed for this check is wrong.`;
       if (p.bothRejected && p.sameStoredForBoth) return 'Both servers refused the one password Mail saved for them, so it was likely changed elsewhere.';
       if (p.otherSideAccepted && p.sameStoredForBoth) return 'The other server accepts the very same password, so the user name or login setting here is likely wrong.';
       return `${p.host} said the password Mail saved for it is wrong.`;
     },
-    nextStep: (p) => {
-      if (p.typedForThisCheck) return 'Try the password on webmail, and ask your IT admin to reset it if it fails there too.';
-      if (p.bothRejected && p.sameStoredForBoth) return 'Try your password on webmail, then type it into Mail, or ask your IT admin to reset it.';
-      if (p.otherSideAccepted && p.sameStoredForBoth) return `Check the ${server(p.role)}'s user name and authentication ${IN_SETTINGS}.`;
-      return `Type your current password for the ${server(p.role)} ${IN_SETTINGS}.`;
+    nextStep: (p, w) => {
+      switch (authAdvice(p)) {
+        case 'login-setting':
+          return `Check the ${server(p.role)}'s user name and authentication ${IN_SETTINGS}.`;
+        case 'check-password':
+          if (w.canOpenWebmail === false)
+            return p.typedForThisCheck
+              ? 'Ask your IT admin to reset your password, then type the new one into Mail.'
+              : `Type your current password for both servers ${IN_SETTINGS}, or ask your IT admin to reset it.`;
+          return p.typedForThisCheck
+            ? 'Try the password on webmail, and ask your IT admin to reset it if it fails there too.'
+            : 'Try your password on webmail, then type it into Mail, or ask your IT admin to reset it.';
+        case 'retype':
+          return `Type your current password for the ${server(p.role)} ${IN_SETTINGS}.`;
+      }
     },
-    howTo: (p) => {
-      if (p.typedForThisCheck) return ['Open your webmail page and log in with the same password.', 'If it fails there too, ask your IT admin to reset the password.'];
-      if (p.otherSideAccepted && p.sameStoredForBoth)
-        return inMailSettings(`Under ${mailHeading(p.role)}, check that User Name is ${p.email} and Authentication is Password.`);
-      return inMailSettings(
-        p.bothRejected
-          ? 'Type your current password under both Incoming Mail Server and Outgoing Mail Server.'
-          : `Under ${mailHeading(p.role)}, type your current password in the Password field.`,
-      );
+    howTo: (p, w) => {
+      switch (authAdvice(p)) {
+        case 'login-setting':
+          return inMailSettings(`Under ${mailHeading(p.role)}, check that User Name is ${p.email} and Authentication is Password.`);
+        case 'check-password':
+          if (w.canOpenWebmail === false)
+            return p.typedForThisCheck
+              ? ['Copy the report and send it to your IT admin, asking for a password reset.', 'Type the new password into Mail for both servers, then run this check again.']
+              : inMailSettings('Type your current password under both Incoming Mail Server and Outgoing Mail Server (ask your IT admin to reset it if you do not know it).');
+          return [
+            'Open your webmail page and sign in with the password you believe is current.',
+            'If it works there, type it into Mail: Mail > Settings > Accounts > Server Settings, under both Incoming and Outgoing Mail Server.',
+            'If it fails there too, ask your IT admin to reset the password.',
+          ];
+        case 'retype':
+          return inMailSettings(
+            p.bothRejected
+              ? 'Type your current password under both Incoming Mail Server and Outgoing Mail Server.'
+              : `Under ${mailHeading(p.role)}, type your current password in the Password field.`,
+          );
+      }
     },
     technical: (p) => [`${serverLine(p.host)} (${protocol})`, replyLine(p.serverText)],
     fixedBy: 'you',
     step: protocol === 'SMTP' ? 'outgoing' : 'incoming-login',
-    action: 'open-mail-settings',
+    action: (p, w) => {
+      switch (authAdvice(p)) {
+        case 'login-setting':
+        case 'retype':
+          return 'open-mail-settings';
+        case 'check-password':
+          if (w.canOpenWebmail !== false) return 'open-webmail';
+          // The IT admin resets the password: the report tells them which account and what the servers said.
+          return p.typedForThisCheck ? 'copy-report' : 'open-mail-settings';
+      }
+    },
   };
 }
 
@@ -993,11 +1058,12 @@ export function describeFinding(finding: FindingKey, options: TextFormatOptions 
 
 function describeCode<C extends FailureCode>(code: C, params: ParamsOf<C>, options: TextFormatOptions): FindingWords {
   const entry: CatalogEntry<C> = CATALOG[code];
-  const wording: Wording = { time: options.formatTime };
+  const wording: Wording = { time: options.formatTime, canOpenWebmail: options.canOpenWebmail };
   const lines = (make: Lines<C> | undefined): readonly string[] =>
     (make?.(params, wording) ?? []).filter((line): line is string => typeof line === 'string' && line !== '');
   const howTo = lines(entry.howTo);
   const technical = lines(entry.technical);
+  const action = typeof entry.action === 'function' ? entry.action(params, wording) : entry.action;
   return {
     title: entry.title(params, wording),
     why: entry.why(params, wording),
@@ -1005,7 +1071,7 @@ function describeCode<C extends FailureCode>(code: C, params: ParamsOf<C>, optio
     ...(howTo.length === 0 ? {} : { howTo }),
     ...(technical.length === 0 ? {} : { technical }),
     fixedBy: entry.fixedBy,
-    ...(entry.action === undefined ? {} : { action: entry.action }),
+    ...(action === undefined ? {} : { action }),
   };
 }
 

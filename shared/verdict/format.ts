@@ -10,6 +10,12 @@ export type TimeFormatter = (iso: string) => string;
 
 export interface TextFormatOptions {
   readonly formatTime: TimeFormatter;
+  /**
+   * Whether the reader has an "Open Webmail" button that works (the window: IT set a webmail address in
+   * managed preferences). Absent for the CLI and the report, which offer no buttons: their words may still
+   * send the person to webmail. A next step never names a place its button cannot open.
+   */
+  readonly canOpenWebmail?: boolean;
 }
 
 /**

@@ -59,9 +59,9 @@ describe('codes, catalog and docs agree', () => {
     expect(body).toMatch(/- \*\*Next step:\*\*/);
   });
 
-  it('every action is one the window knows', () => {
+  it('every fixed action is one the window knows (actions that follow the sentence are checked per variant in words.test.ts)', () => {
     for (const entry of Object.values(CATALOG)) {
-      if (entry.action !== undefined) expect(CATALOG_ACTIONS).toContain(entry.action);
+      if (typeof entry.action === 'string') expect(CATALOG_ACTIONS).toContain(entry.action);
     }
   });
 

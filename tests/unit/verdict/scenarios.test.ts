@@ -266,7 +266,7 @@ const SCENARIOS: readonly Scenario[] = [
     verdict: 'DNS_NOT_FOUND',
     side: 'incoming',
     params: { host: 'imap.example.com', suggestedHost: HOST, lookup: 'not-found' },
-    says: [`Change the incoming server's name from imap.example.com to ${HOST}`, `Your email domain names ${HOST} as its server.`],
+    says: [`Change the incoming server's name to ${HOST}`, `change Host Name from imap.example.com to ${HOST}`, `Your email domain names ${HOST} as its server.`],
   },
   {
     name: 'DNS failure outranks a refused login on the other server',
@@ -1048,7 +1048,10 @@ describe('verdict details', () => {
       facts(passwordsUnreadable(), evidence({ credentialState: { outcome: { kind: 'read' }, renewalRejectedAt: hoursBefore(3) } })),
       { text: { formatTime: (iso) => `<${iso}>` } },
     );
-    expect(result.verdict.why).toContain('until <2026-03-05T09:00:00.000Z>');
+    expect(result.verdict.why).toContain('dismissed at <2026-03-04T09:00:00.000Z>');
+    // The time the prompt comes back is said once, in the next step: what the person acts on.
+    expect(result.verdict.nextStep).toContain('until <2026-03-05T09:00:00.000Z>');
+    expect(result.verdict.why).not.toContain('2026-03-05T09:00:00.000Z');
   });
 
   it('keeps the server words as raw evidence under the login step', () => {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FindingKey } from '../../../shared/diagnosis/types';
-import { CATALOG_ACTIONS, JARGON, describeFinding, type FindingWords } from '../../../shared/verdict/catalog';
+import { CATALOG_ACTIONS, JARGON, describeFinding, type CatalogAction, type FindingWords } from '../../../shared/verdict/catalog';
 import { FAILURE_CODES, type FailureCode } from '../../../shared/verdict/codes';
 import { formatTimeUtc } from '../../../shared/verdict/format';
 import type { AuthRejectedParams, ParamsOf } from '../../../shared/verdict/params';
@@ -283,9 +283,22 @@ const IMPERATIVES = new Set([
   'Set', 'Sign', 'Switch', 'Try', 'Turn', 'Type', 'Use', 'Wait',
 ]);
 
-function render(finding: FindingKey): FindingWords {
-  return describeFinding(finding, { formatTime: formatTimeUtc });
+function render(finding: FindingKey, canOpenWebmail?: boolean): FindingWords {
+  return describeFinding(finding, { formatTime: formatTimeUtc, ...(canOpenWebmail === undefined ? {} : { canOpenWebmail }) });
 }
+
+/** What a next step must say for its button to be the one that does it. */
+const SENTENCE_FOR_ACTION: { readonly [A in CatalogAction]: RegExp } = {
+  'open-webmail': /\bwebmail\b/,
+  'open-keychain-access': /Keychain Access/,
+  'open-mail-settings': /Mail's account settings|into Mail\b/,
+  'grant-full-disk-access': /Full Disk Access/,
+  'type-password': /into Mail Doctor/,
+  'run-again': /\brun (the|this) check (again|once more)/i,
+  'copy-report': /\breport\b|^Ask your (IT admin|email host)/,
+  'contact-support': /\bsupport\b/,
+  'open-connection-doctor': /Connection Doctor/,
+};
 
 describe('the words of every finding', () => {
   it('covers every code with at least one representative finding', () => {
@@ -312,6 +325,64 @@ describe('the words of every finding', () => {
       expect(text.length).toBeGreaterThan(0);
     }
     if (words.action !== undefined) expect(CATALOG_ACTIONS).toContain(words.action);
+  });
+
+  // Whether or not the reader's "Open Webmail" button works (the window knows; the CLI and report have no buttons).
+  it.each([true, false, undefined])('the button does what the next step says (webmail openable: %s)', (canOpenWebmail) => {
+    for (const [name, finding] of EVERY_FINDING) {
+      const words = render(finding, canOpenWebmail);
+      if (words.action !== undefined) expect(words.nextStep, `${name}: ${words.action}`).toMatch(SENTENCE_FOR_ACTION[words.action]);
+      // "Ignore this…" and "Leave it…" ask for nothing, so no button pretends otherwise.
+      if (/^(Ignore|Leave)\b/.test(words.nextStep)) expect(words.action, `${name}: ${words.nextStep}`).toBeUndefined();
+      // A place is named only where the button opens it.
+      else if (/\bwebmail\b/.test(words.nextStep)) expect(words.action, `${name}: ${words.nextStep}`).toBe('open-webmail');
+      if (canOpenWebmail === false && finding.code !== 'WEBMAIL_UNREACHABLE') expect(words.nextStep, name).not.toMatch(/\bwebmail\b/);
+    }
+  });
+
+  it('both servers refused the one saved password: webmail and its button when it can be opened, else Mail and its button', () => {
+    const changed = { code: 'IMAP_AUTH_REJECTED', params: rejected({ bothRejected: true, sameStoredForBoth: true }) } as const;
+    const withWebmail = render(changed, true);
+    expect(withWebmail.nextStep).toBe('Try your password on webmail, then type it into Mail, or ask your IT admin to reset it.');
+    expect(withWebmail.action).toBe('open-webmail');
+    expect(withWebmail.howTo?.[0]).toMatch(/webmail/);
+    // The report and the CLI have no buttons: the helpdesk's step (webmail first) stays in the words.
+    expect(render(changed)).toMatchObject({ nextStep: withWebmail.nextStep, action: 'open-webmail' });
+    const withoutWebmail = render(changed, false);
+    expect(withoutWebmail.nextStep).toBe("Type your current password for both servers in Mail's account settings, or ask your IT admin to reset it.");
+    expect(withoutWebmail.action).toBe('open-mail-settings');
+    expect(withoutWebmail.howTo?.join(' ')).not.toMatch(/webmail/);
+
+    // The password typed for this check was refused: webmail if it opens, else the IT admin (with the report).
+    const typed = { code: 'SMTP_AUTH_REJECTED', params: rejected({ role: 'outgoing', typedForThisCheck: true, bothRejected: true }) } as const;
+    expect(render(typed, true).action).toBe('open-webmail');
+    expect(render(typed, false)).toMatchObject({ nextStep: 'Ask your IT admin to reset your password, then type the new one into Mail.', action: 'copy-report' });
+    // The other server took the very password typed: it is right, the setting on this side is not.
+    const typedOtherAccepted = render({ code: 'SMTP_AUTH_REJECTED', params: rejected({ role: 'outgoing', typedForThisCheck: true, otherSideAccepted: true }) }, true);
+    expect(typedOtherAccepted.nextStep).toBe("Check the outgoing server's user name and authentication in Mail's account settings.");
+    expect(typedOtherAccepted.action).toBe('open-mail-settings');
+    // One side refused the password Mail saved for it: retype it there; webmail plays no part.
+    expect(render({ code: 'IMAP_AUTH_REJECTED', params: rejected({}) }, true)).toMatchObject({
+      nextStep: "Type your current password for the incoming server in Mail's account settings.",
+      action: 'open-mail-settings',
+    });
+  });
+
+  it('says each value once: a next step does not repeat a time, server or name its "why" already gave', () => {
+    const suppressed = render({ code: 'PASSWORD_PROMPT_SUPPRESSED', params: { rejectedAt: AT, liftsAt: LATER } });
+    expect(suppressed.nextStep).toContain(formatTimeUtc(LATER));
+    expect(suppressed.why).not.toContain(formatTimeUtc(LATER));
+    for (const [name, finding] of EVERY_FINDING) {
+      const words = render(finding);
+      const values = Object.entries(finding.params)
+        .filter(([key, value]) => typeof value === 'string' && value.length > 3 && !/role$|Role$|^(reason|scope|problem|source|outcome|evidence|lookup|fix|caughtIn|page)$/.test(key))
+        .map(([key, value]) => [key, key.endsWith('At') || key.endsWith('After') ? formatTimeUtc(value as string) : (value as string)] as const);
+      for (const [key, value] of values) {
+        // The value as a whole ("alice" is not in "alice@example.com").
+        const whole = new RegExp(`(?<![\\w@.-])${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w@-])`);
+        expect(whole.test(words.why) && whole.test(words.nextStep), `${name}: ${key} "${value}" in both why and next step`).toBe(false);
+      }
+    }
   });
 
   it('says "the password you typed" where the password was typed for this check, never "saved"', () => {
