@@ -25,7 +25,7 @@ import { createDiagnosisSessions } from './ipc/diagnosisSessions';
 import type { AccountsService, ReportService } from './ipc/mainServices';
 import type { DiagnosisSessions } from './ipc/diagnosisSessions';
 import type { ManagedLinkTargets } from './links';
-import { resolveSupportContact } from './links';
+import { resolveLinkTarget, resolveSupportContact } from './links';
 import { guardDocument, guardReportJson } from './report/secretNotes';
 import type { SupportReportJson } from './report/supportReport';
 import type { DiagnosisTuning } from './diagnosis/diagnoseAccounts';
@@ -78,6 +78,8 @@ export function createCoreServices(options: CoreServiceOptions): CoreServices {
       return ok({
         ...toAccountDiscovery(details),
         supportConfigured: resolveSupportContact(linkTargetsFrom(managed)).ok,
+        webmailConfigured: resolveLinkTarget('webmail', linkTargetsFrom(managed)).ok,
+        identitiesMasked: managed.maskIdentities,
       });
     },
   };

@@ -56,9 +56,15 @@ export function sentencesOf(text: string): string[] {
     .filter((sentence) => sentence !== '');
 }
 
+/** What this window's buttons can open, so a next step never names a place its button cannot reach. */
+export interface WindowAbilities {
+  /** IT set a webmail address (managed preferences), so "Open Webmail" works. */
+  readonly canOpenWebmail: boolean;
+}
+
 /** A finding's words, ready to show, with times in the person's own locale and time zone. */
-export function findingWords(finding: FindingKey): FindingWords {
-  const words = describeFinding(finding, LOCAL_TEXT_FORMAT);
+export function findingWords(finding: FindingKey, abilities?: WindowAbilities): FindingWords {
+  const words = describeFinding(finding, abilities === undefined ? LOCAL_TEXT_FORMAT : { ...LOCAL_TEXT_FORMAT, canOpenWebmail: abilities.canOpenWebmail });
   return {
     title: words.title,
     why: words.why,

@@ -93,6 +93,9 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
   const discovered = discovery.state === 'ready' ? discovery.value.accounts : [];
   const problems = discovery.state === 'ready' ? discovery.value.problems : [];
   const supportConfigured = discovery.state === 'ready' && discovery.value.supportConfigured;
+  // "Open Webmail" opens only what IT set; without it, no next step sends the person to webmail.
+  const canOpenWebmail = discovery.state === 'ready' && discovery.value.webmailConfigured;
+  const identitiesMasked = discovery.state === 'ready' && discovery.value.identitiesMasked;
   const sidebarAccounts = listAccounts(discovered, state);
   const latestRunAccount = state.accountIds[0] ?? null;
   const shownId = selection.kind === 'account' ? selection.id : (latestRunAccount ?? discovered[0]?.id ?? null);
@@ -192,12 +195,12 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
       case 'copy-report':
         return result !== undefined;
       case 'open-webmail':
+        return canOpenWebmail;
       case 'open-keychain-access':
       case 'open-mail-settings':
       case 'open-connection-doctor':
       case 'grant-full-disk-access':
       case 'run-again':
-        // Main knows whether a link target exists (webmail comes from managed preferences) and says so.
         return true;
     }
   };
@@ -208,7 +211,7 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
     return shown === null ? null : 'run-again';
   };
 
-  const view = useMemo(() => (result === undefined ? null : resultView(result.diagnosis)), [result]);
+  const view = useMemo(() => (result === undefined ? null : resultView(result.diagnosis, { canOpenWebmail })), [result, canOpenWebmail]);
   const liveSteps = shownId === null ? null : stepStatusesFor(state, shownId);
   const progress: RunProgress | null =
     busy && shownId !== null && state.liveSteps[shownId] !== undefined
@@ -309,7 +312,7 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
             ? { progress, stopping: state.cancelRequested, canStop: state.runId !== null, onStop: cancel }
             : null
         }
-        report={{ bridge, runId: result?.runId ?? null, supportConfigured }}
+        report={{ bridge, runId: result?.runId ?? null, supportConfigured, identitiesMasked }}
         onReportMessage={setReportMessage}
       />
       {info.state === 'failed' && (

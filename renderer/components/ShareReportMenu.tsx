@@ -1,7 +1,8 @@
 /**
  * The toolbar's "Share Report" menu: copy the support report, save it (main's save dialog picks the file),
  * or contact support (only when the organisation's managed preferences name a contact), with one checked
- * item that hides the person's email address in all three. A menu button in the WAI-ARIA pattern: arrows
+ * item that hides the person's email address in all three (checked and dimmed, saying why, when IT's managed
+ * preference MaskIdentities decides it: main masks those reports whatever the request says). A menu button in the WAI-ARIA pattern: arrows
  * move between items, Enter or Space chooses, Escape closes and gives focus back to the button.
  */
 import { useEffect, useId, useRef, useState } from 'react';
@@ -16,16 +17,19 @@ export interface ShareReportMenuProps {
   /** The finished run whose report is shared; null disables the menu. */
   readonly runId: string | null;
   readonly supportConfigured: boolean;
+  /** IT's MaskIdentities is on: every report is masked, so the choice is shown made and cannot be undone here. */
+  readonly identitiesMasked: boolean;
   /** What happened (copied, saved, could not...), for the window to say. */
   readonly onMessage: (message: string | null) => void;
 }
 
 type Delivery = 'copy' | 'save' | 'contact';
 
-export function ShareReportMenu({ bridge, runId, supportConfigured, onMessage }: ShareReportMenuProps) {
+export function ShareReportMenu({ bridge, runId, supportConfigured, identitiesMasked, onMessage }: ShareReportMenuProps) {
   const id = useId();
   const [open, setOpen] = useState(false);
-  const [maskIdentities, setMaskIdentities] = useState(false);
+  const [maskChosen, setMaskChosen] = useState(false);
+  const maskIdentities = maskChosen || identitiesMasked;
   const [pending, setPending] = useState(false);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const menuRef = useRef<HTMLUListElement>(null);
@@ -157,14 +161,24 @@ export function ShareReportMenu({ bridge, runId, supportConfigured, onMessage }:
           <li
             role="menuitemcheckbox"
             aria-checked={maskIdentities}
+            aria-disabled={identitiesMasked || undefined}
+            aria-describedby={identitiesMasked ? `${id}-masked-by-it` : undefined}
             tabIndex={-1}
             className="menu-item menu-item-check"
-            onClick={() => setMaskIdentities((mask) => !mask)}
+            onClick={() => {
+              if (!identitiesMasked) setMaskChosen((mask) => !mask);
+            }}
           >
             <span className="menu-check" aria-hidden="true">
               {maskIdentities ? '✓' : ''}
             </span>
             {REPORT_MENU_LABELS.maskIdentities}
+            {identitiesMasked && (
+              // Read as the item's description (aria-describedby), not as part of its name.
+              <span id={`${id}-masked-by-it`} className="menu-item-note" aria-hidden="true">
+                {REPORT_MENU_LABELS.maskedByIt}
+              </span>
+            )}
           </li>
         </ul>
       )}

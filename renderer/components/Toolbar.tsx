@@ -13,7 +13,7 @@ export interface ToolbarProps {
   readonly shortcut: { readonly label: string; readonly aria: string };
   readonly check: { readonly label: string; readonly onPress: () => void; readonly disabled: boolean } | null;
   readonly running: { readonly progress: RunProgress | null; readonly stopping: boolean; readonly canStop: boolean; readonly onStop: () => void } | null;
-  readonly report: { readonly bridge: ReportBridge; readonly runId: string | null; readonly supportConfigured: boolean };
+  readonly report: { readonly bridge: ReportBridge; readonly runId: string | null; readonly supportConfigured: boolean; readonly identitiesMasked: boolean };
   readonly onReportMessage: (message: string | null) => void;
 }
 
@@ -67,7 +67,7 @@ export function Toolbar({ shortcut, check, running, report, onReportMessage }: T
             </button>
           )
         )}
-        <ShareReportMenu bridge={report.bridge} runId={report.runId} supportConfigured={report.supportConfigured} onMessage={onReportMessage} />
+        <ShareReportMenu bridge={report.bridge} runId={report.runId} supportConfigured={report.supportConfigured} identitiesMasked={report.identitiesMasked} onMessage={onReportMessage} />
       </div>
     </header>
   );

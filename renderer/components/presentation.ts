@@ -65,6 +65,8 @@ export const REPORT_MENU_LABELS = {
   save: 'Save Report…',
   contactSupport: 'Contact Support…',
   maskIdentities: 'Hide My Email Address',
+  /** Under the checked, dimmed choice when IT's managed preference MaskIdentities decides it. */
+  maskedByIt: 'Your IT department hides it in every report.',
   unavailable: 'Check an account first: the report describes a finished check.',
   copied: 'The report is on the clipboard. Paste it into an email to your IT admin or email host.',
   saved: (path: string) => `The report was saved as ${path}.`,

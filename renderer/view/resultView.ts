@@ -10,7 +10,7 @@ import type { ChecklistStepId, StepStatus } from '../../shared/checklist/steps';
 import type { AccountDiagnosis, EvidenceItem, Finding, FindingSeverity } from '../../shared/diagnosis/types';
 import type { AccountHealth } from '../components/presentation';
 import { accountHealth } from '../components/presentation';
-import type { FindingWords } from '../words';
+import type { FindingWords, WindowAbilities } from '../words';
 import { findingStep, findingWords, ownerLabel, sentencesOf, stepTitle } from '../words';
 import type { ServerCard } from './serverCard';
 import { serverCard } from './serverCard';
@@ -115,9 +115,9 @@ function explainsStatus(finding: Finding, status: StepStatus): boolean {
   return finding.severity === undefined || SEVERITY_WEIGHT[finding.severity] >= (STATUS_WEIGHT[status] ?? 0);
 }
 
-export function resultView(diagnosis: AccountDiagnosis): ResultView {
+export function resultView(diagnosis: AccountDiagnosis, abilities?: WindowAbilities): ResultView {
   const shown = new ShownOnce();
-  const verdictWords = findingWords(diagnosis.verdict);
+  const verdictWords = findingWords(diagnosis.verdict, abilities);
   shown.addFinding(diagnosis.verdict);
   shown.addText(verdictWords.title);
   shown.addText(verdictWords.why);
@@ -140,7 +140,7 @@ export function resultView(diagnosis: AccountDiagnosis): ResultView {
     let freshExplainsStatus = false;
     let saidAbove = false;
     for (const finding of own) {
-      const words = findingWords(finding);
+      const words = findingWords(finding, abilities);
       if (shown.hasFinding(finding) || shown.hasText(words.title)) {
         saidAbove = true;
         continue;

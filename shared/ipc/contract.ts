@@ -64,6 +64,10 @@ export interface AccountsListing extends AccountDiscovery {
    * an https ticket page). Without one the window offers no "Contact support" button.
    */
   readonly supportConfigured: boolean;
+  /** Whether the managed preferences name a webmail page (https) the window's "Open Webmail" button opens. */
+  readonly webmailConfigured: boolean;
+  /** IT's managed preference `MaskIdentities`: every report hides addresses and login names, whatever the person picks. */
+  readonly identitiesMasked: boolean;
 }
 
 /** `report:save`: the person chose a file in main's save dialog (`saved`), or cancelled it. */

@@ -11,7 +11,7 @@ import { previewServices } from '../../../electron/preview/previewServices';
 const reportsAsked: string[] = [];
 const services = previewServices(
   {
-    accounts: { list: () => Promise.resolve(ok({ accounts: [], problems: [], supportConfigured: true })) },
+    accounts: { list: () => Promise.resolve(ok({ accounts: [], problems: [], supportConfigured: true, webmailConfigured: false, identitiesMasked: false })) },
     diagnosis: {
       start: () => Promise.reject(new Error('not used')),
       cancel: () => Promise.reject(new Error('not used')),

@@ -30,7 +30,7 @@ import { APP_PAGE_URL } from '../../../electron/window/appProtocol';
 import { FakeWebContents } from './fakeElectron';
 
 const APP_PAGE = APP_PAGE_URL;
-const EMPTY_DISCOVERY = { accounts: [], problems: [{ kind: 'not-macos' as const }], supportConfigured: false };
+const EMPTY_DISCOVERY = { accounts: [], problems: [{ kind: 'not-macos' as const }], supportConfigured: false, webmailConfigured: false, identitiesMasked: false };
 
 function fakeServices() {
   const calls: string[] = [];

@@ -64,3 +64,23 @@ describe('supportConfigured in the accounts listing', () => {
     expect(listing).toMatchObject({ ok: true, value: { supportConfigured: false } });
   });
 });
+
+describe('what else the window learns from managed preferences through the accounts listing', () => {
+  it('says nothing is configured or forced without managed preferences', async () => {
+    const { listing } = await listWith(undefined);
+    expect(listing).toMatchObject({ ok: true, value: { webmailConfigured: false, identitiesMasked: false } });
+  });
+
+  it('webmailConfigured: an https WebmailURL is one the "Open Webmail" button opens', async () => {
+    const { listing, core } = await listWith({ device: { WebmailURL: 'https://webmail.example.com/' } });
+    expect(listing).toMatchObject({ ok: true, value: { webmailConfigured: true } });
+    expect(core.managedLinkTargets()).toMatchObject({ webmailUrl: 'https://webmail.example.com/' });
+  });
+
+  it('identitiesMasked: IT\'s MaskIdentities, so the window can say the report is masked whatever the person picks', async () => {
+    const { listing } = await listWith({ device: { MaskIdentities: true } });
+    expect(listing).toMatchObject({ ok: true, value: { identitiesMasked: true, webmailConfigured: false } });
+    const { listing: off } = await listWith({ device: { MaskIdentities: false } });
+    expect(off).toMatchObject({ ok: true, value: { identitiesMasked: false } });
+  });
+});
