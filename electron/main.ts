@@ -6,6 +6,7 @@
  */
 import { app, protocol } from 'electron';
 import { userInfo } from 'node:os';
+import { installAppMenu } from './appMenu';
 import { defaultStateDir, logDirFor } from './appPaths';
 import { runCli } from './cli/runCli';
 import { guardedLog, processExitGuard } from './exitGuard';
@@ -81,6 +82,14 @@ if (cliFlagIndex >= 0) {
           appInfo: { name: app.getName(), version: app.getVersion(), platform: process.platform, isPackaged: app.isPackaged },
           ...(process.platform === 'darwin' ? { macosVersion: process.getSystemVersion() } : {}),
           keychain: SYSTEM_KEYCHAIN,
+        });
+        // Replaces Electron's default menu (its Reload would discard the check on screen): electron/appMenu.ts.
+        installAppMenu({
+          appName: app.getName(),
+          version: app.getVersion(),
+          platform: process.platform,
+          isPackaged: app.isPackaged,
+          window: () => windowApp.currentWindow(),
         });
         app.on('second-instance', () => {
           windowApp.showWindow();

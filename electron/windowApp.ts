@@ -9,6 +9,7 @@
  * the report (services), the clipboard and report files (reportDelivery), the mail draft, and the log.
  */
 import { session, shell } from 'electron';
+import type { BrowserWindow } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppInfo } from '../shared/ipc/contract';
@@ -58,6 +59,8 @@ export interface WindowApp {
   readonly registry: WindowRegistry;
   /** Shows the window, creating a new one if the last was closed. */
   showWindow(): void;
+  /** The main window while it is open (the application menu's commands go to it), else null. */
+  currentWindow(): BrowserWindow | null;
 }
 
 export function startWindowApp(options: WindowAppOptions): WindowApp {
@@ -120,6 +123,9 @@ export function startWindowApp(options: WindowAppOptions): WindowApp {
       }
       if (mainWindow.isMinimized()) mainWindow.restore();
       mainWindow.focus();
+    },
+    currentWindow() {
+      return mainWindow.isDestroyed() ? null : mainWindow;
     },
   };
 }

@@ -144,6 +144,15 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+  // The app's menu has View ▸ Check Again (⌘R; electron/appMenu.ts): the same as the button. While the page
+  // has focus its keydown above takes ⌘R and the menu's accelerator does not fire as well (the page prevents it).
+  useEffect(
+    () =>
+      bridge.onMenuCommand((command) => {
+        if (command === 'check-again') shortcut.current();
+      }),
+    [bridge],
+  );
 
   const doAction = (action: CatalogAction): void => {
     setActionMessage(null);

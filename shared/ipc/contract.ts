@@ -32,8 +32,15 @@ export const REQUEST_CHANNELS = [
 ] as const;
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 
-export const EVENT_CHANNELS = ['diagnosis:progress'] as const;
+export const EVENT_CHANNELS = ['diagnosis:progress', 'menu:command'] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
+
+/**
+ * What the application menu (electron/appMenu.ts) asks the window to do. 'check-again' is ⌘R: the same
+ * as the toolbar's Check Again button, which the window alone can do (it knows which account is shown).
+ */
+export const MENU_COMMANDS = ['check-again'] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 /**
  * External places the window may ask main to open. The page only ever names one of these ids;
@@ -93,6 +100,7 @@ export interface IpcResponses {
 
 export interface IpcEvents {
   'diagnosis:progress': ProgressEvent;
+  'menu:command': MenuCommand;
 }
 
 export type DiagnosisStartRequest = IpcRequests['diagnosis:start'];
@@ -132,6 +140,7 @@ export const API_VERBS = {
 
 export const EVENT_SUBSCRIPTIONS = {
   onDiagnosisProgress: 'diagnosis:progress',
+  onMenuCommand: 'menu:command',
 } as const satisfies Record<string, EventChannel>;
 
 type Verbs = typeof API_VERBS;
@@ -182,6 +191,7 @@ export function buildMailDoctorApi(transport: BridgeTransport): MailDoctorApi {
     contactSupport: call(API_VERBS.contactSupport),
     openLink: call(API_VERBS.openLink),
     onDiagnosisProgress: on(EVENT_SUBSCRIPTIONS.onDiagnosisProgress),
+    onMenuCommand: on(EVENT_SUBSCRIPTIONS.onMenuCommand),
   };
 }
 

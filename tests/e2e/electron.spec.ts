@@ -45,6 +45,7 @@ test('the built app opens one locked-down window that shows the app', async () =
         'getReport',
         'listAccounts',
         'onDiagnosisProgress',
+        'onMenuCommand',
         'openLink',
         'saveReport',
         'startDiagnosis',

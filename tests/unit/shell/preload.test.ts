@@ -53,6 +53,7 @@ describe('the preload', () => {
       'getReport',
       'listAccounts',
       'onDiagnosisProgress',
+      'onMenuCommand',
       'openLink',
       'saveReport',
       'startDiagnosis',
@@ -112,5 +113,16 @@ describe('the preload', () => {
 
     unsubscribeSecond();
     expect(fakeIpcRenderer.listenerCount('diagnosis:progress')).toBe(before);
+  });
+
+  it('delivers the application menu\'s commands (⌘R: check again) as the bare command, nothing of Electron', () => {
+    const api = exposedApi();
+    const commands: unknown[] = [];
+    const unsubscribe = api.onMenuCommand((command) => commands.push(command));
+    fakeIpcRenderer.emit('menu:command', { sender: 'electron event object' }, 'check-again');
+    expect(commands).toEqual(['check-again']);
+    unsubscribe();
+    fakeIpcRenderer.emit('menu:command', {}, 'check-again');
+    expect(commands).toEqual(['check-again']);
   });
 });

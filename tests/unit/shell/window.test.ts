@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const fakes = vi.hoisted(() => ({ windows: [] as { options: unknown; webContents: unknown; loadURL: unknown }[] }));
 
@@ -105,5 +105,50 @@ describe('the window factory', () => {
     const event = new PreventableEvent();
     contents.emit('will-navigate', event, 'https://example.com/');
     expect(event.defaultPrevented).toBe(true);
+  });
+});
+
+describe('the window on a Mac', () => {
+  const platform = Object.getOwnPropertyDescriptor(process, 'platform');
+  beforeEach(() => {
+    fakes.windows.length = 0;
+  });
+  afterEach(() => {
+    if (platform !== undefined) Object.defineProperty(process, 'platform', platform);
+  });
+
+  function windowOptionsOn(name: string): Record<string, unknown> {
+    Object.defineProperty(process, 'platform', { value: name });
+    createMainWindow({ ...paths, isPackaged: true }, new WindowRegistry());
+    return lastWindow().options;
+  }
+
+  it('draws the toolbar under the traffic lights (hidden-inset title bar), with the sidebar vibrancy, at a usable size', () => {
+    const options = windowOptionsOn('darwin');
+    expect(options).toMatchObject({
+      titleBarStyle: 'hiddenInset',
+      vibrancy: 'sidebar',
+      title: 'Mail Doctor',
+      width: 1100,
+      height: 760,
+      minWidth: 720,
+      minHeight: 520,
+      show: false,
+    });
+  });
+
+  it('keeps the system title bar elsewhere (no inset, no vibrancy)', () => {
+    const options = windowOptionsOn('linux');
+    expect(options).not.toHaveProperty('titleBarStyle');
+    expect(options).not.toHaveProperty('vibrancy');
+    expect(options).toMatchObject({ minWidth: 720, minHeight: 520 });
+  });
+
+  it('shows the window only once its page is ready to show (no blank flash)', () => {
+    windowOptionsOn('darwin');
+    const created = fakes.windows.at(-1) as unknown as { show: ReturnType<typeof vi.fn>; emit(event: string): void };
+    expect(created.show).not.toHaveBeenCalled();
+    created.emit('ready-to-show');
+    expect(created.show).toHaveBeenCalledTimes(1);
   });
 });
