@@ -221,13 +221,14 @@ test('healthy account: the start screen says what will happen; nothing wrong; th
   await screensPass(page, 'healthy');
 });
 
-test('managed preferences name a support contact: the Share Report menu offers "Contact Support…"', async ({ page }) => {
+test('managed preferences name a support contact and mask identities: "Contact Support…", and the mask shown as IT\'s choice', async ({ page }) => {
   const { info } = requireRig();
   const home = track(
     await aliceHome(info, {
       imapPassword: info.users.alice.password,
       smtpPassword: info.users.alice.password,
       supportEmail: 'helpdesk@example.com',
+      maskIdentities: true,
     }),
   );
   await open(page, { rig, home });
@@ -238,6 +239,19 @@ test('managed preferences name a support contact: the Share Report menu offers "
   const contact = menu.getByRole('menuitem', { name: 'Contact Support…' });
   await expect(contact).toBeVisible();
   await expect(menu.getByRole('menuitem', { name: 'Copy Report' })).toBeVisible();
+  // IT's MaskIdentities masks every report, so the choice is shown made, cannot be undone, and says who made it.
+  const mask = menu.getByRole('menuitemcheckbox', { name: 'Hide My Email Address', exact: true });
+  await expect(mask).toHaveAttribute('aria-checked', 'true');
+  await expect(mask).toHaveAttribute('aria-disabled', 'true');
+  await expect(mask).toHaveAccessibleDescription('Your IT department hides it in every report.');
+  await expect(menu).toContainText('Your IT department hides it in every report.');
+  await expect(mask).toBeDisabled();
+  // Choosing it from the keyboard changes nothing either.
+  await page.keyboard.press('End');
+  await expect(mask).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(mask).toHaveAttribute('aria-checked', 'true');
+  await page.keyboard.press('Home');
   await screensPass(page, 'support-report');
   await contact.click();
   // The preview opens no mail app on the developer's machine and says so.

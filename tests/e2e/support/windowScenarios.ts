@@ -56,6 +56,8 @@ export interface AliceSettings {
   readonly credentialRejectedAt?: Date;
   /** The organisation's SupportEmail managed preference (device level); none by default. */
   readonly supportEmail?: string;
+  /** The organisation's MaskIdentities managed preference (device level); unset by default. */
+  readonly maskIdentities?: boolean;
 }
 
 export const ALICE_DESCRIPTION = 'Work';
@@ -112,7 +114,16 @@ export async function aliceHome(info: MailServersInfo, settings: AliceSettings):
   return buildMacHome({
     accountsDatabase: { accounts },
     securityItems,
-    ...(settings.supportEmail === undefined ? {} : { managedPreferences: { device: { SupportEmail: settings.supportEmail } } }),
+    ...(settings.supportEmail === undefined && settings.maskIdentities === undefined
+      ? {}
+      : {
+          managedPreferences: {
+            device: {
+              ...(settings.supportEmail === undefined ? {} : { SupportEmail: settings.supportEmail }),
+              ...(settings.maskIdentities === undefined ? {} : { MaskIdentities: settings.maskIdentities }),
+            },
+          },
+        }),
   });
 }
 
