@@ -73,6 +73,15 @@ describe('the verdict and the checklist say each finding once', () => {
     for (const line of view.checklist.lines) expect(line.findings.map((finding) => finding.words.title)).not.toContain(title);
   });
 
+  it('both servers refuse the one saved password: webmail and "Open Webmail" only when the window can open it', () => {
+    const withWebmail = resultView(bothRefused, { canOpenWebmail: true }).verdict.words;
+    expect(withWebmail.action).toBe('open-webmail');
+    expect(withWebmail.nextStep).toMatch(/webmail/);
+    const withoutWebmail = resultView(bothRefused, { canOpenWebmail: false });
+    expect(withoutWebmail.verdict.words.action).toBe('open-mail-settings');
+    expect(visibleLines(withoutWebmail).join(' ')).not.toMatch(/webmail/);
+  });
+
   it('both refused, slowly (Dovecot\'s penalty): the red step\'s reason is the problem above, the slow reply stays a line of its list', () => {
     const slowRefusal = (outcome: typeof imapRejected) => ({ ...outcome, authReplyMs: 8_000 });
     const diagnosis = diagnosisOf(facts(loginOf('incoming', slowRefusal(imapRejected)), loginOf('outgoing', slowRefusal(smtpRejected))));
