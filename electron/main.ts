@@ -8,15 +8,14 @@ import { app, protocol } from 'electron';
 import { userInfo } from 'node:os';
 import { installAppMenu } from './appMenu';
 import { defaultStateDir, logDirFor } from './appPaths';
-import { runCli } from './cli/runCli';
 import { guardedLog, processExitGuard } from './exitGuard';
 import { exitWhenFlushed, ignoreClosedPipes } from './fleet/exitWhenFlushed';
 import { openFileLog } from './log/fileLog';
 import { SYSTEM_KEYCHAIN } from './keychain/keychainAccess';
 import { settlePackagedEnvironment } from './packagedEnvironment';
 import { registerAppScheme } from './window/appProtocol';
+// Kept static: every webContents must get its guards synchronously, the moment it is created.
 import { lockDownWebContents } from './window/lockDown';
-import { startWindowApp } from './windowApp';
 
 // Before anything reads it: the environment cannot steer the app (home folder, resolver, trust).
 settlePackagedEnvironment();
@@ -38,7 +37,9 @@ if (cliFlagIndex >= 0) {
   app.dock?.hide();
   ignoreClosedPipes();
   // Exit only once standard output has reached the reader's pipe: a large JSON report is never cut short.
-  runCli(
+  // The CLI's modules load only now (and the window's only in the window's path): esbuild keeps a dynamically
+  // imported module behind a lazy initializer, so `--cli` runs no window code (docs/benchmarks.md, "Cold start").
+  import('./cli/runCli').then(({ runCli }) => runCli(
     process.argv.slice(cliFlagIndex + 1),
     {
       stdout: process.stdout,
@@ -47,7 +48,7 @@ if (cliFlagIndex >= 0) {
       appVersion: app.getVersion(),
     },
     { keychain: SYSTEM_KEYCHAIN, userHome: userInfo().homedir },
-  ).then(
+  )).then(
     (code) => {
       exitWhenFlushed(code, (exitCode) => app.exit(exitCode));
     },
@@ -72,7 +73,10 @@ if (cliFlagIndex >= 0) {
     });
     app
       .whenReady()
-      .then(() => {
+      // The window's modules load only now: `Mail Doctor --cli` loads no more than the plain CLI does
+      // (docs/benchmarks.md, "Cold start"); esbuild keeps a dynamically imported module behind a lazy initializer.
+      .then(() => import('./windowApp'))
+      .then(({ startWindowApp }) => {
         const windowApp = startWindowApp({
           appRoot: app.getAppPath(),
           homeDir: userInfo().homedir,
