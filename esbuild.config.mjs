@@ -34,10 +34,23 @@ const outRoot = values.outdir ?? join(root, 'dist');
  * bundled in.
  */
 const ESM_ONLY_PACKAGES = new Set(['plist']);
+/**
+ * Entry points of a package that are bundled although the package itself stays external: `zod/mini` (the login
+ * ledger's schemas) is a few kilobytes bundled, but loaded from node_modules it pulls in as much as the full zod.
+ */
+const BUNDLED_ENTRY_POINTS = { zod: ['zod/mini'] };
 const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const externalPackages = Object.keys(packageJson.dependencies ?? {})
-  .filter((name) => !ESM_ONLY_PACKAGES.has(name))
+  .filter((name) => !ESM_ONLY_PACKAGES.has(name) && BUNDLED_ENTRY_POINTS[name] === undefined)
   .flatMap((name) => [name, `${name}/*`]);
+/** esbuild's `external: ['zod']` would take `zod/mini` with it: only the bare name stays external. */
+const bareExternalPlugin = {
+  name: 'bare-external',
+  setup(build) {
+    const names = Object.keys(BUNDLED_ENTRY_POINTS);
+    build.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({ path: args.path, external: true }));
+  },
+};
 
 /**
  * Packages the login probes load with `import()` (electron/probes/imap.ts, smtp.ts), bundled with their own
@@ -74,7 +87,7 @@ const bundles = {
     platform: 'node',
     target: 'node22',
     external: ['electron', ...externalPackages],
-    plugins: [vendorPlugin],
+    plugins: [bareExternalPlugin, vendorPlugin],
     vendorDir: join(outRoot, 'electron/vendor'),
   },
   preload: {
@@ -98,7 +111,7 @@ const bundles = {
       platform: 'node',
       target: 'node20',
       external: externalPackages,
-      plugins: [vendorPlugin],
+      plugins: [bareExternalPlugin, vendorPlugin],
     },
     vendorDir: join(outRoot, 'cli/vendor'),
   },

@@ -109,7 +109,7 @@ export function createCoreServices(options: CoreServiceOptions): CoreServices {
       if (run === undefined) return err('run-not-found', 'That check has not finished, or is too old to report on.');
       const { buildSupportReport } = await import('./report/supportReport');
       const { currentReportEnvironment, SYSTEM_VERSION_PLIST } = await import('./report/environment');
-      const { readManagedPreferences } = await import('./accounts/managedPreferences');
+      const { readManagedPreferences } = await import('./accounts/managedPreferencesRead');
       const { effectiveMaskIdentities, reportExtrasFrom } = await import('./fleet/managedPolicy');
       // Read now, not at start-up: a profile IT pushed since is what the report must follow.
       const managedRead = await readManagedPreferences(options.managedPreferencesDirs === undefined ? {} : { dirs: options.managedPreferencesDirs });

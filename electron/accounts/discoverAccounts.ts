@@ -11,7 +11,7 @@ import { readLegacyAccountsPlist } from './appleMailLegacyPlist';
 import type { FileSystemReader } from '../fileAccess';
 import { nodeFileSystem } from '../fileAccess';
 import { linkOutgoing } from './linkOutgoing';
-import { readManagedPreferences } from './managedPreferences';
+import { readManagedPreferences } from './managedPreferencesRead';
 import type { AccountDiscoveryDetails, DiscoveredAccount, IncomingRecord, KeychainTarget, OutgoingRecord, StoreReadResult } from './types';
 
 export type { AccountDiscoveryDetails, DiscoveredAccount, KeychainTarget } from './types';

@@ -1,19 +1,13 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
-import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { APP_BUNDLE_ID } from '../../shared/app';
-import type {
-  ExpectedServer,
-  ManagedPreferenceKey,
-  ManagedPreferenceProblem,
-  ManagedPreferences,
-  ManagedPreferencesRead,
-} from '../../shared/model/managedPreferences';
-import type { FileSystemReader } from '../fileAccess';
-import { nodeFileSystem, readFileOutcome } from '../fileAccess';
-import { parsePlistFile } from './plistFile';
+import type { ExpectedServer, ManagedPreferenceKey, ManagedPreferenceProblem, ManagedPreferences } from '../../shared/model/managedPreferences';
+
+// Reading the files needs no zod (managedPreferencesRead.ts); this module, with the schemas, loads only once a
+// preferences file exists (docs/benchmarks.md, "Cold start"). Re-exported so there is one place to import from.
+export { MANAGED_PREFERENCES_ROOT, MANAGED_PREFERENCE_DEFAULTS, defaultManagedPreferencesDirs, readManagedPreferences } from './managedPreferencesRead';
+export type { ManagedPreferencesOptions } from './managedPreferencesRead';
 
 /**
  * Settings an IT department pushes with MDM. macOS writes a managed preference domain to
@@ -30,12 +24,6 @@ import { parsePlistFile } from './plistFile';
  * the MDM manifest `build/mdm/MailDoctor-ManagedPreferences.schema.json` is generated from
  * (`npm run schemas`), so the two cannot disagree.
  */
-
-export const MANAGED_PREFERENCES_ROOT = '/Library/Managed Preferences';
-
-export function defaultManagedPreferencesDirs(userName: string = safeUserName()): readonly string[] {
-  return userName === '' ? [MANAGED_PREFERENCES_ROOT] : [MANAGED_PREFERENCES_ROOT, join(MANAGED_PREFERENCES_ROOT, userName)];
-}
 
 const port = z.number().int().min(1).max(65535);
 const tls = z.enum(['implicit', 'starttls', 'none']);
@@ -110,8 +98,8 @@ const flag = (title: string, description: string, defaultValue: boolean) => z.bo
 
 /**
  * Every key Mail Doctor reads, with its validation and the words an MDM settings editor shows. The
- * `default` in each flag's metadata is the value used when the key is absent (see `DEFAULTS` below,
- * checked against it by a test).
+ * `default` in each flag's metadata is the value used when the key is absent (MANAGED_PREFERENCE_DEFAULTS,
+ * in managedPreferencesRead.ts, checked against it by a test).
  */
 export const MANAGED_PREFERENCE_SCHEMAS = {
   ExpectedServers: z.array(expectedServerEntry).max(100).meta({
@@ -168,24 +156,8 @@ export const managedPreferencesSchema = z.object(MANAGED_PREFERENCE_SCHEMAS).par
   description: `Managed preferences for Mail Doctor (preference domain ${APP_BUNDLE_ID}). Every key is optional.`,
 });
 
-const MANAGED_KEYS = Object.keys(MANAGED_PREFERENCE_SCHEMAS) as ManagedPreferenceKey[];
-
-export const MANAGED_PREFERENCE_DEFAULTS: ManagedPreferences = {
-  expectedServers: [],
-  adminToolsEnabled: true,
-  publicIpLookupEnabled: true,
-  noLogin: false,
-  noKeychain: false,
-  maskIdentities: false,
-  trustedCaPems: [],
-  dnsServers: [],
-  captivePortalCheckEnabled: true,
-  webmailCheckEnabled: true,
-  autoconfigLookupEnabled: true,
-  reportHostName: false,
-  reportSerialNumber: false,
-  scheduledDiagnosisEnabled: true,
-};
+/** Every key, in the order the files are read. */
+export const MANAGED_KEYS = Object.keys(MANAGED_PREFERENCE_SCHEMAS) as ManagedPreferenceKey[];
 
 type KeyValue<K extends ManagedPreferenceKey> = z.output<(typeof MANAGED_PREFERENCE_SCHEMAS)[K]>;
 
@@ -211,45 +183,8 @@ const APPLY: { readonly [K in ManagedPreferenceKey]: (value: KeyValue<K>) => Par
   ScheduledDiagnosisEnabled: (scheduledDiagnosisEnabled) => ({ scheduledDiagnosisEnabled }),
 };
 
-export interface ManagedPreferencesOptions {
-  /** Folders to look in, highest priority first (default: device folder, then the user's folder). */
-  readonly dirs?: readonly string[];
-  readonly fs?: FileSystemReader;
-}
-
-export async function readManagedPreferences(options: ManagedPreferencesOptions = {}): Promise<ManagedPreferencesRead> {
-  const fs = options.fs ?? nodeFileSystem;
-  const dirs = options.dirs ?? defaultManagedPreferencesDirs();
-  const problems: ManagedPreferenceProblem[] = [];
-  const managedKeys: Partial<Record<ManagedPreferenceKey, string>> = {};
-  let preferences: ManagedPreferences = MANAGED_PREFERENCE_DEFAULTS;
-
-  for (const dir of dirs) {
-    const path = join(dir, `${APP_BUNDLE_ID}.plist`);
-    const file = await readFileOutcome(fs, path);
-    if (file.kind === 'missing') continue;
-    if (file.kind !== 'read') {
-      problems.push({ path, reason: file.kind === 'permission-denied' ? `cannot read the file (${file.code})` : file.reason });
-      continue;
-    }
-    const dict = parsePreferencesFile(file.value);
-    if (!dict.ok) {
-      problems.push({ path, reason: dict.reason });
-      continue;
-    }
-    for (const key of MANAGED_KEYS) {
-      if (managedKeys[key] !== undefined || !(key in dict.value)) continue;
-      const applied = validateKey(key, dict.value[key], path, problems);
-      if (applied === null) continue;
-      preferences = { ...preferences, ...applied };
-      managedKeys[key] = path;
-    }
-  }
-  return { preferences, managedKeys, problems };
-}
-
 /** The key's contribution to ManagedPreferences, or null (with a problem recorded) when it is invalid. */
-function validateKey(key: ManagedPreferenceKey, raw: unknown, path: string, problems: ManagedPreferenceProblem[]): Partial<ManagedPreferences> | null {
+export function validateKey(key: ManagedPreferenceKey, raw: unknown, path: string, problems: ManagedPreferenceProblem[]): Partial<ManagedPreferences> | null {
   if (key === 'ExpectedServers') return validateExpectedServers(raw, path, problems);
   const parsed = MANAGED_PREFERENCE_SCHEMAS[key].safeParse(raw);
   if (!parsed.success) {
@@ -276,24 +211,6 @@ function validateExpectedServers(raw: unknown, path: string, problems: ManagedPr
   return APPLY.ExpectedServers(entries);
 }
 
-function parsePreferencesFile(bytes: Uint8Array): { ok: true; value: Record<string, unknown> } | { ok: false; reason: string } {
-  const plain = parsePlistFile(bytes);
-  if (!plain.ok) return { ok: false, reason: plain.error.message };
-  const value = plain.value;
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Date || value instanceof Uint8Array) {
-    return { ok: false, reason: 'the file is not a dictionary of settings' };
-  }
-  return { ok: true, value: { ...value } };
-}
-
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
-}
-
-function safeUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return '';
-  }
 }

@@ -13,7 +13,7 @@ import { readCaFiles } from '../caFiles';
 import type { ExitGuard } from '../exitGuard';
 import { processExitGuard } from '../exitGuard';
 import { secretScrubbedFinding } from '../report/secretNotes';
-import { readManagedPreferences } from '../accounts/managedPreferences';
+import { readManagedPreferences } from '../accounts/managedPreferencesRead';
 import type { DiscoveredAccount } from '../accounts/discoverAccounts';
 import { SecretComparer } from '../keychain/compareSecrets';
 import type { KeychainAccess } from '../keychain/keychainAccess';

@@ -41,7 +41,9 @@ import { randomBytes } from 'node:crypto';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { z } from 'zod';
+// zod/mini (bundled, a few kilobytes): every run that logs in reads the ledger, and the full zod costs that
+// run's start-up tens of milliseconds (docs/benchmarks.md, "Cold start"); these schemas need no messages.
+import * as z from 'zod/mini';
 import type { MailProtocol } from '../../shared/model/account';
 import type { LedgerFault, LedgerProblem, LoginOutcome } from '../../shared/probes/outcomes';
 import { errnoCode } from '../errors';
@@ -108,8 +110,8 @@ const entrySchema = z.object({
   id: z.string(),
   host: z.string(),
   /** The address the login connected to (absent in ledgers written before failures were counted per address). */
-  address: z.string().optional(),
-  port: z.number().int(),
+  address: z.optional(z.string()),
+  port: z.int(),
   protocol: z.enum(['imap', 'pop3', 'smtp']),
   at: z.string(),
   state: z.enum(['in-flight', 'success', 'failure']),
@@ -119,12 +121,12 @@ type LedgerEntry = z.infer<typeof entrySchema>;
 const ledgerSchema = z.object({
   version: z.literal(1),
   /** Until this ISO time every server is refused: the history before it was lost (corrupt ledger). */
-  unknownHistoryUntil: z.string().optional(),
+  unknownHistoryUntil: z.optional(z.string()),
   entries: z.array(entrySchema),
 });
 type Ledger = z.infer<typeof ledgerSchema>;
 
-const lockSchema = z.object({ pid: z.number().int(), nonce: z.string(), at: z.number() });
+const lockSchema = z.object({ pid: z.int(), nonce: z.string(), at: z.number() });
 
 /** How an outcome of a login probe counts: anything after credentials may have left counts as a failure. */
 export function budgetResultFor(login: LoginOutcome): AttemptResult {

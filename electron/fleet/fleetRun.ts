@@ -12,7 +12,7 @@
  */
 import { join } from 'node:path';
 import type { ManagedPreferencesRead } from '../../shared/model/managedPreferences';
-import { readManagedPreferences } from '../accounts/managedPreferences';
+import { readManagedPreferences } from '../accounts/managedPreferencesRead';
 import { CACHED_REPORT_FILE_NAME, defaultStateDir, logDirFor, stateDirFor } from '../appPaths';
 import type { FileLog } from '../log/fileLog';
 import { openFileLog } from '../log/fileLog';
