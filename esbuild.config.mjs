@@ -128,6 +128,26 @@ const common = {
   logOverride: { 'empty-import-meta': 'error' },
 };
 
+/**
+ * imapflow requires two packages at load that a login check never runs, and that cost about a third of its
+ * load time: pino (its default logger, created only when a connection is given no logger: imap.ts gives one)
+ * and socks (only for the `proxy` option, never set). In the vendor bundle they are replaced by stand-ins that
+ * throw if ever called, so a library upgrade that starts using them fails loudly (the CLI's integration tests
+ * log in through this bundle) instead of quietly.
+ */
+const IMAPFLOW_UNUSED = {
+  pino: 'module.exports = function pino() { throw new Error("pino is left out of the vendor bundle: pass imapflow a logger"); };',
+  socks: 'module.exports = { SocksClient: { createConnection() { throw new Error("socks is left out of the vendor bundle: no proxy option"); } } };',
+};
+const leaveOutPlugin = (standIns) => ({
+  name: 'leave-out',
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(standIns).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'left-out' }));
+    build.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({ contents: standIns[args.path], loader: 'js' }));
+  },
+});
+
 /** One CommonJS file per vendored package, with everything it requires (Node built-ins aside). */
 async function buildVendorBundles(vendorDir, target) {
   for (const [name, file] of Object.entries(VENDOR_BUNDLES)) {
@@ -137,6 +157,7 @@ async function buildVendorBundles(vendorDir, target) {
       outfile: join(vendorDir, file),
       platform: 'node',
       target,
+      plugins: name === 'imapflow' ? [leaveOutPlugin(IMAPFLOW_UNUSED)] : [],
       // Not minified: a stack trace from inside the library should stay readable.
     });
   }

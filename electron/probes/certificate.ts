@@ -10,21 +10,14 @@ import { printable } from './serverText';
 import type { ProbeContext } from './types';
 
 /**
- * The trust list: the system/bundled roots plus the caller's extra CAs (self-hosted servers, tests).
- * `undefined` means "Node's defaults" (no extra CA given), which also honours NODE_EXTRA_CA_CERTS.
- * Newer Node versions (22.15+, the one Electron bundles) can read the OS store; use it when present so a
- * company root installed in the macOS keychain is trusted as Mail trusts it.
- */
-function trustedCas(extra: readonly string[]): string[] {
-  const withSystemStore = tls as unknown as { getCACertificates?: (type: 'default' | 'system') => string[] };
-  const base = typeof withSystemStore.getCACertificates === 'function' ? withSystemStore.getCACertificates('default') : [...tls.rootCertificates];
-  return [...base, ...extra];
-}
-
-/**
- * Parsing the whole root store into OpenSSL costs tens of milliseconds of CPU, so the secure context
- * for one run's extra CAs is built once and shared by every connection of that run (the runner hands
- * every probe the same extraCaPem array).
+ * The trust list: Node's default roots (the bundled ones; in Electron's Node also the OS store, so a company
+ * root installed in the macOS keychain is trusted as Mail trusts it; and NODE_EXTRA_CA_CERTS) plus the
+ * caller's extra CAs (self-hosted servers, tests). `undefined` means "Node's defaults" (no extra CA given).
+ *
+ * The extra CAs are added to a context that starts from the default store (OpenSSL copies the roots it has
+ * already parsed) rather than handed over as `ca: [...roots, ...extra]`, which makes Node parse every root
+ * certificate's PEM again: ~35 ms of CPU per run against ~1 ms (docs/benchmarks.md). The context is built once
+ * and shared by every connection of that run (the runner hands every probe the same extraCaPem array).
  */
 const secureContexts = new WeakMap<readonly string[], tls.SecureContext>();
 
@@ -34,7 +27,10 @@ export function trustOptions(ctx: Pick<ProbeContext, 'extraCaPem'>): { secureCon
   if (extra === undefined || extra.length === 0) return {};
   let secureContext = secureContexts.get(extra);
   if (secureContext === undefined) {
-    secureContext = tls.createSecureContext({ ca: trustedCas(extra) });
+    secureContext = tls.createSecureContext();
+    // `context` is the native SSL_CTX wrapper (typed `any` by @types/node); addCACert is what `ca:` calls per PEM.
+    const native = secureContext.context as { addCACert: (pem: string) => void };
+    for (const pem of extra) native.addCACert(pem);
     secureContexts.set(extra, secureContext);
   }
   return { secureContext };
