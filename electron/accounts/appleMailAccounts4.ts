@@ -120,11 +120,12 @@ function readAccounts(db: Database, path: string, source: AccountSource): StoreR
   const properties = new Map<number, Map<string, ArchivedValue>>();
   const propertyProblems = new Map<number, string[]>();
   if (['zowner', 'zkey', 'zvalue'].every((column) => propertyColumns.has(column))) {
+    const decode = decodeOncePerValue();
     for (const row of queryRows(db, 'SELECT ZOWNER, ZKEY, ZVALUE FROM ZACCOUNTPROPERTY')) {
       const owner = Number(row[0]);
       const key = textOf(row[1]);
       if (key === undefined || !Number.isFinite(owner)) continue;
-      const decoded = decodeStoredValue(row[2] ?? null);
+      const decoded = decode(row[2] ?? null);
       if (decoded.ok) {
         mapFor(properties, owner).set(key, decoded.value);
       } else {
@@ -457,4 +458,23 @@ function arrayFor<V>(map: Map<number, V[]>, key: number): V[] {
 function sqliteReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return `SQLite could not read it: ${message}`;
+}
+
+/**
+ * decodeStoredValue, each distinct stored value decoded once per read: most property values repeat across
+ * accounts (ports, TLS switches, host names), and decoding an archived value is most of what discovery costs on
+ * a store with many accounts (docs/benchmarks.md, "Discovery"). Decoded values are read-only, so sharing is safe.
+ */
+function decodeOncePerValue(): (value: Uint8Array | string | number | null) => ReturnType<typeof decodeStoredValue> {
+  const decoded = new Map<string, ReturnType<typeof decodeStoredValue>>();
+  return (value) => {
+    if (!(value instanceof Uint8Array)) return decodeStoredValue(value);
+    const key = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1');
+    let result = decoded.get(key);
+    if (result === undefined) {
+      result = decodeStoredValue(value);
+      decoded.set(key, result);
+    }
+    return result;
+  };
 }
