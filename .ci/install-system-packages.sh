@@ -13,6 +13,9 @@ packages=(
   libsecret-1-dev pkg-config g++ make python3 gnome-keyring dbus
   # Playwright drives Debian's chromium (never `playwright install`)
   chromium
+  # `npm run bench` (not part of npm test): the sysadmin's own check, side by side with Mail Doctor. swaks needs
+  # Net::SSLeay for STARTTLS (only a Recommends of swaks, so named here under --no-install-recommends).
+  curl swaks libnet-ssleay-perl
 )
 
 # Packages' maintainer scripts must not start system daemons (exim on :25, dovecot on :143...). Images that
