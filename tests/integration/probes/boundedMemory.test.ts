@@ -50,8 +50,13 @@ async function runMeasuredCli(args: readonly string[], stdin: string): Promise<{
   });
   const raw = JSON.parse(await readFile(reportFile, 'utf8')) as { maxRssKiB: number; required: string[] };
   const loaded = [...raw.required, ...(await readFile(loadsFile, 'utf8').catch(() => '')).split('\n')];
-  const uses = (name: string): boolean => loaded.some((file) => file.includes(`/node_modules/${name}/`));
-  return { result, report: { maxRssKiB: raw.maxRssKiB, imapflow: uses('imapflow'), nodemailer: uses('nodemailer') } };
+  // The CLI loads the login libraries from its pre-bundled vendor files (esbuild.config.mjs); node_modules too, in case.
+  const uses = (name: string, vendorFile: string): boolean =>
+    loaded.some((file) => file.includes(`/node_modules/${name}/`) || file.endsWith(`/vendor/${vendorFile}`));
+  return {
+    result,
+    report: { maxRssKiB: raw.maxRssKiB, imapflow: uses('imapflow', 'imapflow.cjs'), nodemailer: uses('nodemailer', 'nodemailer-smtp-connection.cjs') },
+  };
 }
 
 async function hostile(info: MailServersInfo, script: HostileStep[]): Promise<HostileServer> {
