@@ -10,12 +10,13 @@
  * when that is not possible. Bounded: each naive wait is capped, the whole bench takes about 2-3 minutes.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, startWebFixtures } from '../integration/cli/support';
 import type { WebFixtures } from '../integration/cli/support';
+import { DEFAULT_PHASE_TIMEOUT_MS } from '../../electron/diagnosis/diagnoseAccounts';
 import { killAllDaemonsNow } from '../servers/daemon';
 import { dropPort, firewallFaultsUnavailableReason, startFaultProxy } from '../servers/faults';
 import type { ProxyMode } from '../servers/faults';
@@ -23,11 +24,16 @@ import { locateBinaries, startMailServers } from '../servers/start';
 import type { MailServersInfo } from '../servers/types';
 import { watchFailedAuth } from './authFailures';
 import type { FailedAuthCount } from './authFailures';
+import { goalRows, renderGoalTable } from './goalReport';
+import type { DroppedPorts, GoalRow } from './goalReport';
+import { measureGoals } from './goals';
+import type { GoalMeasurements } from './goals';
 import { enterLoopbackOnlyNamespace } from './isolation';
 import type { Isolation } from './isolation';
 import { runMailDoctor } from './mailDoctorRun';
 import type { MailDoctorResult } from './mailDoctorRun';
 import { naiveCheck } from './naiveClient';
+import { sysadminToolsMissing } from './sysadminCheck';
 import type { NaiveResult, NaiveTarget } from './naiveClient';
 import { bound, median, ratio, renderTable, seconds } from './table';
 import type { TableRow } from './table';
@@ -38,6 +44,10 @@ const NAIVE_CAP_MS = 45_000;
 const FAST_REPEATS = 5;
 const WRONG_PASSWORD_RUNS = 3;
 const LATENCY_PER_CHUNK_MS = 100;
+/** Mail Doctor's default deadline of each connection phase, the one the DROP scenario meets. */
+const PHASE_DEADLINE_MS = DEFAULT_PHASE_TIMEOUT_MS;
+/** Raw results of every bench run, committed (docs/benchmarks.md quotes them). */
+const RESULTS_DIR = path.join(REPO_ROOT, 'bench', 'results');
 
 function progress(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
@@ -66,6 +76,8 @@ interface Bench {
   readonly workDir: string;
   /** Undone when the bench ends (not per scenario: see naiveClient.ts on verify() that cannot be stopped). */
   readonly cleanups: (() => Promise<void>)[];
+  /** Why the sysadmin's commands (curl, swaks) cannot run here, or undefined when they can. */
+  readonly sysadminMissing: string | undefined;
 }
 
 interface Ports {
@@ -125,6 +137,8 @@ function probeBreakdown(result: MailDoctorResult): string {
 interface Measured {
   readonly row: TableRow;
   readonly notes: string[];
+  /** Mail Doctor's time (the median where the scenario repeats). */
+  readonly mailDoctorMs: number;
 }
 
 async function repeatedScenario(bench: Bench, scenario: string, ports: Ports, repeats: number): Promise<Measured> {
@@ -146,6 +160,7 @@ async function repeatedScenario(bench: Bench, scenario: string, ports: Ports, re
   const lastNaive = naiveRuns.at(-1);
   const lastDoctor = doctorRuns.at(-1);
   return {
+    mailDoctorMs: doctorMs,
     row: {
       scenario: `${scenario} (median of ${repeats})`,
       mailDoctor: seconds(doctorMs),
@@ -166,6 +181,7 @@ async function singleScenario(bench: Bench, scenario: string, ports: Ports): Pro
   progress(`${scenario}: naive check (waits up to the ${seconds(NAIVE_CAP_MS)} cap)`);
   const naive = await naiveCheck(naiveTarget(bench, ports), NAIVE_CAP_MS);
   return {
+    mailDoctorMs: doctor.ms,
     row: { scenario, mailDoctor: seconds(doctor.ms), naive: bound(naive.ms, naive.capped), ratio: ratio(naive.ms, doctor.ms, naive.capped) },
     notes: [
       `Mail Doctor: ${seconds(doctor.ms)}, ${mailDoctorDetail(doctor)}`,
@@ -210,6 +226,7 @@ async function wrongPasswordScenario(bench: Bench): Promise<Measured> {
   const doctor = perRun(doctorCounts);
   const naive = perRun(naiveCounts);
   return {
+    mailDoctorMs: Number.NaN,
     row: {
       scenario: `wrong password: failed logins logged by Dovecot+Exim, runs 1/2/3`,
       mailDoctor: doctor.text,
@@ -220,9 +237,17 @@ async function wrongPasswordScenario(bench: Bench): Promise<Measured> {
   };
 }
 
-async function runScenarios(bench: Bench): Promise<{ rows: TableRow[]; notes: string[] }> {
+interface BenchResult {
+  readonly rows: TableRow[];
+  readonly notes: string[];
+  readonly goals: GoalMeasurements;
+  readonly goalTable: GoalRow[];
+}
+
+async function runScenarios(bench: Bench): Promise<BenchResult> {
   const rows: TableRow[] = [];
   const notes: string[] = [];
+  let dropped: DroppedPorts | undefined;
   const add = (index: number, measured: Measured): void => {
     rows.push({ ...measured.row, scenario: `${index}. ${measured.row.scenario}` });
     notes.push(`${index}. ${measured.row.scenario}`, ...measured.notes.map((n) => `   - ${n}`));
@@ -237,7 +262,9 @@ async function runScenarios(bench: Bench): Promise<{ rows: TableRow[]; notes: st
     // Private proxy ports to drop, so the real servers stay reachable for the other scenarios.
     const ports = await proxiedPorts(bench, { kind: 'delay', ms: 0 });
     bench.cleanups.push(await dropPort(ports.imapPort), await dropPort(ports.smtpPort));
-    add(3, await singleScenario(bench, 'port silently dropped (iptables DROP)', ports));
+    const measured = await singleScenario(bench, 'port silently dropped (iptables DROP)', ports);
+    dropped = { mailDoctorMs: measured.mailDoctorMs, phaseDeadlineMs: PHASE_DEADLINE_MS };
+    add(3, measured);
   } else {
     progress(`port silently dropped: SKIPPED (${dropUnavailable})`);
     rows.push({ scenario: '3. port silently dropped (iptables DROP)', mailDoctor: 'skipped', naive: 'skipped', ratio: '—' });
@@ -245,8 +272,73 @@ async function runScenarios(bench: Bench): Promise<{ rows: TableRow[]; notes: st
   }
 
   add(4, await repeatedScenario(bench, `${LATENCY_PER_CHUNK_MS} ms per chunk latency`, await proxiedPorts(bench, { kind: 'delay', ms: LATENCY_PER_CHUNK_MS }), FAST_REPEATS));
+  // Before scenario 5: its wrong passwords from 127.0.0.1 raise Dovecot's penalty for that address.
+  const goals = await measureGoals({ info: bench.info, web: bench.web, workDir: bench.workDir, cleanups: bench.cleanups, sysadminMissing: bench.sysadminMissing, progress });
   add(5, await wrongPasswordScenario(bench));
-  return { rows, notes };
+  return { rows, notes, goals, goalTable: goalRows(goals, dropped) };
+}
+
+/** Where the time went in the goal rows, for the details section. */
+function goalNotes(goals: GoalMeasurements): string[] {
+  const notes = ['goals:'];
+  for (const side of goals.sideBySide) {
+    notes.push(
+      side.skippedWhy !== undefined
+        ? `   - ${side.rttMs} ms RTT, sysadmin runs: SKIPPED (${side.skippedWhy})`
+        : `   - ${side.rttMs} ms RTT, sysadmin runs: ${side.sysadmin.map((r) => `${seconds(r.ms)} (${r.steps.map((step) => `${step.command} ${seconds(step.ms)}`).join(', ')})`).join('; ')}`,
+      `   - ${side.rttMs} ms RTT, mail-doctor runs: ${side.mailDoctor.map((r) => `${seconds(r.ms)} (diagnosis ${r.diagnosisMs === undefined ? '?' : seconds(r.diagnosisMs)}, exit ${r.exitTailMs.toFixed(0)} ms)`).join('; ')}`,
+    );
+  }
+  for (const [index, run] of goals.bothWrong.entries()) {
+    const shown = run.result.loginsShown.map((login) => `${login.role} ${login.outcome} shown at ${seconds(login.atMs)}`).join(', ');
+    notes.push(
+      `   - both wrong, run ${index + 1}: verdict ${run.result.verdict} at ${seconds(run.result.ms)}; ${shown}; server's refusal took IMAP ${run.result.authReplyMs.incoming ?? '?'} ms, SMTP ${run.result.authReplyMs.outgoing ?? '?'} ms`,
+    );
+  }
+  notes.push(`   - discovery runs (in-process ms / whole process): ${goals.discovery.runs.map((r) => `${r.ms.toFixed(0)} / ${r.processMs.toFixed(0)}`).join(', ')}`);
+  notes.push(`   - renderer files: ${goals.rendererSize.files.map((f) => `${f.file} ${(f.bytes / 1024).toFixed(1)} KB (gzip ${(f.gzipBytes / 1024).toFixed(1)} KB)`).join(', ')}`);
+  notes.push(`   - first paint runs: ${goals.firstPaint.map((r) => `checklist ${r.checklistPaintMs.toFixed(0)} ms (FCP ${r.firstContentfulPaintMs?.toFixed(0) ?? '?'} ms)`).join(', ')}`);
+  notes.push(`   - cold start CPU (ms): node -e 0 ${goals.coldStart.nodeBare.map((r) => r.cpuMs.toFixed(0)).join(' ')}; --version ${goals.coldStart.version.map((r) => r.cpuMs.toFixed(0)).join(' ')}`);
+  return notes;
+}
+
+/** The raw measurements (no server output, no passwords) as JSON under bench/results/, named by the time. */
+async function writeRawResults(
+  finishedAt: Date,
+  environment: { machine: string; isolation: string; loadBefore: number[]; loadAfter: number[] },
+  result: BenchResult,
+): Promise<string> {
+  const { goals } = result;
+  const usage = (r: { wallMs: number; cpuMs: number; peakRssMb: number }): { wallMs: number; cpuMs: number; peakRssMb: number } => ({
+    wallMs: r.wallMs,
+    cpuMs: r.cpuMs,
+    peakRssMb: r.peakRssMb,
+  });
+  const raw = {
+    format: 'mail-doctor-bench',
+    formatVersion: 1,
+    finishedAt: finishedAt.toISOString(),
+    ...environment,
+    naiveScenarios: result.rows,
+    goalTable: result.goalTable,
+    goals: {
+      coldStart: { nodeBare: goals.coldStart.nodeBare.map(usage), version: goals.coldStart.version.map(usage) },
+      sideBySide: goals.sideBySide.map((side) => ({
+        rttMs: side.rttMs,
+        sysadmin: side.sysadmin,
+        mailDoctor: side.mailDoctor.map((r) => ({ ms: r.ms, code: r.code, verdict: r.verdict, diagnosisMs: r.diagnosisMs, exitTailMs: r.exitTailMs })),
+      })),
+      peakRss: goals.peakRss.map(usage),
+      bothWrong: goals.bothWrong.map((r) => r.result),
+      discovery: goals.discovery,
+      rendererSize: goals.rendererSize,
+      firstPaint: goals.firstPaint,
+    },
+  };
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `${finishedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, `${JSON.stringify(raw, null, 2)}\n`);
+  return file;
 }
 
 async function main(): Promise<number> {
@@ -257,12 +349,16 @@ async function main(): Promise<number> {
     progress(`cannot run: missing binaries ${binaries.missing.join(', ')} (Debian: apt-get install dovecot-imapd dovecot-pop3d exim4-daemon-heavy dnsmasq openssl)`);
     return 1;
   }
+  // Without curl or swaks only the sysadmin's side of the side-by-side rows is skipped, and the table says why.
+  const sysadminMissing = sysadminToolsMissing();
+  if (sysadminMissing !== undefined) progress(`SKIPPING the sysadmin's side of the side-by-side rows: ${sysadminMissing}`);
   if (process.getuid?.() !== 0) {
     progress('cannot run: the loopback mail servers must be started as root (Dovecot and Exim drop privileges)');
     return 1;
   }
 
   const benchStarted = Date.now();
+  const loadBefore = os.loadavg();
   const rig = await startMailServers(binaries.found);
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'md-bench-'));
   // Ctrl-C or a crash must not leave daemons or temp dirs behind (the rig's own watchdog is the last resort).
@@ -284,10 +380,10 @@ async function main(): Promise<number> {
     });
   }
   const web = await startWebFixtures(rig.info);
-  const bench: Bench = { info: rig.info, web, workDir, cleanups: [] };
+  const bench: Bench = { info: rig.info, web, workDir, cleanups: [], sysadminMissing };
   progress(`rig up: IMAP ${rig.info.imap.implicit} (implicit TLS), SMTP ${rig.info.smtp.starttls} (STARTTLS), DNS ${rig.info.dns.port}`);
 
-  let result: { rows: TableRow[]; notes: string[] };
+  let result: BenchResult;
   try {
     result = await runScenarios(bench);
   } finally {
@@ -298,10 +394,15 @@ async function main(): Promise<number> {
   }
 
   const cpu = os.cpus();
+  const loadAfter = os.loadavg();
+  const machine = `${os.type()} ${os.release()} ${os.arch()}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`;
+  const loadText = (load: number[]): string => load.map((value) => value.toFixed(2)).join(' / ');
+  const finishedAt = new Date();
   const out = [
     '',
-    `Mail Doctor benchmark — ${new Date().toISOString()}`,
-    `machine: ${os.type()} ${os.release()} ${os.arch()}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}; isolation: ${describeIsolation(isolation)}`,
+    `Mail Doctor benchmark — ${finishedAt.toISOString()}`,
+    `machine: ${machine}; isolation: ${describeIsolation(isolation)}`,
+    `load average (1 / 5 / 15 min): ${loadText(loadBefore)} at the start, ${loadText(loadAfter)} at the end${loadBefore[0] !== undefined && loadBefore[0] >= 1 ? ' (the machine was busy: wall times are inflated; CPU-time rows less so)' : ''}`,
     `Mail Doctor: the real diagnosis pipeline, manual account (IMAP implicit TLS + SMTP STARTTLS), default 5 s phase deadlines`,
     `naive: imapflow ${packageVersion('imapflow')} connect()+logout() (defaults: connectionTimeout 90 s, greetingTimeout 16 s) ` +
       `‖ nodemailer ${packageVersion('nodemailer')} verify() (defaults: connectionTimeout 120 s, greetingTimeout 30 s), in parallel; cap ${seconds(NAIVE_CAP_MS)}`,
@@ -309,12 +410,19 @@ async function main(): Promise<number> {
     '',
     renderTable(result.rows),
     '',
+    'Goals (issue 13), measured in this run; whole processes unless the row says otherwise; latency from a proxy delaying each chunk by RTT/2 each way:',
+    '',
+    renderGoalTable(result.goalTable),
+    '',
     'details:',
     ...result.notes,
+    ...goalNotes(result.goals),
     '',
     `bench took ${seconds(Date.now() - benchStarted)}`,
     '',
   ];
+  const resultsFile = await writeRawResults(finishedAt, { machine, isolation: describeIsolation(isolation), loadBefore, loadAfter }, result);
+  out.push(`raw results: ${path.relative(REPO_ROOT, resultsFile)}`, '');
   process.stdout.write(out.join('\n'));
   return 0;
 }

@@ -30,12 +30,17 @@ export interface MailDoctorResult {
   readonly outgoingLogin: string;
   /** Each probe's own duration, as the runner reported it (shows where the time goes). */
   readonly probes: readonly { readonly probe: string; readonly ms: number; readonly endedAtMs: number }[];
+  /** Each side's login as the `login-finished` progress event announced it (what the CLI and window show at once). */
+  readonly loginsShown: readonly { readonly role: string; readonly outcome: string; readonly atMs: number }[];
+  /** The server's own time to answer each password (`authReplyMs`), where one was sent. */
+  readonly authReplyMs: { readonly incoming?: number; readonly outgoing?: number };
 }
 
 export async function runMailDoctor(target: MailDoctorTarget): Promise<MailDoctorResult> {
   const { info, web } = target;
   const host = info.dns.names.mail;
   const probes: { probe: string; ms: number; endedAtMs: number }[] = [];
+  const loginsShown: { role: string; outcome: string; atMs: number }[] = [];
   const started = performance.now();
   const run = await diagnoseAccounts({
     home: target.home,
@@ -54,6 +59,7 @@ export async function runMailDoctor(target: MailDoctorTarget): Promise<MailDocto
     signal: new AbortController().signal,
     onProgress: (event) => {
       if (event.type === 'probe-finished') probes.push({ probe: event.probe, ms: event.durationMs, endedAtMs: performance.now() - started });
+      if (event.type === 'login-finished') loginsShown.push({ role: event.role, outcome: event.outcome.kind, atMs: performance.now() - started });
     },
     tuning: {
       dnsServers: [`${info.dns.host}:${info.dns.port}`],
@@ -65,11 +71,19 @@ export async function runMailDoctor(target: MailDoctorTarget): Promise<MailDocto
   const account = run.accounts[0];
   if (account === undefined) throw new Error('the diagnosis returned no account for the manual request');
   const loginKind = (server: typeof account.probes.incoming): string => server?.login.kind ?? 'none';
+  const replyMs = (server: typeof account.probes.incoming): number | undefined => {
+    const login = server?.login;
+    return login !== undefined && 'authReplyMs' in login && typeof login.authReplyMs === 'number' ? login.authReplyMs : undefined;
+  };
+  const incomingReply = replyMs(account.probes.incoming);
+  const outgoingReply = replyMs(account.probes.outgoing);
   return {
     ms,
     verdict: account.verdict.code,
     incomingLogin: loginKind(account.probes.incoming),
     outgoingLogin: loginKind(account.probes.outgoing),
     probes,
+    loginsShown,
+    authReplyMs: { ...(incomingReply === undefined ? {} : { incoming: incomingReply }), ...(outgoingReply === undefined ? {} : { outgoing: outgoingReply }) },
   };
 }
