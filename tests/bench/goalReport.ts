@@ -162,9 +162,18 @@ export function goalRows(measured: GoalMeasurements, dropped: DroppedPorts | und
     ratio: times(kb / 150),
     met: kb <= 150,
   });
+  const screen = measured.firstPaint.map((r) => r.firstScreenMs);
+  rows.push({
+    row: 'first screen (the account and its Check My Mail button painted), headless Debian Chromium, from navigation start',
+    measured: ms(median(screen)),
+    spread: spreadOf(screen),
+    goal: '(part of the next row)',
+    ratio: '—',
+    met: undefined,
+  });
   const paint = measured.firstPaint.map((r) => r.checklistPaintMs);
   rows.push({
-    row: 'first checklist paint, headless Debian Chromium, fixture home (from navigation start)',
+    row: 'first checklist paint: from navigation start, the button pressed as soon as it is painted, to the checklist painted',
     measured: ms(median(paint)),
     spread: spreadOf(paint),
     goal: '≤ 300 ms',

@@ -297,7 +297,7 @@ function goalNotes(goals: GoalMeasurements): string[] {
   }
   notes.push(`   - discovery runs (in-process ms / whole process): ${goals.discovery.runs.map((r) => `${r.ms.toFixed(0)} / ${r.processMs.toFixed(0)}`).join(', ')}`);
   notes.push(`   - renderer files: ${goals.rendererSize.files.map((f) => `${f.file} ${(f.bytes / 1024).toFixed(1)} KB (gzip ${(f.gzipBytes / 1024).toFixed(1)} KB)`).join(', ')}`);
-  notes.push(`   - first paint runs: ${goals.firstPaint.map((r) => `checklist ${r.checklistPaintMs.toFixed(0)} ms (FCP ${r.firstContentfulPaintMs?.toFixed(0) ?? '?'} ms)`).join(', ')}`);
+  notes.push(`   - first paint runs: ${goals.firstPaint.map((r) => `first screen ${r.firstScreenMs.toFixed(0)} ms, checklist ${r.checklistPaintMs.toFixed(0)} ms (FCP ${r.firstContentfulPaintMs?.toFixed(0) ?? '?'} ms)`).join(', ')}`);
   notes.push(`   - cold start CPU (ms): node -e 0 ${goals.coldStart.nodeBare.map((r) => r.cpuMs.toFixed(0)).join(' ')}; --version ${goals.coldStart.version.map((r) => r.cpuMs.toFixed(0)).join(' ')}`);
   return notes;
 }
