@@ -47,11 +47,38 @@ export interface DovecotInstance {
   daemon: Daemon;
   logFile: string;
   configFile: string;
+  /** The cPanel contract double's mailboxes and cPHulk deny list (tests/servers/hostingMailboxes.ts). */
+  hosting: DovecotHostingDirs;
   /** Dovecot's auth-client socket: Exim authenticates through it (cPanel's setup), so both share the penalty. */
   authClientSocket: string;
 }
 
-function config(o: DovecotOptions, dirs: { run: string; state: string; mail: string }, usersFile: string, logFile: string): string {
+/**
+ * Two extra passdbs for the cPanel contract double, in folders of one file per entry (Dovecot reads a
+ * passwd-file path with variables afresh, and a missing file is "unknown", so nothing is ever rewritten):
+ * - denyDir/<client IP>: a cPHulk block. A `deny = yes` passdb keyed by the client address (%r) fails
+ *   every login from that address, right password or not, as cPHulk does (research §2.3). Exim authenticates
+ *   through Dovecot, so SMTP AUTH from that address fails too.
+ * - mailboxDir/<address>: a mailbox created through the double (Email::add_pop), passdb and userdb alike.
+ */
+export interface DovecotHostingDirs {
+  mailboxDir: string;
+  denyDir: string;
+  /** Where hosted mailboxes' homes (and Maildirs) live: mailRoot/<address>, owned by mailUser. */
+  mailRoot: string;
+  /**
+   * The system user hosted mailboxes belong to. Exim run with -C drops root, so it can deliver only as its own
+   * user: the hosted mailboxes are that user's, as a cPanel account's mailboxes are the account's.
+   */
+  mailUser: 'Debian-exim';
+}
+
+/** The hosting folders of a Dovecot instance in `dir` (Exim needs them before Dovecot has started). */
+export function hostingDirs(dir: string): DovecotHostingDirs {
+  return { mailboxDir: path.join(dir, 'hosted-mailboxes'), denyDir: path.join(dir, 'cphulk-deny'), mailRoot: path.join(dir, 'hosted-homes'), mailUser: 'Debian-exim' };
+}
+
+function config(o: DovecotOptions, dirs: { run: string; state: string; mail: string }, usersFile: string, logFile: string, hosting: DovecotHostingDirs): string {
   const localBlocks = (['wrongHost', 'expired', 'untrusted'] as const).map((kind) => `local ${CERT_IPS[kind]} {
   ssl_cert = <${o.pki[kind].certFile}
   ssl_key = <${o.pki[kind].keyFile}
@@ -78,8 +105,15 @@ auth_failure_delay = ${o.auth.failureDelaySeconds} secs
 auth_verbose = yes
 # No stats process link: otherwise login processes wait 5 s for a stats handshake while Dovecot shuts down.
 stats_writer_socket_path =
-first_valid_uid = 1000
+# 100, not 1000: the contract double's hosted mailboxes belong to the Debian-exim system user (see hostingDirs).
+first_valid_uid = 100
 mail_location = maildir:~/Maildir
+# The cPanel contract double's cPHulk block list: a file named by the client address denies every login from it.
+passdb {
+  driver = passwd-file
+  args = username_format=%r ${hosting.denyDir}/%r
+  deny = yes
+}
 passdb {
   driver = passwd-file
   args = ${usersFile}
@@ -87,6 +121,15 @@ passdb {
 userdb {
   driver = passwd-file
   args = ${usersFile}
+}
+# Mailboxes the cPanel contract double created (one passwd-file per address).
+passdb {
+  driver = passwd-file
+  args = ${hosting.mailboxDir}/%u
+}
+userdb {
+  driver = passwd-file
+  args = ${hosting.mailboxDir}/%u
 }
 service imap-login {
   inet_listener imap {
@@ -142,13 +185,16 @@ export async function startDovecot(o: DovecotOptions): Promise<DovecotInstance> 
     lines.push(`${user.address}:${scheme}:${MAIL_UID}:${MAIL_UID}::${home}`);
   }
   await run('chown', ['-R', `${MAIL_UID}:${MAIL_UID}`, dirs.mail]);
+  const hosting = hostingDirs(o.dir);
+  // Readable folders (Exim, as Debian-exim, looks names up in them); the files inside are root:dovecot 0640.
+  for (const dir of [hosting.mailboxDir, hosting.denyDir, hosting.mailRoot]) await mkdir(dir, { recursive: true, mode: 0o755 });
   const usersFile = path.join(o.dir, 'users');
   await writeFile(usersFile, `${lines.join('\n')}\n`, { mode: 0o640 });
   // The auth worker reads it as user dovecot, not root.
   await run('chown', ['root:dovecot', usersFile]);
   const logFile = path.join(o.dir, 'dovecot.log');
   const configFile = path.join(o.dir, 'dovecot.conf');
-  await writeFile(configFile, config(o, dirs, usersFile, logFile));
+  await writeFile(configFile, config(o, dirs, usersFile, logFile, hosting));
   const daemon = startDaemon('dovecot', o.binary, ['-c', configFile, '-F'], path.join(o.dir, 'dovecot.stdout'), o.pidRegistry);
   const ports = [o.imap.starttls, o.imap.implicit, o.pop3.starttls, o.pop3.implicit];
   try {
@@ -160,5 +206,5 @@ export async function startDovecot(o: DovecotOptions): Promise<DovecotInstance> 
     await daemon.stop();
     throw error;
   }
-  return { daemon, logFile, configFile, authClientSocket: dovecotAuthClientSocket(o.dir) };
+  return { daemon, logFile, configFile, authClientSocket: dovecotAuthClientSocket(o.dir), hosting };
 }

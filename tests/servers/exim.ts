@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestPki } from './certs';
 import { startDaemon, type Daemon } from './daemon';
-import { CERT_IPS, ALL_IPS } from './dovecot';
+import { CERT_IPS, ALL_IPS, type DovecotHostingDirs } from './dovecot';
 import { allListening, run, waitFor } from './exec';
 import type { PortPair } from './types';
 
@@ -21,6 +21,11 @@ export interface EximOptions {
   dovecotAuthSocket: string;
   smtp: PortPair;
   primaryHostname: string;
+  /**
+   * The cPanel contract double's folders (dovecot.ts hostingDirs): its mailboxes get their mail in their
+   * Maildir. Its cPHulk blocks need nothing here: AUTH goes through Dovecot, whose deny passdb refuses them.
+   */
+  hosting?: DovecotHostingDirs;
 }
 
 export interface EximInstance {
@@ -61,12 +66,26 @@ acl_check_data:
   accept
 
 begin routers
-catchall:
+${o.hosting === undefined ? '' : `# Mailboxes the cPanel contract double created get their mail in their Maildir, which Dovecot serves.
+# A dsearch lookup (is there a file of this name in the folder?) is how a tainted address becomes a safe name.
+hosted_mailboxes:
+  driver = accept
+  condition = \${lookup{$local_part@$domain}dsearch{${o.hosting.mailboxDir}}{yes}{no}}
+  transport = hosted_maildir
+`}catchall:
   driver = accept
   transport = to_file
 
 begin transports
-to_file:
+${o.hosting === undefined ? '' : `hosted_maildir:
+  driver = appendfile
+  directory = ${o.hosting.mailRoot}/\${lookup{$local_part@$domain}dsearch{${o.hosting.mailRoot}}}/Maildir
+  maildir_format
+  create_directory
+  user = ${o.hosting.mailUser}
+  group = ${o.hosting.mailUser}
+  mode = 0600
+`}to_file:
   driver = appendfile
   # a fixed (untainted) path: \${local_part} here is refused as "Tainted" by Exim >= 4.94
   file = ${dirs.out}/all.mbox

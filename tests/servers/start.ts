@@ -4,7 +4,7 @@ import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestPki, GOOD_NAME, loadTestPki, WRONG_HOST_NAMES } from './certs';
-import { ALL_IPS, CERT_IPS, dovecotAuthClientSocket, SHIPPED_AUTH_POLICY, startDovecot, type DovecotAuthPolicy } from './dovecot';
+import { ALL_IPS, CERT_IPS, dovecotAuthClientSocket, hostingDirs, SHIPPED_AUTH_POLICY, startDovecot, type DovecotAuthPolicy } from './dovecot';
 import { startDnsmasq, ZONE, PUBLIC_IP } from './dnsmasq';
 import { startExim } from './exim';
 import { findBinary, freePorts } from './exec';
@@ -85,7 +85,7 @@ async function startOnce(binaries: Binaries, dataDir: string, pidRegistry: strin
       startDovecot({ pidRegistry, dir: dovecotDir, binary: binaries.dovecot, doveadm: binaries.doveadm, pki, users, imap, pop3, auth })
         .then((instance) => { daemons.push(instance.daemon); return instance; }),
       // Exim reaches Dovecot's auth socket only when a client authenticates, so both start at once.
-      startExim({ pidRegistry, dir: eximDir, binary: binaries.exim, pki, dovecotAuthSocket: dovecotAuthClientSocket(dovecotDir), smtp, primaryHostname: GOOD_NAME })
+      startExim({ pidRegistry, dir: eximDir, binary: binaries.exim, pki, dovecotAuthSocket: dovecotAuthClientSocket(dovecotDir), smtp, primaryHostname: GOOD_NAME, hosting: hostingDirs(dovecotDir) })
         .then((instance) => { daemons.push(instance.daemon); return instance; }),
       startDnsmasq({ pidRegistry, dir: dnsDir, binary: binaries.dnsmasq, port: dnsPort, names: DNS_NAMES, ips: CERT_IPS, imap, pop3, smtp, txt: TXT })
         .then((instance) => { daemons.push(instance.daemon); return instance; }),
@@ -105,6 +105,7 @@ async function startOnce(binaries: Binaries, dataDir: string, pidRegistry: strin
         untrusted: { ip: CERT_IPS.untrusted, dnsName: DNS_NAMES.untrusted },
       },
       logs: { dovecot: dovecot.logFile, exim: exim.mainLog },
+      hosting: dovecot.hosting,
       dataDir,
       dovecotAuth: auth,
     };

@@ -75,6 +75,13 @@ export interface MailServersInfo {
     expired: BadCertEndpoint;
     untrusted: BadCertEndpoint;
   };
+  /**
+   * Where the cPanel contract double (tests/servers/cpanelDouble.ts) keeps what it changes, through
+   * tests/servers/hostingMailboxes.ts: its mailboxes (Dovecot passwd-files, which Exim's AUTH goes through too;
+   * mail delivered to their Maildir) and its cPHulk deny list (one file per client address: Dovecot, and so
+   * Exim, refuse every login from it).
+   */
+  hosting: { mailboxDir: string; denyDir: string; mailRoot: string; mailUser: string };
   /** Log files; tests may count failed authentications in them. Exim's is its mainlog. */
   logs: { dovecot: string; exim: string };
   /** The fresh temp directory holding configs, certs, logs and spools of this run. */
