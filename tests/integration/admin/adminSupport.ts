@@ -1,0 +1,120 @@
+// Helpers for the hosting-account tests: a cPanel/WHM contract double on the real rig, and raw logins from a
+// chosen loopback address (how a cPHulk block on that address is seen from outside).
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import type { HostingConnection } from '../../../shared/model/hosting';
+import type { CpanelDouble } from '../../servers/cpanelDouble';
+import { startCpanelDouble } from '../../servers/cpanelDouble';
+import type { MailServersInfo } from '../../servers/types';
+
+export const CPANEL_USER = 'exampleuser';
+export const WHM_USER = 'root';
+export const DOMAIN = 'example.test';
+
+/** Random tokens in cPanel's shape (32 capitals and digits): a canary as much as a credential. */
+export function newToken(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  return [...randomBytes(32)].map((byte) => alphabet[byte % alphabet.length]).join('');
+}
+
+export interface DoubleFixture {
+  readonly double: CpanelDouble;
+  readonly cpanelToken: string;
+  readonly whmToken: string;
+  readonly cpanel: HostingConnection;
+  readonly whm: HostingConnection;
+  readonly stateDir: string;
+  readonly cleanup: () => Promise<void>;
+}
+
+export async function startDoubleFixture(info: MailServersInfo): Promise<DoubleFixture> {
+  const cpanelToken = newToken();
+  const whmToken = newToken();
+  const double = await startCpanelDouble({
+    info,
+    cpanel: { user: CPANEL_USER, token: cpanelToken, domains: [DOMAIN] },
+    whm: { user: WHM_USER, token: whmToken },
+    existingMailboxes: [info.users.alice.address],
+  });
+  const stateDir = await mkdtemp(join(tmpdir(), 'md-admin-state-'));
+  return {
+    double,
+    cpanelToken,
+    whmToken,
+    cpanel: { api: 'cpanel', url: double.cpanelUrl, user: CPANEL_USER },
+    whm: { api: 'whm', url: double.whmUrl, user: WHM_USER },
+    stateDir,
+    cleanup: async () => {
+      await double.stop();
+      await rm(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+type Reply = { readonly ok: boolean; readonly text: string };
+
+/** One session over implicit TLS from `from` (a loopback address): send lines, collect what came back. */
+function tlsSession(info: MailServersInfo, port: number, from: string, talk: (write: (line: string) => void, next: () => Promise<string>) => Promise<Reply>): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: info.host, port, localAddress: from, ca: info.caPem, servername: info.goodName });
+    let buffer = '';
+    const waiting: ((line: string) => void)[] = [];
+    const lines: string[] = [];
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      let index: number;
+      while ((index = buffer.indexOf('\r\n')) >= 0) {
+        const line = buffer.slice(0, index);
+        buffer = buffer.slice(index + 2);
+        const waiter = waiting.shift();
+        if (waiter === undefined) lines.push(line);
+        else waiter(line);
+      }
+    });
+    socket.on('error', reject);
+    const next = (): Promise<string> => {
+      const line = lines.shift();
+      return line === undefined ? new Promise((r) => waiting.push(r)) : Promise.resolve(line);
+    };
+    socket.once('secureConnect', () => {
+      talk((line) => socket.write(`${line}\r\n`), next).then(
+        (reply) => {
+          socket.end();
+          resolve(reply);
+        },
+        (error: unknown) => {
+          socket.destroy();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  });
+}
+
+/** An IMAP LOGIN from `from` to the rig's implicit-TLS port. */
+export function imapLoginFrom(info: MailServersInfo, user: string, password: string, from: string): Promise<Reply> {
+  return tlsSession(info, info.imap.implicit, from, async (write, next) => {
+    await next(); // greeting
+    write(`a1 LOGIN "${user}" "${password.replace(/["\\]/g, '\\$&')}"`);
+    for (;;) {
+      const line = await next();
+      if (line.startsWith('a1 ')) return { ok: line.startsWith('a1 OK'), text: line };
+    }
+  });
+}
+
+/** An SMTP AUTH PLAIN from `from` to the rig's implicit-TLS submission port. */
+export function smtpAuthFrom(info: MailServersInfo, user: string, password: string, from: string): Promise<Reply> {
+  return tlsSession(info, info.smtp.implicit, from, async (write, next) => {
+    await next(); // 220
+    write(`EHLO [${from}]`);
+    for (;;) if ((await next()).startsWith('250 ')) break;
+    write(`AUTH PLAIN ${Buffer.from(`\0${user}\0${password}`).toString('base64')}`);
+    const line = await next();
+    return { ok: line.startsWith('235'), text: line };
+  });
+}
