@@ -156,9 +156,9 @@ export async function startCpanelDouble(options: CpanelDoubleOptions): Promise<C
     const blocked = new Set<string>([
       ...cphulk.brutes.filter(current).map((entry) => entry.ip),
       ...cphulk.excessive.filter(current).map((entry) => entry.ip),
-      ...cphulk.black.keys(),
+      ...[...cphulk.black.keys()].flatMap(expandIpv4),
     ]);
-    for (const ip of [...cphulk.white.keys()]) blocked.delete(ip);
+    for (const ip of [...cphulk.white.keys()].flatMap(expandIpv4)) blocked.delete(ip);
     if (!cphulk.enabled) blocked.clear();
     for (const ip of blocked) {
       if (blockedHere.has(ip)) continue;
@@ -448,4 +448,39 @@ export async function startCpanelDouble(options: CpanelDoubleOptions): Promise<C
       await Promise.all([cpanelServer, whmServer].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     },
   };
+}
+
+/**
+ * The IPv4 addresses of a cPHulk list entry (an address, an a-b range or a CIDR block), at most 256: the rig
+ * blocks single addresses, so the double blocks each one a list entry covers. Written apart from the product's
+ * own matcher on purpose: a double that borrowed the code under test could not catch its mistakes.
+ */
+function expandIpv4(entry: string): string[] {
+  const toNumber = (ip: string): number | null => {
+    const parts = ip.trim().split('.').map(Number);
+    return parts.length === 4 && parts.every((part) => Number.isInteger(part) && part >= 0 && part <= 255)
+      ? parts.reduce((sum, part) => sum * 256 + part, 0)
+      : null;
+  };
+  const toIp = (value: number): string => [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+  let first: number | null;
+  let last: number | null;
+  if (entry.includes('/')) {
+    const [base = '', bits = ''] = entry.split('/');
+    const start = toNumber(base);
+    const prefix = Number(bits);
+    if (start === null || !Number.isInteger(prefix) || prefix < 24 || prefix > 32) return [];
+    const size = 2 ** (32 - prefix);
+    first = start - (start % size);
+    last = first + size - 1;
+  } else if (entry.includes('-')) {
+    const [from = '', to = ''] = entry.split('-');
+    first = toNumber(from);
+    last = toNumber(to);
+  } else {
+    first = toNumber(entry);
+    last = first;
+  }
+  if (first === null || last === null || last < first || last - first > 255) return [];
+  return Array.from({ length: last - first + 1 }, (_, index) => toIp(first + index));
 }
