@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import net from 'node:net';
 import tls from 'node:tls';
 import type { HostingConnection } from '../../../shared/model/hosting';
 import type { CpanelDouble } from '../../servers/cpanelDouble';
@@ -59,7 +60,8 @@ type Reply = { readonly ok: boolean; readonly text: string };
 /** One session over implicit TLS from `from` (a loopback address): send lines, collect what came back. */
 function tlsSession(info: MailServersInfo, port: number, from: string, talk: (write: (line: string) => void, next: () => Promise<string>) => Promise<Reply>): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: info.host, port, localAddress: from, ca: info.caPem, servername: info.goodName });
+    const raw = net.connect({ host: info.host, port, localAddress: from });
+    const socket = tls.connect({ socket: raw, ca: info.caPem, servername: info.goodName });
     let buffer = '';
     const waiting: ((line: string) => void)[] = [];
     const lines: string[] = [];

@@ -42,22 +42,22 @@ describe('API envelopes, tolerant of the shapes in the wild', () => {
   const whm = readWhmEnvelope('cphulk_status', (data) => (data === undefined ? undefined : 'data'));
 
   it('reads UAPI status as 1/0, "1"/"0" or true/false, and errors as a list, a string or null', () => {
-    for (const status of [1, '1', true]) expect(uapi({ result: { status, data: null, errors: null } }, words, 200).result).toEqual({ ok: true, value: true });
-    expect(uapi({ result: { status: '0', errors: 'one reason' } }, words, 200)).toMatchObject({ apiStatus: 0, errors: ['one reason'], result: { ok: false, problem: { kind: 'api-error', serverWords: ['one reason'] } } });
-    expect(uapi({ result: { status: false, errors: ['You do not have the feature “popaccts”.'] } }, words, 200).result).toMatchObject({ ok: false, problem: { kind: 'not-permitted' } });
-    expect(uapi({ result: { status: 1, messages: ['m'], warnings: ['w'] } }, words, 200).messages).toEqual(['m', 'w']);
+    for (const status of [1, '1', true]) expect(uapi({ result: { status, data: null, errors: null } }, words).result).toEqual({ ok: true, value: true });
+    expect(uapi({ result: { status: '0', errors: 'one reason' } }, words)).toMatchObject({ apiStatus: 0, errors: ['one reason'], result: { ok: false, problem: { kind: 'api-error', serverWords: ['one reason'] } } });
+    expect(uapi({ result: { status: false, errors: ['You do not have the feature “popaccts”.'] } }, words).result).toMatchObject({ ok: false, problem: { kind: 'not-permitted' } });
+    expect(uapi({ result: { status: 1, messages: ['m'], warnings: ['w'] } }, words).messages).toEqual(['m', 'w']);
   });
 
   it('an answer without the envelope is an api-error, not a success', () => {
-    expect(uapi({ data: 1 }, words, 200).result).toMatchObject({ ok: false, problem: { kind: 'api-error' } });
-    expect(whm({ data: {} }, words, 200).result).toMatchObject({ ok: false, problem: { kind: 'api-error' } });
-    expect(whm({ metadata: { result: 1, reason: 'OK' } }, words, 200).result).toMatchObject({ ok: false, problem: { kind: 'api-error' } });
+    expect(uapi({ data: 1 }, words).result).toMatchObject({ ok: false, problem: { kind: 'api-error' } });
+    expect(whm({ data: {} }, words).result).toMatchObject({ ok: false, problem: { kind: 'api-error' } });
+    expect(whm({ metadata: { result: 1, reason: 'OK' } }, words).result).toMatchObject({ ok: false, problem: { kind: 'api-error' } });
   });
 
   it('reads WHM metadata.result and its reason', () => {
-    expect(whm({ metadata: { result: 1, reason: 'OK' }, data: {} }, words, 200)).toMatchObject({ apiStatus: 1, messages: ['OK'], result: { ok: true, value: 'data' } });
-    expect(whm({ metadata: { result: 0, reason: 'cPHulk is down.' } }, words, 200)).toMatchObject({ apiStatus: 0, errors: ['cPHulk is down.'], result: { ok: false, problem: { kind: 'api-error' } } });
-    expect(whm({ metadata: { result: '0', reason: 'Permission denied.' } }, words, 200).result).toMatchObject({ ok: false, problem: { kind: 'not-permitted' } });
+    expect(whm({ metadata: { result: 1, reason: 'OK' }, data: {} }, words)).toMatchObject({ apiStatus: 1, messages: ['OK'], result: { ok: true, value: 'data' } });
+    expect(whm({ metadata: { result: 0, reason: 'cPHulk is down.' } }, words)).toMatchObject({ apiStatus: 0, errors: ['cPHulk is down.'], result: { ok: false, problem: { kind: 'api-error' } } });
+    expect(whm({ metadata: { result: '0', reason: 'Permission denied.' } }, words).result).toMatchObject({ ok: false, problem: { kind: 'not-permitted' } });
   });
 });
 
