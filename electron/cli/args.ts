@@ -77,6 +77,7 @@ export const USAGE = `Usage:
                        --incoming imap://HOST:PORT?tls=implicit|starttls|none   (or pop3://...)
                        --outgoing smtp://HOST:PORT?tls=implicit|starttls|none
                        [--username U] [--smtp-username U] [--password-stdin] [other options]
+  mail-doctor admin check-ip | unblock-ip | reset-password | test-mailbox | client-settings ...   (mail-doctor admin --help)
   mail-doctor --help | --version
 
 While the keychain is read, --home, --dns-server, --ca-file and --state-dir need --no-keychain (or a

@@ -105,6 +105,8 @@ export interface CpanelDouble {
   clearFaults(): void;
   /** Resolves when a request for `fn` has been answered (a test waits for add_pop before it kills the client). */
   answered(fn: string): Promise<void>;
+  /** Resolves when a request for `fn` has arrived (answered or not). */
+  requested(fn: string): Promise<void>;
   /** cPHulk's records. A current brute or excessive entry, or a block-list entry, blocks real logins from its IP. */
   readonly cphulk: {
     setEnabled(enabled: boolean): void;
@@ -132,6 +134,7 @@ export async function startCpanelDouble(options: CpanelDoubleOptions): Promise<C
   const requests: RecordedRequest[] = [];
   const faults = new Map<string, { fault: Fault; left: number }>();
   const waiters: { fn: string; resolve: () => void }[] = [];
+  const arrivals: { fn: string; resolve: () => void }[] = [];
   const hanging = new Set<ServerResponse>();
   const mailHost = options.mailHost ?? info.goodName;
   const existing = new Set((options.existingMailboxes ?? []).map((address) => address.toLowerCase()));
@@ -374,6 +377,10 @@ export async function startCpanelDouble(options: CpanelDoubleOptions): Promise<C
           params: Object.fromEntries([...params.entries()].map(([name, value]) => [name, name === 'password' ? '[password]' : value])),
           ...(passwordIn === undefined ? {} : { passwordIn }),
         });
+        for (const arrival of arrivals.filter((entry) => entry.fn === fn)) {
+          arrivals.splice(arrivals.indexOf(arrival), 1);
+          arrival.resolve();
+        }
         const secrets = [auth.raw, ...(params.get('password') === null ? [] : [params.get('password') ?? ''])];
         if (serveFault(takeFault(fn), api, fn, response, secrets)) return;
         if (!auth.authorized) {
@@ -420,6 +427,9 @@ export async function startCpanelDouble(options: CpanelDoubleOptions): Promise<C
     },
     answered(fn) {
       return new Promise((resolve) => waiters.push({ fn, resolve }));
+    },
+    requested(fn) {
+      return new Promise((resolve) => arrivals.push({ fn, resolve }));
     },
     cphulk: {
       setEnabled(enabled) {

@@ -1,0 +1,294 @@
+/**
+ * `mail-doctor admin ...`: the hosting-account tools for IT scripts and tests. Parses (adminCommand.ts),
+ * finds the token (a file's first line, or the app's keychain entry), runs the action
+ * (electron/admin/adminActions.ts) and prints text or JSON.
+ *
+ * JSON (`--json`): { format: "mail-doctor-admin", formatVersion: 1, verb, connection, calls[] (each API call:
+ * function, HTTP status, the API's own status and words; never the token), retriedDeletions[], result,
+ * problem, exitCode }. Exit codes: 0 done / not blocked, 1 a problem was found (blocked, a step failed, a
+ * test mailbox still pending deletion), 2 usage, token or API error (docs/cli.md, docs/admin-tools.md).
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { AdminWords } from '../../shared/admin/adminCatalog';
+import {
+  IP_BLOCKER_NOTE,
+  STRENGTH_NAMES,
+  TEST_MAILBOX_CONCLUSIONS,
+  TEST_MAILBOX_STEP_NAMES,
+  TOKEN_PLACES,
+  describeBlockCheck,
+  describeHostingProblem,
+  hostRequestText,
+  mailPasswordSteps,
+} from '../../shared/admin/adminCatalog';
+import { estimatePasswordStrength, MAX_PASSWORD_LENGTH } from '../../shared/admin/passwordStrength';
+import type { HostBlockCheck, HostingProblem } from '../../shared/model/hosting';
+import type { AdminContext, AdminReport } from '../admin/adminActions';
+import { checkIp, clientSettings, resetPassword, testMailbox, unblock } from '../admin/adminActions';
+import { readStoredToken, readTokenFile } from '../admin/adminCredentials';
+import { readManagedPreferences } from '../accounts/managedPreferences';
+import { defaultStateDir } from '../appPaths';
+import { LoginBudget } from '../diagnosis/loginBudget';
+import { realProbeSet } from '../diagnosis/realProbeSet';
+import { Secret } from '../keychain/secret';
+import type { AdminCommand } from './adminCommand';
+import { ADMIN_USAGE, parseAdminArgs } from './adminCommand';
+import type { CliIo } from './runCli';
+
+const EXIT_OK = 0;
+const EXIT_PROBLEM_FOUND = 1;
+const EXIT_ERROR = 2;
+
+/** Test seams (dependency injection, never the environment): where managed preferences are read. */
+export interface AdminCliOptions {
+  readonly managedPreferencesDirs?: readonly string[];
+}
+
+/** `argv`: everything after `admin`. */
+export async function runAdminCli(argv: readonly string[], io: CliIo, options: AdminCliOptions = {}): Promise<number> {
+  const parsed = parseAdminArgs(argv);
+  if (!parsed.ok) {
+    io.stderr.write(`mail-doctor admin: ${parsed.usageError}\n\n${ADMIN_USAGE}\n`);
+    return EXIT_ERROR;
+  }
+  if ('help' in parsed) {
+    io.stdout.write(`${ADMIN_USAGE}\n`);
+    return EXIT_OK;
+  }
+  const { command } = parsed;
+  const fail = (message: string): number => {
+    io.stderr.write(`mail-doctor admin: ${message}\n`);
+    return EXIT_ERROR;
+  };
+
+  const managed = await readManagedPreferences(options.managedPreferencesDirs === undefined ? {} : { dirs: options.managedPreferencesDirs });
+  if (managed.managedKeys.AdminToolsEnabled !== undefined && !managed.preferences.adminToolsEnabled) {
+    return fail('your organisation has turned the hosting-account tools off on this Mac (managed preference AdminToolsEnabled)');
+  }
+
+  let extraCaPem: string[];
+  try {
+    extraCaPem = await Promise.all(command.caFiles.map((file) => readFile(resolve(file), 'utf8')));
+  } catch (error) {
+    return fail(`--ca-file cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (extraCaPem.some((pem) => !pem.includes('-----BEGIN CERTIFICATE-----'))) return fail('--ca-file holds no PEM certificate');
+
+  const token = await findToken(command, io);
+  if (typeof token === 'string') return fail(token);
+
+  let newPassword: Secret | undefined;
+  if (command.verb === 'reset-password') {
+    const line = await readPasswordLine(io.stdin);
+    if (!line.ok) return fail(line.reason);
+    const strength = estimatePasswordStrength(line.password);
+    if (!strength.acceptable) {
+      return fail(`the new password is ${STRENGTH_NAMES[strength.strength]} (about ${strength.bits} bits): use a longer one, or mix in capitals, digits and symbols`);
+    }
+    newPassword = new Secret(line.password);
+    io.stderr.write(`New password strength: ${STRENGTH_NAMES[strength.strength]} (about ${strength.bits} bits).\n`);
+  }
+
+  const controller = new AbortController();
+  io.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  const stateDir = command.verb === 'test-mailbox' && command.stateDir !== undefined ? resolve(command.stateDir) : defaultStateDir();
+  const context: AdminContext = {
+    stateDir,
+    signal: controller.signal,
+    ...(extraCaPem.length === 0 ? {} : { extraCaPem }),
+    ...(command.json ? {} : { onCall: (call) => io.stderr.write(`  ${call.function}: ${call.outcome === 'answered' ? `HTTP ${call.httpStatus ?? '?'}, status ${call.apiStatus ?? '?'}` : call.outcome} (${call.durationMs} ms)\n`) }),
+  };
+
+  const printed = await runVerb(command, token, newPassword, context, io);
+  const exitCode = exitCodeOf(printed);
+  if (command.json) {
+    io.stdout.write(`${JSON.stringify({ format: 'mail-doctor-admin', formatVersion: 1, verb: command.verb, connection: printed.report.connection, calls: printed.report.calls, retriedDeletions: printed.report.retriedDeletions, result: printed.result, problem: printed.problem, exitCode }, null, 2)}\n`);
+  } else {
+    io.stdout.write(`${printed.text.join('\n')}\n`);
+  }
+  return exitCode;
+}
+
+interface Printed {
+  readonly report: AdminReport<unknown>;
+  /** The result for JSON (null when the action could not do its work). */
+  readonly result: unknown;
+  /** The problem for JSON, worded. */
+  readonly problem: (HostingProblem & AdminWords) | null;
+  readonly problemFound: boolean;
+  readonly text: readonly string[];
+}
+
+async function runVerb(command: AdminCommand, token: Secret, newPassword: Secret | undefined, context: AdminContext, io: CliIo): Promise<Printed> {
+  switch (command.verb) {
+    case 'check-ip': {
+      const report = await checkIp(command.connection, token, { ...(command.ip === undefined ? {} : { ip: command.ip }), ...(command.email === undefined ? {} : { email: command.email }) }, context);
+      if (!report.outcome.ok) return failed(report, report.outcome.problem, command);
+      const result = report.outcome.value;
+      if (result.kind === 'needs-host') return { report, result, problem: null, problemFound: false, text: [IP_BLOCKER_NOTE, '', hostRequestText(result.ip, undefined)] };
+      return { report, result: result.check, problem: null, problemFound: result.check.blocked, text: blockCheckLines(result.check, command) };
+    }
+    case 'unblock-ip': {
+      const report = await unblock(command.connection, token, command.ip, context);
+      if (!report.outcome.ok) return failed(report, report.outcome.problem, command);
+      const result = report.outcome.value;
+      const lines = [
+        `cPHulk removed ${result.recordsRemoved} login record(s) and ${result.firewallBansRemoved} firewall ban(s) for ${command.ip}.`,
+        'Checked again:',
+        ...blockCheckLines(result.after, command).map((line) => `  ${line}`),
+      ];
+      return { report, result, problem: null, problemFound: result.after.blocked, text: lines };
+    }
+    case 'reset-password': {
+      if (newPassword === undefined) throw new Error('reset-password without a password');
+      const report = await resetPassword(command.connection, token, command.email, newPassword, context);
+      if (!report.outcome.ok) return failed(report, report.outcome.problem, command);
+      const steps = mailPasswordSteps(report.outcome.value.mailbox);
+      return {
+        report,
+        result: { mailbox: report.outcome.value.mailbox, mailSteps: steps },
+        problem: null,
+        problemFound: false,
+        text: [
+          `The password of ${report.outcome.value.mailbox} was changed.`,
+          'Now enter it in Mail, for BOTH servers:',
+          ...steps.map((step, index) => `  ${index + 1}. ${step}`),
+          'Then check again: mail-doctor diagnose --account ' + report.outcome.value.mailbox,
+          ...retriedLines(report),
+        ],
+      };
+    }
+    case 'client-settings': {
+      const report = await clientSettings(command.connection, token, command.email, context);
+      if (!report.outcome.ok) return failed(report, report.outcome.problem, command);
+      const settings = report.outcome.value;
+      return {
+        report,
+        result: settings,
+        problem: null,
+        problemFound: false,
+        text: [
+          `What the host publishes for ${settings.account}:`,
+          `  Incoming (${settings.incoming.protocol.toUpperCase()}): ${settings.incoming.host} port ${settings.incoming.port} (encrypted from the start)${settings.incoming.insecurePort === undefined ? '' : `, or ${settings.incoming.insecurePort}`}; user name ${settings.incoming.username}`,
+          `  Outgoing (SMTP): ${settings.outgoing.host} port ${settings.outgoing.port} (encrypted from the start)${settings.outgoing.insecurePort === undefined ? '' : `, or ${settings.outgoing.insecurePort}`}; user name ${settings.outgoing.username}`,
+          ...retriedLines(report),
+        ],
+      };
+    }
+    case 'test-mailbox': {
+      const budget = await LoginBudget.open(context.stateDir);
+      const report = await testMailbox(
+        command.connection,
+        token,
+        {
+          domain: command.domain,
+          ...(command.imapHost === undefined ? {} : { imapHost: command.imapHost }),
+          ...(command.smtpHost === undefined ? {} : { smtpHost: command.smtpHost }),
+          probes: realProbeSet({ publicIpLookup: false }),
+          budget,
+          ...(command.json ? {} : { onStep: (step) => io.stderr.write(`  ${step.status === 'passed' ? '✓' : step.status === 'failed' ? '✗' : '–'} ${TEST_MAILBOX_STEP_NAMES[step.id]} (${step.durationMs} ms)\n`) }),
+        },
+        context,
+      );
+      if (!report.outcome.ok) return failed(report, report.outcome.problem, command);
+      const outcome = report.outcome.value;
+      const { result } = outcome;
+      const words = TEST_MAILBOX_CONCLUSIONS[result.conclusion];
+      const lines = [
+        words.title,
+        `  ${words.why}`,
+        `  Next step: ${words.nextStep}`,
+        `Steps (temporary mailbox ${result.mailbox}):`,
+        ...result.steps.map((step) => `  ${step.status === 'passed' ? '✓' : step.status === 'failed' ? '✗' : '–'} ${TEST_MAILBOX_STEP_NAMES[step.id]} (${step.durationMs} ms)${step.detail === undefined ? '' : ` — ${step.detail}`}`),
+        result.journal === 'cleared'
+          ? 'The temporary mailbox was deleted.'
+          : result.journal === 'pending'
+            ? `The temporary mailbox ${result.mailbox} could not be deleted yet: the next run retries (or delete it in cPanel » Email Accounts).`
+            : 'No mailbox was created.',
+        ...retriedLines(report),
+      ];
+      const problem = outcome.problem === undefined ? null : { ...outcome.problem, ...describeHostingProblem(outcome.problem) };
+      if (problem !== null) lines.push(`${problem.title}: ${problem.why}`, `Next step: ${problem.nextStep}`);
+      return { report, result, problem, problemFound: result.conclusion === 'server-problem' || result.journal === 'pending', text: lines };
+    }
+  }
+}
+
+function failed(report: AdminReport<unknown>, problem: HostingProblem, command: AdminCommand): Printed {
+  const words = describeHostingProblem(problem);
+  const text = [words.title, `  ${words.why}`, `  Next step: ${words.nextStep}`, ...retriedLines(report)];
+  // WHM refused a token: the person may only have cPanel access. Say what to ask the host.
+  if (command.connection.api === 'whm' && (problem.kind === 'token-refused' || problem.kind === 'not-permitted')) {
+    const ip = command.verb === 'check-ip' || command.verb === 'unblock-ip' ? command.ip : undefined;
+    text.push('', 'With only cPanel access:', `  ${IP_BLOCKER_NOTE}`, '  What to send your hosting company:', ...hostRequestText(ip, undefined).split('\n').map((line) => `    ${line}`));
+  }
+  return { report, result: null, problem: { ...problem, ...words }, problemFound: false, text };
+}
+
+function blockCheckLines(check: HostBlockCheck, command: AdminCommand): string[] {
+  const words = describeBlockCheck(check);
+  const lines = [words.title, `  ${words.why}`];
+  if (check.since !== undefined) lines.push(`  Blocked since ${check.since}${check.minutesLeft === undefined ? '' : ` (${check.minutesLeft} minutes left)`}.`);
+  if (check.note !== undefined) lines.push(`  cPHulk's note: ${check.note}`);
+  if (check.failedLogins.length > 0) {
+    lines.push('  Failed logins cPHulk recorded from this address:');
+    for (const login of check.failedLogins.slice(0, 10)) lines.push(`    ${login.at}  ${login.user}  ${login.service}`);
+    if (check.failedLogins.length > 10) lines.push(`    … and ${check.failedLogins.length - 10} more (see --json)`);
+  }
+  lines.push(`  Next step: ${words.nextStep}`);
+  if (check.blocked && check.blockedBy !== 'cphulk-blacklist' && command.verb === 'check-ip') {
+    lines.push(`  To unblock: mail-doctor admin unblock-ip --whm-url ${command.connection.url} --api-user ${command.connection.user} --ip ${check.ip} --yes`);
+  }
+  if (check.requesterIp !== undefined && check.requesterIp !== check.ip) lines.push(`WHM sees this Mac as ${check.requesterIp}.`);
+  return lines;
+}
+
+function retriedLines(report: AdminReport<unknown>): string[] {
+  return report.retriedDeletions.map((entry) =>
+    entry.journal === 'cleared'
+      ? `A test mailbox left by an interrupted run (${entry.mailbox}) was deleted first.`
+      : `A test mailbox left by an interrupted run (${entry.mailbox}) could not be deleted yet; it is retried next time.`,
+  );
+}
+
+function exitCodeOf(printed: Printed): number {
+  if (printed.problem !== null) return EXIT_ERROR;
+  if (printed.problemFound || printed.report.retriedDeletions.some((entry) => entry.journal === 'pending')) return EXIT_PROBLEM_FOUND;
+  return EXIT_OK;
+}
+
+/** The token: the file's first line, else the app's keychain entry for this server and user. Returns a message on failure. */
+async function findToken(command: AdminCommand, io: CliIo): Promise<Secret | string> {
+  if (command.tokenFile !== undefined) {
+    const read = await readTokenFile(resolve(command.tokenFile));
+    if (!read.ok) return `--token-file: ${read.error.message}`;
+    if (read.value.readableByOthers) io.stderr.write(`mail-doctor admin: warning: ${command.tokenFile} can be read by other users (chmod 600 it)\n`);
+    return read.value.token;
+  }
+  const stored = await readStoredToken(command.connection);
+  if (!stored.ok) return `no --token-file, and the keychain could not be read (${stored.error.code})`;
+  if (stored.value === null) {
+    return `no token: give --token-file FILE (its first line is the token; make one in ${TOKEN_PLACES[command.connection.api]}), or connect in the app's window, which keeps it in the keychain`;
+  }
+  return stored.value;
+}
+
+/** One line of standard input, at most MAX_PASSWORD_LENGTH bytes; longer is an error, never cut. */
+async function readPasswordLine(stdin: Readable): Promise<{ readonly ok: true; readonly password: string } | { readonly ok: false; readonly reason: string }> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stdin) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    chunks.push(buffer);
+    total += buffer.length;
+    if (buffer.includes(0x0a) || total > MAX_PASSWORD_LENGTH + 2) break;
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  const newline = text.indexOf('\n');
+  const line = (newline < 0 ? text : text.slice(0, newline)).replace(/\r$/, '');
+  if (line === '') return { ok: false, reason: '--password-stdin was given but standard input had no password line' };
+  if (Buffer.byteLength(line) > MAX_PASSWORD_LENGTH) return { ok: false, reason: `the new password is longer than ${MAX_PASSWORD_LENGTH} bytes` };
+  return { ok: true, password: line };
+}
