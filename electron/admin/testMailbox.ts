@@ -16,6 +16,7 @@
  * are fine and the person's own account settings are at fault.
  */
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import type {
   HostClientSettings,
   HostingProblem,
@@ -44,6 +45,8 @@ export interface MailLoginBudget {
 
 export interface MailLoginKey {
   readonly host: string;
+  /** The address the login connects to: bans, and so the budget, count per address. */
+  readonly address: string | undefined;
   readonly port: number;
   readonly protocol: 'imap' | 'smtp';
 }
@@ -53,7 +56,7 @@ export interface TestMailboxInput {
   readonly journal: DeletionJournal;
   /** The account's mail domain the test mailbox is created in. */
   readonly domain: string;
-  readonly probes: Pick<ProbeSet, 'tls' | 'login'>;
+  readonly probes: Pick<ProbeSet, 'resolveHost' | 'tls' | 'login'>;
   readonly budget: MailLoginBudget;
   /** Connect to these instead of the hosts get_client_settings names (the names are still what TLS checks). */
   readonly imapHost?: string;
@@ -168,33 +171,26 @@ async function mailSteps(
   step: (id: TestMailboxStepId, status: TestMailboxStep['status'], durationMs: number, detail?: string) => void,
 ): Promise<void> {
   const stepTimeout = input.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
-  const imap: ServerEndpoint = {
+  const imap = await resolvedEndpoint(input, {
     protocol: 'imap',
     host: settings.incoming.host,
     // cPanel's secure IMAP port (993) even when the account's default service is POP.
     port: settings.incoming.protocol === 'imap' ? settings.incoming.port : 993,
     tls: 'implicit',
-    ...(input.imapHost === undefined ? {} : { connectAddress: input.imapHost }),
-  };
-  const smtp: ServerEndpoint = {
-    protocol: 'smtp',
-    host: settings.outgoing.host,
-    port: settings.outgoing.port,
-    tls: 'implicit',
-    ...(input.smtpHost === undefined ? {} : { connectAddress: input.smtpHost }),
-  };
+  }, input.imapHost, stepTimeout);
+  const smtp = await resolvedEndpoint(input, { protocol: 'smtp', host: settings.outgoing.host, port: settings.outgoing.port, tls: 'implicit' }, input.smtpHost, stepTimeout);
 
   // 4. One login per protocol, each reserved in the budget first.
-  const imapLogin = await budgetedLogin(input, imap, credentials, stepTimeout);
+  const imapLogin = 'unresolved' in imap ? imap.unresolved : await budgetedLogin(input, imap, credentials, stepTimeout);
   step('imap-login', imapLogin.status, imapLogin.durationMs, imapLogin.detail);
-  const smtpLogin = await budgetedLogin(input, smtp, credentials, stepTimeout);
+  const smtpLogin = 'unresolved' in smtp ? smtp.unresolved : await budgetedLogin(input, smtp, credentials, stepTimeout);
   step('smtp-login', smtpLogin.status, smtpLogin.durationMs, smtpLogin.detail);
 
   // 5. Send to itself, only with an accepted SMTP login.
   const message = { messageId: `<md-test-${randomBytes(8).toString('hex')}@mail-doctor.invalid>`, subject: `Mail Doctor test ${randomBytes(4).toString('hex')}` };
   const context = (timeoutMs: number) => ({ deadline: Date.now() + timeoutMs, signal: input.signal, ...(input.extraCaPem === undefined ? {} : { extraCaPem: input.extraCaPem }) });
   let sent = false;
-  if (smtpLogin.status !== 'passed') {
+  if (smtpLogin.status !== 'passed' || 'unresolved' in smtp) {
     step('send-to-itself', 'skipped', 0, 'the outgoing server did not accept the test mailbox’s login');
   } else {
     const result = await sendToItself(smtp, credentials, message, context(stepTimeout));
@@ -203,7 +199,7 @@ async function mailSteps(
   }
 
   // 6. Read it back, only with an accepted IMAP login and a sent message.
-  if (imapLogin.status !== 'passed') {
+  if (imapLogin.status !== 'passed' || 'unresolved' in imap) {
     step('read-back', 'skipped', 0, 'the incoming server did not accept the test mailbox’s login');
   } else if (!sent) {
     step('read-back', 'skipped', 0, 'no message was sent');
@@ -212,9 +208,31 @@ async function mailSteps(
     step('read-back', result.ok ? 'passed' : 'failed', result.durationMs, result.ok ? undefined : words.text(result.reason));
     // A refusal here (the login was accepted a moment ago) is still a failure the server counted.
     if (!result.ok && /AUTHENTICATIONFAILED|authentication failed/i.test(result.reason)) {
-      await input.budget.record({ host: imap.host, port: imap.port, protocol: 'imap' }, 'failure');
+      await input.budget.record({ host: imap.host, address: imap.connectAddress, port: imap.port, protocol: 'imap' }, 'failure');
     }
   }
+}
+
+/**
+ * Where to connect: the address given (--imap-host / --smtp-host, an IP or a name) or the published host,
+ * resolved once; the login, the budget (counted per address) and the round trip all use that address, and TLS
+ * still checks the published name.
+ */
+async function resolvedEndpoint(
+  input: TestMailboxInput,
+  endpoint: ServerEndpoint,
+  override: string | undefined,
+  timeoutMs: number,
+): Promise<ServerEndpoint | { readonly unresolved: LoginStep }> {
+  const target = override ?? endpoint.host;
+  if (net.isIP(target) !== 0) return { ...endpoint, connectAddress: target };
+  const started = Date.now();
+  const resolution = await input.probes.resolveHost(target, { deadline: Date.now() + timeoutMs, signal: input.signal });
+  const address = resolution.kind === 'resolved' ? resolution.addresses[0]?.address : undefined;
+  if (address === undefined) {
+    return { unresolved: { status: 'failed', durationMs: Date.now() - started, detail: `no login attempted: ${target} did not resolve (${resolution.kind})` } };
+  }
+  return { ...endpoint, connectAddress: address };
 }
 
 interface LoginStep {
@@ -237,7 +255,7 @@ async function budgetedLogin(
   const secured = await input.probes.tls(endpoint, context());
   const unusable = tlsProblem(secured.tls);
   if (unusable !== null) return { status: 'failed', durationMs: Date.now() - started, detail: `no login attempted: ${unusable}` };
-  const key: MailLoginKey = { host: endpoint.host, port: endpoint.port, protocol };
+  const key: MailLoginKey = { host: endpoint.host, address: endpoint.connectAddress, port: endpoint.port, protocol };
   const decision = await input.budget.reserve(key);
   if (!decision.allowed) {
     return { status: 'skipped', durationMs: 0, detail: `no login attempted: ${decision.detail ?? 'the login budget for this server is used up'}` };
