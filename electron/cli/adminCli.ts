@@ -268,7 +268,7 @@ async function findToken(command: AdminCommand, io: CliIo): Promise<Secret | str
     return read.value.token;
   }
   const stored = await readStoredToken(command.connection);
-  if (!stored.ok) return `no --token-file, and the keychain could not be read (${stored.error.code})`;
+  if (!stored.ok) return `no --token-file, and the keychain could not be read (${stored.error.message})`;
   if (stored.value === null) {
     return `no token: give --token-file FILE (its first line is the token; make one in ${TOKEN_PLACES[command.connection.api]}), or connect in the app's window, which keeps it in the keychain`;
   }

@@ -17,8 +17,9 @@ let loaded: Promise<Result<KeytarLike, 'keytar-unavailable'>> | undefined;
 export function loadKeytar(): Promise<Result<KeytarLike, 'keytar-unavailable'>> {
   loaded ??= import('keytar').then(
     (module): Result<KeytarLike, 'keytar-unavailable'> => {
-      // keytar is CommonJS: under Node's ESM loader its API may sit on `default` only.
-      const candidate: unknown = typeof module.getPassword === 'function' ? module : (module as { default?: unknown }).default;
+      // keytar is CommonJS: under Node's ESM loader its full API sits on `default` (Node's CJS lexer finds only
+      // some of its names, e.g. getPassword alone, so a namespace with getPassword is not yet the whole API).
+      const candidate: unknown = isKeytarLike(module) ? module : (module as { default?: unknown }).default;
       return isKeytarLike(candidate) ? ok(candidate) : err('keytar-unavailable', 'keytar loaded but has no getPassword/setPassword/deletePassword');
     },
     (error: unknown) => err('keytar-unavailable', `keytar could not be loaded: ${error instanceof Error ? error.message : String(error)}`),

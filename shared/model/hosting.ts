@@ -202,3 +202,35 @@ export interface PendingMailboxDeletion {
   readonly mailbox: string;
   readonly createdAt: string;
 }
+
+// ---------------------------------------------------------------- what the window sees (IPC)
+
+/**
+ * The hosting tools' state for the window: whether IT allows them, which accounts are connected (a token is
+ * stored in the keychain; the token itself never leaves the main process), and test mailboxes an interrupted
+ * run left behind.
+ */
+export interface AdminStatus {
+  /**
+   * The managed preference AdminToolsEnabled: 'on' (set true: the section is shown), 'off' (set false: hidden,
+   * and every admin action is refused), 'default' (not managed: shown once an account is connected, and
+   * offered behind a closed disclosure until then).
+   */
+  readonly policy: 'on' | 'off' | 'default';
+  readonly connections: { readonly cpanel?: HostingConnection; readonly whm?: HostingConnection };
+  readonly pendingDeletions: readonly PendingMailboxDeletion[];
+}
+
+/** What an admin action answers the window: every API call made, deletions retried first, and the outcome. */
+export interface AdminActionResult<T> {
+  readonly calls: readonly HostingApiCall[];
+  readonly retriedDeletions: readonly (PendingMailboxDeletion & { readonly journal: 'cleared' | 'pending' })[];
+  readonly outcome: { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: HostingProblem };
+}
+
+export type AdminActionName = 'connect' | 'check-ip' | 'unblock-ip' | 'reset-password' | 'test-mailbox' | 'client-settings';
+
+/** Progress of the running admin action: each API call as it ends, each test-mailbox step. */
+export type AdminProgressEvent =
+  | { readonly type: 'call'; readonly action: AdminActionName; readonly call: HostingApiCall }
+  | { readonly type: 'test-mailbox-step'; readonly step: TestMailboxStep };

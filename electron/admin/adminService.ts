@@ -1,0 +1,315 @@
+/**
+ * The hosting tools for the window: connect (URL, user, token: the token goes to the keychain and never
+ * comes back), the four actions, and what their results add to the next diagnosis (the cPHulk check, the
+ * host's published settings). One action at a time: two at once would only double the logins cPHulk counts.
+ *
+ * The window never sees a token or a password coming back: requests carry a typed password or token in,
+ * answers carry calls, outcomes and words' inputs out (electron/admin/adminActions.ts records no secret).
+ * The managed preference AdminToolsEnabled=false refuses every action here, whatever the window asks.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type {
+  AdminActionName,
+  AdminActionResult,
+  AdminProgressEvent,
+  AdminStatus,
+  BlockCheckResult,
+  HostBlockCheck,
+  HostClientSettings,
+  HostingApi,
+  HostingConnection,
+  UnblockResult,
+} from '../../shared/model/hosting';
+import type { TestMailboxResult } from '../../shared/model/hosting';
+import { estimatePasswordStrength } from '../../shared/admin/passwordStrength';
+import type { Result } from '../../shared/result';
+import { err, ok } from '../../shared/result';
+import type { ProbeSet } from '../diagnosis/probeSet';
+import { LoginBudget } from '../diagnosis/loginBudget';
+import type { AppSecretOptions } from '../keychain/appSecrets';
+import { Secret } from '../keychain/secret';
+import type { AdminContext, AdminReport } from './adminActions';
+import { checkIp, clientSettings, resetPassword, testMailbox, unblock } from './adminActions';
+import { isTokenShaped, readStoredToken, removeStoredToken, storeToken } from './adminCredentials';
+import { CpanelApi } from './cpanelApi';
+import { DeletionJournal } from './deletionJournal';
+import { HostingSession } from './hostingSession';
+import { parseHostingUrl } from './hostingUrl';
+import { retryPendingDeletions } from './testMailbox';
+import { WhmApi } from './whmApi';
+
+/** Where tokens are kept: the OS keychain in the app; an in-memory map in the web preview and tests. */
+export interface TokenStore {
+  read(connection: HostingConnection): Promise<Result<Secret | null>>;
+  store(connection: HostingConnection, token: Secret): Promise<Result<true>>;
+  remove(connection: HostingConnection): Promise<Result<boolean>>;
+}
+
+export function keychainTokenStore(options: AppSecretOptions = {}): TokenStore {
+  return {
+    read: (connection) => readStoredToken(connection, options),
+    store: (connection, token) => storeToken(connection, token, options),
+    remove: (connection) => removeStoredToken(connection, options),
+  };
+}
+
+/** Tokens held in this process only (the web preview, tests): never written anywhere. */
+export function memoryTokenStore(): TokenStore {
+  const tokens = new Map<string, Secret>();
+  const key = (connection: HostingConnection): string => `${connection.api} ${connection.user}@${connection.url}`;
+  return {
+    read: (connection) => Promise.resolve(ok(tokens.get(key(connection)) ?? null)),
+    store: (connection, token) => {
+      tokens.set(key(connection), token);
+      return Promise.resolve(ok(true as const));
+    },
+    remove: (connection) => Promise.resolve(ok(tokens.delete(key(connection)))),
+  };
+}
+
+export interface AdminServiceOptions {
+  /** The app's state folder (connections, refused tokens, the deletion journal, the login budget). */
+  readonly stateDir: string;
+  readonly tokens: TokenStore;
+  /** The managed preference AdminToolsEnabled: undefined when not managed. */
+  readonly managedEnabled: () => Promise<boolean | undefined>;
+  readonly probes: Pick<ProbeSet, 'resolveHost' | 'tls' | 'login'>;
+  /** Extra CAs to trust (the preview's and tests' test CA; never fewer than the system's). */
+  readonly extraCaPem?: () => Promise<readonly string[]>;
+  /** Where the test mailbox connects instead of the published hosts (the preview against the loopback rig). */
+  readonly mailHostOverride?: string;
+  /** Deadline of one API call (default DEFAULT_CALL_TIMEOUT_MS); tests shorten it. */
+  readonly callTimeoutMs?: number;
+  readonly log: (message: string) => void;
+}
+
+export interface ConnectRequest {
+  readonly api: HostingApi;
+  readonly url: string;
+  readonly user: string;
+  readonly token: string;
+}
+
+export interface AdminService {
+  status(): Promise<Result<AdminStatus>>;
+  connect(request: ConnectRequest, onProgress: (event: AdminProgressEvent) => void): Promise<Result<AdminActionResult<HostingConnection>>>;
+  disconnect(api: HostingApi): Promise<Result<void>>;
+  checkIp(request: { readonly ip?: string; readonly email?: string }, onProgress: (event: AdminProgressEvent) => void): Promise<Result<AdminActionResult<BlockCheckResult>>>;
+  unblockIp(request: { readonly ip: string }, onProgress: (event: AdminProgressEvent) => void): Promise<Result<AdminActionResult<UnblockResult>>>;
+  resetPassword(request: { readonly email: string; readonly password: string }, onProgress: (event: AdminProgressEvent) => void): Promise<Result<AdminActionResult<{ readonly mailbox: string }>>>;
+  testMailbox(request: { readonly domain: string }, onProgress: (event: AdminProgressEvent) => void): Promise<Result<AdminActionResult<TestMailboxResult>>>;
+  clientSettings(request: { readonly email: string }, onProgress: (event: AdminProgressEvent) => void): Promise<Result<AdminActionResult<HostClientSettings>>>;
+  /** The start-up retry of journalled test-mailbox deletions (for every connected cPanel account). */
+  retryPendingDeletions(): Promise<void>;
+  /** What the hosting account said, for the next diagnosis: the latest cPHulk check and published settings. */
+  hostFacts(): HostFacts;
+}
+
+export interface HostFacts {
+  readonly blockCheck: HostBlockCheck | null;
+  /** get_client_settings answers by mailbox address (lower case). */
+  readonly clientSettings: ReadonlyMap<string, HostClientSettings>;
+}
+
+const CONNECTIONS_FILE = 'hosting-connections.json';
+const connectionsSchema = z.object({
+  version: z.literal(1),
+  cpanel: z.object({ url: z.string(), user: z.string() }).optional(),
+  whm: z.object({ url: z.string(), user: z.string() }).optional(),
+});
+
+export function createAdminService(options: AdminServiceOptions): AdminService {
+  const journal = new DeletionJournal(options.stateDir);
+  let busy = false;
+  const facts: { blockCheck: HostBlockCheck | null; clientSettings: Map<string, HostClientSettings> } = { blockCheck: null, clientSettings: new Map() };
+
+  const connectionsFile = path.join(options.stateDir, CONNECTIONS_FILE);
+  async function readConnections(): Promise<{ cpanel?: HostingConnection; whm?: HostingConnection }> {
+    try {
+      const parsed = connectionsSchema.safeParse(JSON.parse(await fs.readFile(connectionsFile, 'utf8')));
+      if (!parsed.success) return {};
+      const out: { cpanel?: HostingConnection; whm?: HostingConnection } = {};
+      if (parsed.data.cpanel !== undefined) out.cpanel = { api: 'cpanel', ...parsed.data.cpanel };
+      if (parsed.data.whm !== undefined) out.whm = { api: 'whm', ...parsed.data.whm };
+      return out;
+    } catch {
+      return {};
+    }
+  }
+  async function writeConnections(connections: { cpanel?: HostingConnection; whm?: HostingConnection }): Promise<void> {
+    const strip = (connection: HostingConnection | undefined) => (connection === undefined ? undefined : { url: connection.url, user: connection.user });
+    await fs.mkdir(options.stateDir, { recursive: true, mode: 0o700 });
+    const temporary = `${connectionsFile}.${process.pid}.tmp`;
+    await fs.writeFile(temporary, `${JSON.stringify({ version: 1, cpanel: strip(connections.cpanel), whm: strip(connections.whm) }, null, 2)}\n`, { mode: 0o600 });
+    await fs.rename(temporary, connectionsFile);
+  }
+
+  async function refusal(): Promise<Result<never> | null> {
+    if ((await options.managedEnabled()) === false) return err('admin-tools-off', 'Your organisation has turned the hosting-account tools off on this Mac.');
+    return null;
+  }
+
+  async function context(action: AdminActionName, onProgress: (event: AdminProgressEvent) => void, signal = new AbortController().signal): Promise<AdminContext> {
+    const extra = options.extraCaPem === undefined ? [] : await options.extraCaPem();
+    return {
+      stateDir: options.stateDir,
+      signal,
+      ...(extra.length === 0 ? {} : { extraCaPem: extra }),
+      ...(options.callTimeoutMs === undefined ? {} : { callTimeoutMs: options.callTimeoutMs }),
+      onCall: (call) => onProgress({ type: 'call', action, call }),
+    };
+  }
+
+  /** Runs one action with the stored token of `api`'s connection, one at a time. */
+  async function withConnection<T>(api: HostingApi, run: (connection: HostingConnection, token: Secret) => Promise<AdminReport<T>>): Promise<Result<AdminActionResult<T>>> {
+    const refused = await refusal();
+    if (refused !== null) return refused;
+    if (busy) return err('admin-busy', 'Another hosting action is still running. Wait for it to finish.');
+    const connection = (await readConnections())[api];
+    if (connection === undefined) return err('not-connected', api === 'whm' ? 'Connect a WHM account first.' : 'Connect a cPanel account first.');
+    const token = await options.tokens.read(connection);
+    if (!token.ok) return err('keychain-error', 'The stored token could not be read from the keychain.');
+    if (token.value === null) return err('not-connected', 'No token is stored for this account: connect again.');
+    busy = true;
+    try {
+      const report = await run(connection, token.value);
+      return ok({ calls: report.calls, retriedDeletions: report.retriedDeletions.map(({ connection: c, mailbox, createdAt, journal: state }) => ({ connection: c, mailbox, createdAt, journal: state })), outcome: report.outcome });
+    } finally {
+      busy = false;
+    }
+  }
+
+  return {
+    async status() {
+      const managed = await options.managedEnabled();
+      const stored = await readConnections();
+      const connections: { cpanel?: HostingConnection; whm?: HostingConnection } = {};
+      for (const api of ['cpanel', 'whm'] as const) {
+        const connection = stored[api];
+        if (connection !== undefined) connections[api] = connection;
+      }
+      const pending = await journal.list().catch(() => ({ entries: [] }));
+      return ok({
+        policy: managed === undefined ? 'default' : managed ? 'on' : 'off',
+        connections,
+        pendingDeletions: pending.entries.map(({ connection, mailbox, createdAt }) => ({ connection, mailbox, createdAt })),
+      });
+    },
+
+    async connect(request, onProgress) {
+      const refused = await refusal();
+      if (refused !== null) return refused;
+      if (busy) return err('admin-busy', 'Another hosting action is still running. Wait for it to finish.');
+      const url = parseHostingUrl(request.url, request.api);
+      if (!url.ok) return err('invalid-address', `That address cannot be used: ${url.reason}.`);
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(request.user)) return err('invalid-user', 'That is not a cPanel or WHM user name.');
+      if (!isTokenShaped(request.token)) return err('invalid-token', 'That is not an API token (16 to 512 characters, no spaces).');
+      const connection: HostingConnection = { api: request.api, url: url.url.origin, user: request.user };
+      const token = new Secret(request.token);
+      busy = true;
+      try {
+        // One harmless call proves the token before it is kept: cPHulk's status, or the account's mailbox list.
+        const session = new HostingSession({ connection, token, ...(await context('connect', onProgress)) });
+        const probe =
+          request.api === 'whm'
+            ? await new WhmApi(session).call('cphulk_status', [], () => true as const)
+            : await new CpanelApi(session).uapi('Email', 'list_pops', { regex: '^$' }, () => true as const);
+        // A token that works but may not list mailboxes is still the right token: keep it, the actions will say what is missing.
+        if (!probe.ok && probe.problem.kind !== 'not-permitted') return ok({ calls: session.calls, retriedDeletions: [], outcome: probe });
+        const stored = await options.tokens.store(connection, token);
+        if (!stored.ok) return err('keychain-error', 'The token could not be stored in the keychain.');
+        await writeConnections({ ...(await readConnections()), [request.api]: connection });
+        return ok({ calls: session.calls, retriedDeletions: [], outcome: { ok: true, value: connection } });
+      } finally {
+        busy = false;
+      }
+    },
+
+    async disconnect(api) {
+      const connections = await readConnections();
+      const connection = connections[api];
+      if (connection !== undefined) {
+        const removed = await options.tokens.remove(connection);
+        if (!removed.ok) return err('keychain-error', 'The token could not be removed from the keychain.');
+      }
+      const { [api]: _removed, ...rest } = connections;
+      await writeConnections(rest);
+      if (api === 'whm') facts.blockCheck = null;
+      return ok(undefined);
+    },
+
+    checkIp(request, onProgress) {
+      return withConnection('whm', async (connection, token) => {
+        const report = await checkIp(connection, token, request, await context('check-ip', onProgress));
+        if (report.outcome.ok && report.outcome.value.kind === 'checked') facts.blockCheck = report.outcome.value.check;
+        return report;
+      });
+    },
+
+    unblockIp(request, onProgress) {
+      return withConnection('whm', async (connection, token) => {
+        const report = await unblock(connection, token, request.ip, await context('unblock-ip', onProgress));
+        if (report.outcome.ok) facts.blockCheck = report.outcome.value.after;
+        return report;
+      });
+    },
+
+    async resetPassword(request, onProgress) {
+      // The window shows the strength as the person types; main decides.
+      if (!estimatePasswordStrength(request.password).acceptable) return err('weak-password', 'That password is too weak: use a longer one, or mix in capitals, digits and symbols.');
+      const password = new Secret(request.password);
+      return withConnection('cpanel', async (connection, token) => resetPassword(connection, token, request.email, password, await context('reset-password', onProgress)));
+    },
+
+    testMailbox(request, onProgress) {
+      return withConnection('cpanel', async (connection, token) => {
+        const report = await testMailbox(
+          connection,
+          token,
+          {
+            domain: request.domain,
+            probes: options.probes,
+            budget: await LoginBudget.open(options.stateDir),
+            onStep: (step) => onProgress({ type: 'test-mailbox-step', step }),
+            ...(options.mailHostOverride === undefined ? {} : { imapHost: options.mailHostOverride, smtpHost: options.mailHostOverride }),
+          },
+          await context('test-mailbox', onProgress),
+        );
+        const outcome = report.outcome;
+        return { ...report, outcome: outcome.ok ? (outcome.value.problem === undefined ? { ok: true as const, value: outcome.value.result } : { ok: false as const, problem: outcome.value.problem }) : outcome };
+      });
+    },
+
+    clientSettings(request, onProgress) {
+      return withConnection('cpanel', async (connection, token) => {
+        const report = await clientSettings(connection, token, request.email, await context('client-settings', onProgress));
+        if (report.outcome.ok) facts.clientSettings.set(request.email.toLowerCase(), report.outcome.value);
+        return report;
+      });
+    },
+
+    async retryPendingDeletions() {
+      if ((await options.managedEnabled()) === false) return;
+      const { entries } = await journal.list().catch(() => ({ entries: [] }));
+      if (entries.length === 0) return;
+      const connection = (await readConnections()).cpanel;
+      if (connection === undefined || busy) return;
+      const token = await options.tokens.read(connection);
+      if (!token.ok || token.value === null) return;
+      busy = true;
+      try {
+        const session = new HostingSession({ connection, token: token.value, ...(await context('test-mailbox', () => undefined)) });
+        const retried = await retryPendingDeletions({ cpanel: new CpanelApi(session), journal });
+        for (const entry of retried) options.log(`test mailbox of an interrupted run: deletion ${entry.journal === 'cleared' ? 'done' : 'still pending'}`);
+      } finally {
+        busy = false;
+      }
+    },
+
+    hostFacts() {
+      return { blockCheck: facts.blockCheck, clientSettings: facts.clientSettings };
+    },
+  };
+}
