@@ -56,7 +56,8 @@ export interface PublishedServer {
   readonly tls: TlsMode;
   /** autoconfig's username template, e.g. "%EMAILADDRESS%". */
   readonly usernameTemplate?: string;
-  readonly from: 'srv' | 'autoconfig';
+  /** 'cpanel': the host's own answer (Email::get_client_settings through the hosting tools, electron/admin/). */
+  readonly from: 'srv' | 'autoconfig' | 'cpanel';
 }
 
 export interface AutoconfigAttempt {
