@@ -139,10 +139,14 @@ export function parseAdminArgs(argv: readonly string[]): AdminParseResult {
   const present = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
   const checked = VERB_SCHEMAS[verb].safeParse(present);
   if (!checked.success) {
-    const issue = checked.error.issues[0];
-    const flag = issue?.path[0];
-    if (issue?.code === 'unrecognized_keys') return usage(`${issue.keys.map((key) => `--${key}`).join(', ')} does not go with ${verb}`);
-    return usage(`${flag === undefined ? verb : `--${String(flag)}`}: ${issue?.message ?? 'invalid'}`);
+    // A flag of another verb says more than the missing one it probably stands for.
+    const issues = checked.error.issues;
+    const stray = issues.find((issue) => issue.code === 'unrecognized_keys');
+    if (stray?.code === 'unrecognized_keys') return usage(`${stray.keys.map((key) => `--${key}`).join(', ')} does not go with ${verb}`);
+    const issue = issues[0];
+    const flag = issue?.path[0] === undefined ? verb : `--${String(issue.path[0])}`;
+    if (issue?.code === 'invalid_type' && issue.input === undefined) return usage(`${flag} is missing`);
+    return usage(`${flag}: ${issue?.message ?? 'invalid'}`);
   }
   const flags: Record<string, unknown> = checked.data;
   const api = 'whm-url' in flags ? 'whm' : 'cpanel';
