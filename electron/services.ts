@@ -16,6 +16,7 @@
  * - electron/report/supportReport.ts       buildSupportReport(run, environment, { maskIdentities })
  */
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { ManagedPreferences } from '../shared/model/managedPreferences';
 import type { AppInfo } from '../shared/ipc/contract';
 import { err, ok } from '../shared/result';
@@ -29,6 +30,10 @@ import { resolveLinkTarget, resolveSupportContact } from './links';
 import { guardDocument, guardReportJson } from './report/secretNotes';
 import type { SupportReportJson } from './report/supportReport';
 import type { DiagnosisTuning } from './diagnosis/diagnoseAccounts';
+import type { AdminService, TokenStore } from './admin/adminService';
+import { createAdminService, keychainTokenStore } from './admin/adminService';
+import { readManagedPreferences } from './accounts/managedPreferences';
+import { realProbeSet } from './diagnosis/realProbeSet';
 
 export interface CoreServiceOptions {
   /** The home folder whose Library is read (tests and the preview pass a fixture home). */
@@ -53,12 +58,20 @@ export interface CoreServiceOptions {
   readonly diagnosisTuning?: DiagnosisTuning;
   /** The check on the report's text before it leaves (default: the process's exit guard). */
   readonly guard?: ExitGuard;
+  /**
+   * Where the hosting tools keep API tokens (default the OS keychain; the preview keeps them in memory) and,
+   * for the preview against the loopback rig, where the test mailbox connects instead of the published hosts.
+   */
+  readonly hostingTokens?: TokenStore;
+  readonly hostingMailHost?: string;
 }
 
 export interface CoreServices {
   readonly accounts: AccountsService;
   readonly diagnosis: DiagnosisSessions;
   readonly report: ReportService;
+  /** The hosting-account tools (electron/admin/adminService.ts). */
+  readonly admin: AdminService;
   /** Webmail and support targets from the managed preferences of the last account discovery. */
   readonly managedLinkTargets: () => ManagedLinkTargets;
 }
@@ -130,10 +143,25 @@ export function createCoreServices(options: CoreServiceOptions): CoreServices {
     },
   };
 
+  const caFiles = options.diagnosisTuning?.caFiles ?? [];
+  const admin = createAdminService({
+    stateDir: options.stateDir,
+    tokens: options.hostingTokens ?? keychainTokenStore(),
+    managedEnabled: async () => {
+      const read = await readManagedPreferences(options.managedPreferencesDirs === undefined ? {} : { dirs: options.managedPreferencesDirs });
+      return read.managedKeys.AdminToolsEnabled === undefined ? undefined : read.preferences.adminToolsEnabled;
+    },
+    probes: realProbeSet({ publicIpLookup: false }),
+    extraCaPem: () => Promise.all(caFiles.map((file) => readFile(file, 'utf8'))),
+    ...(options.hostingMailHost === undefined ? {} : { mailHostOverride: options.hostingMailHost }),
+    log: options.log,
+  });
+
   return {
     accounts,
     diagnosis,
     report,
+    admin,
     managedLinkTargets: () => linkTargetsFrom(managed),
   };
 }

@@ -101,7 +101,12 @@ export function startWindowApp(options: WindowAppOptions): WindowApp {
     },
     reportFiles: createReportFiles({ report: core.report, defaultDir: options.documentsDir, guard }),
     support: createSupportContact({ report: core.report, clipboard, managedLinkTargets: core.managedLinkTargets, guard }),
+    admin: core.admin,
   };
+  // A test mailbox an interrupted run left behind is deleted first (docs/admin-tools.md).
+  void core.admin.retryPendingDeletions().catch(() => {
+    log('could not retry the deletion of a test mailbox left by an interrupted run');
+  });
 
   const registry = new WindowRegistry();
   registerHandlers({

@@ -313,3 +313,23 @@ export function createAdminService(options: AdminServiceOptions): AdminService {
     },
   };
 }
+
+/**
+ * A service that refuses every hosting action: for compositions without the hosting tools (tests of other
+ * parts of the shell). The real one is createAdminService, composed in electron/services.ts.
+ */
+export function unavailableAdminService(): AdminService {
+  const refuse = () => Promise.resolve(err('admin-unavailable', 'The hosting-account tools are not available here.'));
+  return {
+    status: () => Promise.resolve(ok({ policy: 'off' as const, connections: {}, pendingDeletions: [] })),
+    connect: refuse,
+    disconnect: refuse,
+    checkIp: refuse,
+    unblockIp: refuse,
+    resetPassword: refuse,
+    testMailbox: refuse,
+    clientSettings: refuse,
+    retryPendingDeletions: () => Promise.resolve(),
+    hostFacts: () => ({ blockCheck: null, clientSettings: new Map() }),
+  };
+}

@@ -7,6 +7,7 @@
  * event is checked against the secrets the process holds (electron/exitGuard.ts) before it is sent.
  */
 import type { ProgressEvent } from '../../shared/diagnosis/types';
+import type { AdminProgressEvent } from '../../shared/model/hosting';
 import type { IpcRequests, IpcResult, RequestChannel } from '../../shared/ipc/contract';
 import { isRequestChannel } from '../../shared/ipc/contract';
 import { describeValidationError, requestSchemas } from '../../shared/ipc/schemas';
@@ -20,6 +21,8 @@ import type { MainServices } from './mainServices';
 /** What a handler knows besides the payload: how to push progress events to the window that asked. */
 export interface RequestContext {
   readonly emitProgress: (event: ProgressEvent) => void;
+  /** Progress of a hosting action (each API call, each test-mailbox step), to the window that asked. */
+  readonly emitAdminProgress?: (event: AdminProgressEvent) => void;
   /** The asking window's webContents id (Electron only), so a save dialog attaches to that window. */
   readonly callerId?: number;
 }
@@ -48,7 +51,20 @@ export function createChannelHandlers(services: MainServices): ChannelHandlers {
     'report:save': (request, context) => services.reportFiles.save(request, context.callerId),
     'support:contact': (request) => services.support.contact(request),
     'links:open': ({ linkId }) => services.links.open(linkId),
+    'admin:status': () => services.admin.status(),
+    'admin:connect': (request, context) => services.admin.connect(request, adminProgress(context)),
+    'admin:disconnect': ({ api }) => services.admin.disconnect(api),
+    'admin:checkIp': ({ ip, email }, context) =>
+      services.admin.checkIp({ ...(ip === undefined ? {} : { ip }), ...(email === undefined ? {} : { email }) }, adminProgress(context)),
+    'admin:unblockIp': ({ ip }, context) => services.admin.unblockIp({ ip }, adminProgress(context)),
+    'admin:resetPassword': ({ email, password }, context) => services.admin.resetPassword({ email, password }, adminProgress(context)),
+    'admin:testMailbox': ({ domain }, context) => services.admin.testMailbox({ domain }, adminProgress(context)),
+    'admin:clientSettings': ({ email }, context) => services.admin.clientSettings({ email }, adminProgress(context)),
   };
+}
+
+function adminProgress(context: RequestContext): (event: AdminProgressEvent) => void {
+  return (event) => context.emitAdminProgress?.(event);
 }
 
 export type DispatchLogger = (message: string) => void;

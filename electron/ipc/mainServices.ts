@@ -7,6 +7,7 @@
  * an 'internal-error' Result, so nothing is thrown across to the window.
  */
 import type { ProgressEvent } from '../../shared/diagnosis/types';
+import type { AdminService } from '../admin/adminService';
 import type { Result } from '../../shared/result';
 import type {
   AccountsListing,
@@ -78,4 +79,6 @@ export interface MainServices {
   readonly links: LinksService;
   readonly reportFiles: ReportFilesService;
   readonly support: SupportService;
+  /** The hosting-account tools (electron/admin/adminService.ts). */
+  readonly admin: AdminService;
 }

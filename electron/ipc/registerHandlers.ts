@@ -43,6 +43,9 @@ export function registerHandlers(options: RegisterHandlersOptions): () => void {
             // The window may be closed while a run is still going; its events then have nowhere to go.
             if (!sender.isDestroyed()) sender.send('diagnosis:progress', progress);
           },
+          emitAdminProgress: (progress: IpcEvents['admin:progress']) => {
+            if (!sender.isDestroyed()) sender.send('admin:progress', progress);
+          },
         },
         options.log,
         options.guard ?? processExitGuard,

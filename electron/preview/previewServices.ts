@@ -10,7 +10,7 @@ import type { CoreServices } from '../services';
 const unavailable = (what: string) => () =>
   Promise.resolve(err('unavailable-in-preview', `${what} works only in the Mail Doctor app, not in the web preview.`));
 
-export function previewServices(core: Pick<CoreServices, 'accounts' | 'diagnosis' | 'report'>, appInfo: AppInfo): MainServices {
+export function previewServices(core: Pick<CoreServices, 'accounts' | 'diagnosis' | 'report' | 'admin'>, appInfo: AppInfo): MainServices {
   return {
     appInfo: () => appInfo,
     accounts: core.accounts,
@@ -21,5 +21,7 @@ export function previewServices(core: Pick<CoreServices, 'accounts' | 'diagnosis
     links: { open: unavailable('Opening links') },
     reportFiles: { save: unavailable('Saving the report') },
     support: { contact: unavailable('Contacting support') },
+    // The preview's hosting tools keep tokens in memory only (electron/preview/server.ts), never in a keychain.
+    admin: core.admin,
   };
 }

@@ -22,6 +22,7 @@ import type { AppInfo } from '../../shared/ipc/contract';
 import { createChannelHandlers } from '../ipc/channelHandlers';
 import { developmentKeychainFromEnvironment } from '../keychain/developmentKeychain';
 import { createCoreServices } from '../services';
+import { memoryTokenStore } from '../admin/adminService';
 import { startPreviewServer } from './previewServer';
 import { previewServices } from './previewServices';
 
@@ -41,6 +42,8 @@ const { values } = parseArgs({
     'public-ip-resolver': { type: 'string' },
     timeout: { type: 'string' },
     'managed-preferences-dir': { type: 'string', multiple: true },
+    // The hosting tools' test mailbox connects here instead of the published hosts (the loopback rig).
+    'hosting-mail-host': { type: 'string' },
   },
   strict: true,
 });
@@ -79,6 +82,9 @@ const core = createCoreServices({
   stateDir: values['state-dir'] ?? mkdtempSync(join(tmpdir(), 'mail-doctor-preview-')),
   appInfo,
   log,
+  // Tokens typed into the preview stay in this process: the preview never writes to the developer's keychain.
+  hostingTokens: memoryTokenStore(),
+  ...(values['hosting-mail-host'] === undefined ? {} : { hostingMailHost: values['hosting-mail-host'] }),
   diagnosisTuning: {
     // A development tool: the browser tests hand it their stand-in `security` tool (never the packaged app).
     keychain: developmentKeychainFromEnvironment(process.env),

@@ -16,6 +16,16 @@
 import type { z } from 'zod';
 import type { AccountDiscovery } from '../model/account';
 import type { ProgressEvent } from '../diagnosis/types';
+import type {
+  AdminActionResult,
+  AdminProgressEvent,
+  AdminStatus,
+  BlockCheckResult,
+  HostClientSettings,
+  HostingConnection,
+  TestMailboxResult,
+  UnblockResult,
+} from '../model/hosting';
 import type { Result } from '../result';
 import type { RequestSchemas } from './schemas';
 
@@ -29,10 +39,19 @@ export const REQUEST_CHANNELS = [
   'report:save',
   'support:contact',
   'links:open',
+  // The hosting-account tools (electron/admin/, docs/admin-tools.md).
+  'admin:status',
+  'admin:connect',
+  'admin:disconnect',
+  'admin:checkIp',
+  'admin:unblockIp',
+  'admin:resetPassword',
+  'admin:testMailbox',
+  'admin:clientSettings',
 ] as const;
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 
-export const EVENT_CHANNELS = ['diagnosis:progress', 'menu:command'] as const;
+export const EVENT_CHANNELS = ['diagnosis:progress', 'menu:command', 'admin:progress'] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
 
 /**
@@ -96,11 +115,20 @@ export interface IpcResponses {
   'report:save': ReportSaveOutcome;
   'support:contact': void;
   'links:open': void;
+  'admin:status': AdminStatus;
+  'admin:connect': AdminActionResult<HostingConnection>;
+  'admin:disconnect': void;
+  'admin:checkIp': AdminActionResult<BlockCheckResult>;
+  'admin:unblockIp': AdminActionResult<UnblockResult>;
+  'admin:resetPassword': AdminActionResult<{ readonly mailbox: string }>;
+  'admin:testMailbox': AdminActionResult<TestMailboxResult>;
+  'admin:clientSettings': AdminActionResult<HostClientSettings>;
 }
 
 export interface IpcEvents {
   'diagnosis:progress': ProgressEvent;
   'menu:command': MenuCommand;
+  'admin:progress': AdminProgressEvent;
 }
 
 export type DiagnosisStartRequest = IpcRequests['diagnosis:start'];
@@ -136,11 +164,20 @@ export const API_VERBS = {
   saveReport: 'report:save',
   contactSupport: 'support:contact',
   openLink: 'links:open',
+  getAdminStatus: 'admin:status',
+  connectHosting: 'admin:connect',
+  disconnectHosting: 'admin:disconnect',
+  checkIpBlocked: 'admin:checkIp',
+  unblockIp: 'admin:unblockIp',
+  resetMailboxPassword: 'admin:resetPassword',
+  runTestMailbox: 'admin:testMailbox',
+  getHostClientSettings: 'admin:clientSettings',
 } as const satisfies Record<string, RequestChannel>;
 
 export const EVENT_SUBSCRIPTIONS = {
   onDiagnosisProgress: 'diagnosis:progress',
   onMenuCommand: 'menu:command',
+  onAdminProgress: 'admin:progress',
 } as const satisfies Record<string, EventChannel>;
 
 type Verbs = typeof API_VERBS;
@@ -190,8 +227,17 @@ export function buildMailDoctorApi(transport: BridgeTransport): MailDoctorApi {
     saveReport: call(API_VERBS.saveReport),
     contactSupport: call(API_VERBS.contactSupport),
     openLink: call(API_VERBS.openLink),
+    getAdminStatus: call(API_VERBS.getAdminStatus),
+    connectHosting: call(API_VERBS.connectHosting),
+    disconnectHosting: call(API_VERBS.disconnectHosting),
+    checkIpBlocked: call(API_VERBS.checkIpBlocked),
+    unblockIp: call(API_VERBS.unblockIp),
+    resetMailboxPassword: call(API_VERBS.resetMailboxPassword),
+    runTestMailbox: call(API_VERBS.runTestMailbox),
+    getHostClientSettings: call(API_VERBS.getHostClientSettings),
     onDiagnosisProgress: on(EVENT_SUBSCRIPTIONS.onDiagnosisProgress),
     onMenuCommand: on(EVENT_SUBSCRIPTIONS.onMenuCommand),
+    onAdminProgress: on(EVENT_SUBSCRIPTIONS.onAdminProgress),
   };
 }
 

@@ -121,6 +121,37 @@ const reportRequestSchema = z.strictObject({
   maskIdentities: z.boolean(),
 });
 
+/**
+ * The hosting tools (docs/admin-tools.md). An address is checked again in main (electron/admin/hostingUrl.ts:
+ * https only, the right port, no path); the token and a new mailbox password travel only inward, never back.
+ */
+const hostingApiSchema = z.enum(['cpanel', 'whm']);
+const ipAddressSchema = z.union([z.ipv4(), z.ipv6()]);
+/** Mailbox passwords: one line, at most 1,024 characters (the strength check is main's). */
+const mailboxPasswordSchema = z
+  .string()
+  .min(1)
+  .max(1024)
+  .regex(/^[^\0\r\n]*$/, 'one line');
+/** An explicit confirmation: the window asked the person in a dialog before it sent this. */
+const confirmedSchema = z.literal(true);
+
+const adminSchemas = {
+  'admin:status': z.undefined(),
+  'admin:connect': z.strictObject({
+    api: hostingApiSchema,
+    url: z.string().min(1).max(2048),
+    user: z.string().min(1).max(64),
+    token: z.string().min(16).max(512),
+  }),
+  'admin:disconnect': z.strictObject({ api: hostingApiSchema }),
+  'admin:checkIp': z.strictObject({ ip: ipAddressSchema.optional(), email: z.email().max(254).optional() }),
+  'admin:unblockIp': z.strictObject({ ip: ipAddressSchema, confirmed: confirmedSchema }),
+  'admin:resetPassword': z.strictObject({ email: z.email().max(254), password: mailboxPasswordSchema, confirmed: confirmedSchema }),
+  'admin:testMailbox': z.strictObject({ domain: hostSchema, confirmed: confirmedSchema }),
+  'admin:clientSettings': z.strictObject({ email: z.email().max(254) }),
+} as const;
+
 /** A request without a payload: the verb takes no argument and nothing may be smuggled along. */
 const noPayloadSchema = z.undefined();
 
@@ -134,6 +165,7 @@ export const requestSchemas = {
   'report:save': reportRequestSchema,
   'support:contact': reportRequestSchema,
   'links:open': z.strictObject({ linkId: z.enum(LINK_IDS) }),
+  ...adminSchemas,
 } as const satisfies Record<RequestChannel, z.ZodType>;
 
 export type RequestSchemas = typeof requestSchemas;

@@ -47,16 +47,25 @@ describe('the preload', () => {
     // Spelled out, so adding or losing a verb is a visible change to this test.
     expect(Object.keys(api).sort()).toEqual([
       'cancelDiagnosis',
+      'checkIpBlocked',
+      'connectHosting',
       'contactSupport',
       'copyReport',
+      'disconnectHosting',
+      'getAdminStatus',
       'getAppInfo',
+      'getHostClientSettings',
       'getReport',
       'listAccounts',
+      'onAdminProgress',
       'onDiagnosisProgress',
       'onMenuCommand',
       'openLink',
+      'resetMailboxPassword',
+      'runTestMailbox',
       'saveReport',
       'startDiagnosis',
+      'unblockIp',
     ]);
     const expected = [...Object.keys(API_VERBS), ...Object.keys(EVENT_SUBSCRIPTIONS)].sort();
     expect(Object.keys(api).sort()).toEqual(expected);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../../shared/diagnosis/types';
 import { ok } from '../../../shared/result';
+import { unavailableAdminService } from '../../../electron/admin/adminService';
 import { createChannelHandlers } from '../../../electron/ipc/channelHandlers';
 import type { MainServices } from '../../../electron/ipc/mainServices';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/window/contentSecurityPolicy';
@@ -35,6 +36,7 @@ const services: MainServices = {
   links: { open: unreachable },
   reportFiles: { save: unreachable },
   support: { contact: unreachable },
+  admin: unavailableAdminService(),
 };
 
 let server: PreviewServer;

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ok } from '../../../shared/result';
+import { unavailableAdminService } from '../../../electron/admin/adminService';
 import { createChannelHandlers } from '../../../electron/ipc/channelHandlers';
 import { dispatchRequest } from '../../../electron/ipc/channelHandlers';
 import { previewServices } from '../../../electron/preview/previewServices';
@@ -23,6 +24,7 @@ const services = previewServices(
         return Promise.resolve(ok({ markdown: '# Report', json: '{}', verdictTitle: 'Nothing wrong found' }));
       },
     },
+    admin: unavailableAdminService(),
   },
   { name: 'Mail Doctor', version: '9.9.9', platform: 'linux', isPackaged: false },
 );

@@ -20,6 +20,7 @@ import { REQUEST_CHANNELS } from '../../../shared/ipc/contract';
 import type { DiagnosisStartRequest } from '../../../shared/ipc/contract';
 import type { Result } from '../../../shared/result';
 import { ok } from '../../../shared/result';
+import { unavailableAdminService } from '../../../electron/admin/adminService';
 import { createChannelHandlers } from '../../../electron/ipc/channelHandlers';
 import type { MainServices } from '../../../electron/ipc/mainServices';
 import { registerHandlers } from '../../../electron/ipc/registerHandlers';
@@ -84,6 +85,7 @@ function fakeServices() {
         return Promise.resolve(ok(undefined));
       },
     },
+    admin: unavailableAdminService(),
   };
   return { services, calls, progress: (event: ProgressEvent) => progressSink?.(event) };
 }
