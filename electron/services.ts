@@ -97,6 +97,20 @@ export function createCoreServices(options: CoreServiceOptions): CoreServices {
     },
   };
 
+  const caFiles = options.diagnosisTuning?.caFiles ?? [];
+  const admin = createAdminService({
+    stateDir: options.stateDir,
+    tokens: options.hostingTokens ?? keychainTokenStore(),
+    managedEnabled: async () => {
+      const read = await readManagedPreferences(options.managedPreferencesDirs === undefined ? {} : { dirs: options.managedPreferencesDirs });
+      return read.managedKeys.AdminToolsEnabled === undefined ? undefined : read.preferences.adminToolsEnabled;
+    },
+    probes: realProbeSet({ publicIpLookup: false }),
+    extraCaPem: () => Promise.all(caFiles.map((file) => readFile(file, 'utf8'))),
+    ...(options.hostingMailHost === undefined ? {} : { mailHostOverride: options.hostingMailHost }),
+    log: options.log,
+  });
+
   const diagnosis = createDiagnosisSessions({
     newRunId: randomUUID,
     log: options.log,
@@ -112,6 +126,7 @@ export function createCoreServices(options: CoreServiceOptions): CoreServices {
         onProgress: control.onProgress,
         secrets: control.secrets,
         ...(options.diagnosisTuning === undefined ? {} : { tuning: options.diagnosisTuning }),
+        hostFacts: admin.hostFacts(),
       });
     },
   });
@@ -142,20 +157,6 @@ export function createCoreServices(options: CoreServiceOptions): CoreServices {
       });
     },
   };
-
-  const caFiles = options.diagnosisTuning?.caFiles ?? [];
-  const admin = createAdminService({
-    stateDir: options.stateDir,
-    tokens: options.hostingTokens ?? keychainTokenStore(),
-    managedEnabled: async () => {
-      const read = await readManagedPreferences(options.managedPreferencesDirs === undefined ? {} : { dirs: options.managedPreferencesDirs });
-      return read.managedKeys.AdminToolsEnabled === undefined ? undefined : read.preferences.adminToolsEnabled;
-    },
-    probes: realProbeSet({ publicIpLookup: false }),
-    extraCaPem: () => Promise.all(caFiles.map((file) => readFile(file, 'utf8'))),
-    ...(options.hostingMailHost === undefined ? {} : { mailHostOverride: options.hostingMailHost }),
-    log: options.log,
-  });
 
   return {
     accounts,

@@ -38,6 +38,7 @@ import { DeletionJournal } from './deletionJournal';
 import { HostingSession } from './hostingSession';
 import { parseHostingUrl } from './hostingUrl';
 import { retryPendingDeletions } from './testMailbox';
+import type { HostFacts } from './hostFacts';
 import { WhmApi } from './whmApi';
 
 /** Where tokens are kept: the OS keychain in the app; an in-memory map in the web preview and tests. */
@@ -97,20 +98,14 @@ export interface AdminService {
   connect(request: ConnectRequest, onProgress: (event: AdminProgressEvent) => void): Promise<Result<AdminActionResult<HostingConnection>>>;
   disconnect(api: HostingApi): Promise<Result<void>>;
   checkIp(request: { readonly ip?: string; readonly email?: string }, onProgress: (event: AdminProgressEvent) => void): Promise<Result<AdminActionResult<BlockCheckResult>>>;
-  unblockIp(request: { readonly ip: string }, onProgress: (event: AdminProgressEvent) => void): Promise<Result<AdminActionResult<UnblockResult>>>;
+  unblockIp(request: { readonly ip: string; readonly email?: string }, onProgress: (event: AdminProgressEvent) => void): Promise<Result<AdminActionResult<UnblockResult>>>;
   resetPassword(request: { readonly email: string; readonly password: string }, onProgress: (event: AdminProgressEvent) => void): Promise<Result<AdminActionResult<{ readonly mailbox: string }>>>;
   testMailbox(request: { readonly domain: string }, onProgress: (event: AdminProgressEvent) => void): Promise<Result<AdminActionResult<TestMailboxResult>>>;
   clientSettings(request: { readonly email: string }, onProgress: (event: AdminProgressEvent) => void): Promise<Result<AdminActionResult<HostClientSettings>>>;
   /** The start-up retry of journalled test-mailbox deletions (for every connected cPanel account). */
   retryPendingDeletions(): Promise<void>;
-  /** What the hosting account said, for the next diagnosis: the latest cPHulk check and published settings. */
+  /** What the hosting account said, for the next diagnosis of those mailboxes (electron/admin/hostFacts.ts). */
   hostFacts(): HostFacts;
-}
-
-export interface HostFacts {
-  readonly blockCheck: HostBlockCheck | null;
-  /** get_client_settings answers by mailbox address (lower case). */
-  readonly clientSettings: ReadonlyMap<string, HostClientSettings>;
 }
 
 const CONNECTIONS_FILE = 'hosting-connections.json';
@@ -123,7 +118,7 @@ const connectionsSchema = z.object({
 export function createAdminService(options: AdminServiceOptions): AdminService {
   const journal = new DeletionJournal(options.stateDir);
   let busy = false;
-  const facts: { blockCheck: HostBlockCheck | null; clientSettings: Map<string, HostClientSettings> } = { blockCheck: null, clientSettings: new Map() };
+  const facts = { blockChecks: new Map<string, HostBlockCheck>(), clientSettings: new Map<string, HostClientSettings>() };
 
   const connectionsFile = path.join(options.stateDir, CONNECTIONS_FILE);
   async function readConnections(): Promise<{ cpanel?: HostingConnection; whm?: HostingConnection }> {
@@ -236,14 +231,15 @@ export function createAdminService(options: AdminServiceOptions): AdminService {
       }
       const { [api]: _removed, ...rest } = connections;
       await writeConnections(rest);
-      if (api === 'whm') facts.blockCheck = null;
+      if (api === 'whm') facts.blockChecks.clear();
       return ok(undefined);
     },
 
     checkIp(request, onProgress) {
       return withConnection('whm', async (connection, token) => {
         const report = await checkIp(connection, token, request, await context('check-ip', onProgress));
-        if (report.outcome.ok && report.outcome.value.kind === 'checked') facts.blockCheck = report.outcome.value.check;
+        // A check made for a mailbox becomes a fact of that mailbox's next diagnosis.
+        if (report.outcome.ok && report.outcome.value.kind === 'checked' && request.email !== undefined) facts.blockChecks.set(request.email.toLowerCase(), report.outcome.value.check);
         return report;
       });
     },
@@ -251,7 +247,7 @@ export function createAdminService(options: AdminServiceOptions): AdminService {
     unblockIp(request, onProgress) {
       return withConnection('whm', async (connection, token) => {
         const report = await unblock(connection, token, request.ip, await context('unblock-ip', onProgress));
-        if (report.outcome.ok) facts.blockCheck = report.outcome.value.after;
+        if (report.outcome.ok && request.email !== undefined) facts.blockChecks.set(request.email.toLowerCase(), report.outcome.value.after);
         return report;
       });
     },
@@ -309,7 +305,7 @@ export function createAdminService(options: AdminServiceOptions): AdminService {
     },
 
     hostFacts() {
-      return { blockCheck: facts.blockCheck, clientSettings: facts.clientSettings };
+      return facts;
     },
   };
 }
@@ -330,6 +326,6 @@ export function unavailableAdminService(): AdminService {
     testMailbox: refuse,
     clientSettings: refuse,
     retryPendingDeletions: () => Promise.resolve(),
-    hostFacts: () => ({ blockCheck: null, clientSettings: new Map() }),
+    hostFacts: () => ({ blockChecks: new Map(), clientSettings: new Map() }),
   };
 }

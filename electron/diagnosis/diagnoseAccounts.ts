@@ -26,6 +26,7 @@ import { Secret } from '../keychain/secret';
 import { evidenceAccountRef, readMailEvidenceForAccounts } from '../evidence/readMailEvidence';
 import { effectiveRunSettings } from '../fleet/managedPolicy';
 import { LoginBudget } from './loginBudget';
+import type { HostFacts } from '../admin/hostFacts';
 import { realProbeSet } from './realProbeSet';
 import type { RealProbeOptions } from './realProbeSet';
 import { emailDomain, runDiagnosis } from './runDiagnosis';
@@ -75,6 +76,8 @@ export interface DiagnoseAccountsInput {
    * is replaced here, while the passwords are still held.
    */
   readonly guard?: ExitGuard;
+  /** What the hosting tools learnt about these mailboxes (the window's admin section). */
+  readonly hostFacts?: HostFacts;
 }
 
 export const DEFAULT_PHASE_TIMEOUT_MS = 5_000;
@@ -124,6 +127,7 @@ export async function diagnoseAccounts(input: DiagnoseAccountsInput): Promise<Di
       input.onProgress(event.type === 'run-finished' ? { ...event, run: guarded(event.run) } : guard.value('progress-event', event).value);
     },
     signal: input.signal,
+    ...(input.hostFacts === undefined ? {} : { hostFacts: input.hostFacts }),
   });
   return guarded(run);
 }

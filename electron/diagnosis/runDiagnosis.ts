@@ -31,6 +31,8 @@ import type { ProbeContext, ServerEndpoint } from '../probes/types';
 import type { ConnectProbeResult, LoginProbeResult, ProbeSet, ServerConversation } from './probeSet';
 import { budgetResultFor, loginSkippedByBudget } from './loginBudget';
 import type { BudgetRefusalSummary, LoginKey } from './loginBudget';
+import type { HostFacts } from '../admin/hostFacts';
+import { withHostFacts } from '../admin/hostFacts';
 
 export interface DiagnosisTarget {
   readonly account: MailAccount;
@@ -69,6 +71,8 @@ export interface RunDiagnosisInput {
   readonly signal?: AbortSignal;
   readonly runId?: string;
   readonly now?: () => number;
+  /** What the hosting account said about these mailboxes (electron/admin/hostFacts.ts), when an admin asked. */
+  readonly hostFacts?: HostFacts;
 }
 
 export async function runDiagnosis(input: RunDiagnosisInput): Promise<DiagnosisRun> {
@@ -107,16 +111,18 @@ export async function runDiagnosis(input: RunDiagnosisInput): Promise<DiagnosisR
   const accounts: AccountDiagnosis[] = [];
   for (const result of probed) {
     const evidence = input.readEvidence === undefined ? null : await input.readEvidence(result.target.account);
+    const host = withHostFacts(result.probes, result.target.account, input.hostFacts);
     const facts: AccountFacts = {
       account: result.target.account,
       internet,
-      probes: result.probes,
+      probes: host.probes,
       publicIp,
       machine: input.machine ?? {},
       mailEvidence: evidence,
       noLogin: input.noLogin,
       now: new Date(now()).toISOString(),
       expected: result.target.expected ?? null,
+      hostBlockCheck: host.hostBlockCheck,
     };
     const evaluation = evaluateAccount(facts);
     for (const step of evaluation.steps) {
@@ -124,7 +130,7 @@ export async function runDiagnosis(input: RunDiagnosisInput): Promise<DiagnosisR
     }
     accounts.push({
       account: result.target.account,
-      probes: result.probes,
+      probes: host.probes,
       steps: evaluation.steps,
       findings: evaluation.findings,
       verdict: evaluation.verdict,

@@ -56,7 +56,7 @@ export function createChannelHandlers(services: MainServices): ChannelHandlers {
     'admin:disconnect': ({ api }) => services.admin.disconnect(api),
     'admin:checkIp': ({ ip, email }, context) =>
       services.admin.checkIp({ ...(ip === undefined ? {} : { ip }), ...(email === undefined ? {} : { email }) }, adminProgress(context)),
-    'admin:unblockIp': ({ ip }, context) => services.admin.unblockIp({ ip }, adminProgress(context)),
+    'admin:unblockIp': ({ ip, email }, context) => services.admin.unblockIp({ ip, ...(email === undefined ? {} : { email }) }, adminProgress(context)),
     'admin:resetPassword': ({ email, password }, context) => services.admin.resetPassword({ email, password }, adminProgress(context)),
     'admin:testMailbox': ({ domain }, context) => services.admin.testMailbox({ domain }, adminProgress(context)),
     'admin:clientSettings': ({ email }, context) => services.admin.clientSettings({ email }, adminProgress(context)),

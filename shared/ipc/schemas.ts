@@ -146,7 +146,7 @@ const adminSchemas = {
   }),
   'admin:disconnect': z.strictObject({ api: hostingApiSchema }),
   'admin:checkIp': z.strictObject({ ip: ipAddressSchema.optional(), email: z.email().max(254).optional() }),
-  'admin:unblockIp': z.strictObject({ ip: ipAddressSchema, confirmed: confirmedSchema }),
+  'admin:unblockIp': z.strictObject({ ip: ipAddressSchema, email: z.email().max(254).optional(), confirmed: confirmedSchema }),
   'admin:resetPassword': z.strictObject({ email: z.email().max(254), password: mailboxPasswordSchema, confirmed: confirmedSchema }),
   'admin:testMailbox': z.strictObject({ domain: hostSchema, confirmed: confirmedSchema }),
   'admin:clientSettings': z.strictObject({ email: z.email().max(254) }),

@@ -126,12 +126,12 @@ describe('the hosting token and passwords appear in no output, whatever the serv
     traffic.push(await admin.connect({ api: 'cpanel', url: f().double.cpanelUrl, user: CPANEL_USER, token: f().cpanelToken }, progress));
     f().double.fault('*', { kind: 'echo-secrets' });
     traffic.push(await admin.status());
-    traffic.push(await admin.checkIp({ ip: '127.0.0.15' }, progress));
+    traffic.push(await admin.checkIp({ ip: '127.0.0.15', email: info.users.alice.address }, progress));
     traffic.push(await admin.unblockIp({ ip: '127.0.0.15' }, progress));
     traffic.push(await admin.resetPassword({ email: info.users.alice.address, password: PASSWORD }, progress));
     traffic.push(await admin.clientSettings({ email: info.users.alice.address }, progress));
     traffic.push(await admin.testMailbox({ domain: DOMAIN }, progress));
-    traffic.push(admin.hostFacts().blockCheck, [...admin.hostFacts().clientSettings]);
+    traffic.push([...admin.hostFacts().blockChecks], [...admin.hostFacts().clientSettings]);
     const text = JSON.stringify(traffic);
     expect(text).toContain('[redacted]');
     expectNoCanary('service answers and progress', text);

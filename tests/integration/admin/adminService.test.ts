@@ -108,12 +108,15 @@ describe('the hosting service', () => {
     await admin.connect({ api: 'whm', url: f().double.whmUrl, user: WHM_USER, token: f().whmToken }, () => undefined);
     const ip = '127.0.0.14';
     await f().double.cphulk.addBrute({ ip, logintime: new Date(Date.now() - 60_000).toISOString(), exptime: new Date(Date.now() + 600_000).toISOString() });
-    const checked = await admin.checkIp({ ip }, () => undefined);
+    const alice = info.users.alice.address;
+    const checked = await admin.checkIp({ ip, email: alice }, () => undefined);
     expect(checked.ok && checked.value.outcome).toMatchObject({ ok: true, value: { kind: 'checked', check: { blocked: true, blockedBy: 'cphulk-brute' } } });
-    expect(admin.hostFacts().blockCheck).toMatchObject({ ip, blocked: true });
-    const unblocked = await admin.unblockIp({ ip }, () => undefined);
+    // A fact of that mailbox's next diagnosis, and of no other's.
+    expect(admin.hostFacts().blockChecks.get(alice)).toMatchObject({ ip, blocked: true });
+    expect(admin.hostFacts().blockChecks.size).toBe(1);
+    const unblocked = await admin.unblockIp({ ip, email: alice }, () => undefined);
     expect(unblocked.ok && unblocked.value.outcome).toMatchObject({ ok: true, value: { after: { blocked: false } } });
-    expect(admin.hostFacts().blockCheck).toMatchObject({ ip, blocked: false });
+    expect(admin.hostFacts().blockChecks.get(alice)).toMatchObject({ ip, blocked: false });
   });
 
   it('reads published settings, resets a password (refusing a weak one), runs the test mailbox with progress', async () => {
