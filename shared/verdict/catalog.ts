@@ -815,7 +815,9 @@ export const CATALOG: { readonly [C in FailureCode]: CatalogEntry<C> } = {
     why: (p) => `Mail uses ${p.host}, but ${p.domain ?? 'your email domain'} publishes another name for its ${server(p.role)}.`,
     nextStep: (p) => `Try ${p.publishedHost} as the ${server(p.role)} ${IN_SETTINGS} if the current one gives trouble.`,
     howTo: (p) => inMailSettings(`Under ${mailHeading(p.role)}, set Host Name to ${p.publishedHost} and Port to ${p.publishedPort}.`, true),
-    technical: (p) => [`Published ${p.from === 'srv' ? 'in DNS (SRV records)' : 'in the setup file (autoconfig)'}: ${p.publishedHost}, port ${p.publishedPort}`],
+    technical: (p) => [
+      `Published ${p.from === 'srv' ? 'in DNS (SRV records)' : p.from === 'cpanel' ? 'by the host (cPanel client settings)' : 'in the setup file (autoconfig)'}: ${p.publishedHost}, port ${p.publishedPort}`,
+    ],
     fixedBy: 'you',
     step: 'server-reachable',
     action: 'open-mail-settings',

@@ -219,7 +219,8 @@ export type FindingParamsByCode = {
     readonly domain?: string;
     readonly publishedHost: string;
     readonly publishedPort: number;
-    readonly from: 'srv' | 'autoconfig';
+    /** 'cpanel': the host's own answer, read by the hosting tools (shared/admin/hostSettings.ts). */
+    readonly from: 'srv' | 'autoconfig' | 'cpanel';
   };
   readonly PASSWORD_UNREADABLE:
     | { readonly role: Role; readonly host: string; readonly reason: UnreadableReason }

@@ -4,6 +4,7 @@
  * preference switch, one action at a time, the start-up retry of journalled deletions, and the facts the next
  * diagnosis gets. The keychain store itself is tested against a real Secret Service in adminKeychain.test.ts.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AdminService, TokenStore } from '../../../electron/admin/adminService';
 import { createAdminService, memoryTokenStore } from '../../../electron/admin/adminService';
 import { DeletionJournal } from '../../../electron/admin/deletionJournal';
+import { diagnoseAccounts } from '../../../electron/diagnosis/diagnoseAccounts';
 import { realProbeSet } from '../../../electron/diagnosis/realProbeSet';
 import { createSecretScrubber } from '../../../electron/keychain/secretForms';
 import type { AdminProgressEvent } from '../../../shared/model/hosting';
@@ -39,6 +41,11 @@ function f(): DoubleFixture {
   return fixture;
 }
 
+const stateDirsOf = new WeakMap<AdminService, string>();
+function stateDirOf(admin: AdminService): string {
+  return stateDirsOf.get(admin) ?? tmpdir();
+}
+
 async function service(options: { managed?: boolean; tokens?: TokenStore; stateDir?: string; callTimeoutMs?: number } = {}): Promise<{ admin: AdminService; stateDir: string; tokens: TokenStore; log: string[] }> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'md-admin-service-')));
   dirs.push(stateDir);
@@ -54,6 +61,7 @@ async function service(options: { managed?: boolean; tokens?: TokenStore; stateD
     ...(options.callTimeoutMs === undefined ? {} : { callTimeoutMs: options.callTimeoutMs }),
     log: (line) => log.push(line),
   });
+  stateDirsOf.set(admin, stateDir);
   return { admin, stateDir, tokens, log };
 }
 
@@ -114,9 +122,35 @@ describe('the hosting service', () => {
     // A fact of that mailbox's next diagnosis, and of no other's.
     expect(admin.hostFacts().blockChecks.get(alice)).toMatchObject({ ip, blocked: true });
     expect(admin.hostFacts().blockChecks.size).toBe(1);
+    // The next check of alice's account: the host's records make the block a confirmed finding.
+    const diagnose = async () => {
+      const run = await diagnoseAccounts({
+        home: stateDirOf(admin),
+        homeSource: 'given',
+        stateDir: stateDirOf(admin),
+        request: {
+          noLogin: true,
+          manual: {
+            email: alice,
+            incoming: { protocol: 'imap', host: info.goodName, port: info.imap.implicit, tls: 'implicit', username: alice },
+            outgoing: { protocol: 'smtp', host: info.goodName, port: info.smtp.implicit, tls: 'implicit', username: alice },
+          },
+        },
+        runId: randomUUID(),
+        signal: new AbortController().signal,
+        onProgress: () => undefined,
+        tuning: { dnsServers: [`${info.dns.host}:${info.dns.port}`], caFiles: [info.caFile], probes: { publicIpLookup: false, captivePortalUrl: 'http://127.0.0.1:9/', webmailUrls: [] } },
+        hostFacts: admin.hostFacts(),
+      });
+      return run.accounts[0]?.findings ?? [];
+    };
+    const blockedFindings = await diagnose();
+    expect(blockedFindings.find((finding) => finding.code === 'IP_BLOCKED_CONFIRMED')).toMatchObject({ side: 'both', params: { ip, blockedBy: 'cphulk-brute' } });
+
     const unblocked = await admin.unblockIp({ ip, email: alice }, () => undefined);
     expect(unblocked.ok && unblocked.value.outcome).toMatchObject({ ok: true, value: { after: { blocked: false } } });
     expect(admin.hostFacts().blockChecks.get(alice)).toMatchObject({ ip, blocked: false });
+    expect((await diagnose()).some((finding) => finding.code.startsWith('IP_BLOCKED'))).toBe(false);
   });
 
   it('reads published settings, resets a password (refusing a weak one), runs the test mailbox with progress', async () => {
