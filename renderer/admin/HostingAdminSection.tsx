@@ -152,16 +152,23 @@ export function HostingAdminSection({ bridge, diagnosis, onCheckAgain }: Hosting
         await refresh();
       }} />
       {(connected.cpanel === undefined || connected.whm === undefined) && (
-        <ConnectForm
-          bridge={bridge}
-          disabled={busy}
+        <OptionalConnect
+          // Connected to one: connecting the other is offered closed, under the actions it would unlock.
+          collapsed={connected.cpanel !== undefined || connected.whm !== undefined}
           missing={connected.cpanel === undefined ? (connected.whm === undefined ? 'both' : 'cpanel') : 'whm'}
-          onConnected={async (connection) => {
-            setMessage(`Connected to ${API_NAMES[connection.api]} at ${connection.url} as ${connection.user}.`);
-            await refresh();
-          }}
-          onProblem={(view) => setShown({ kind: 'result', view, feedsCheck: false })}
-        />
+        >
+          <ConnectForm
+            key={connected.cpanel === undefined ? (connected.whm === undefined ? 'both' : 'cpanel') : 'whm'}
+            bridge={bridge}
+            disabled={busy}
+            missing={connected.cpanel === undefined ? (connected.whm === undefined ? 'both' : 'cpanel') : 'whm'}
+            onConnected={async (connection) => {
+              setMessage(`Connected to ${API_NAMES[connection.api]} at ${connection.url} as ${connection.user}.`);
+              await refresh();
+            }}
+            onProblem={(view) => setShown({ kind: 'result', view, feedsCheck: false })}
+          />
+        </OptionalConnect>
       )}
       {(connected.cpanel !== undefined || connected.whm !== undefined) && (
         <div className="admin-actions" role="group" aria-label="Hosting account actions">
@@ -271,6 +278,16 @@ function Connections({ connections, disabled, onDisconnect }: { readonly connect
         </li>
       ))}
     </ul>
+  );
+}
+
+function OptionalConnect({ collapsed, missing, children }: { readonly collapsed: boolean; readonly missing: 'both' | HostingApi; readonly children: ReactNode }) {
+  if (!collapsed || missing === 'both') return <>{children}</>;
+  return (
+    <details className="disclosure admin-connect-more">
+      <summary>{missing === 'whm' ? 'Connect WHM too (to check and lift IP blocks)' : 'Connect a cPanel account too (password reset, test mailbox)'}</summary>
+      {children}
+    </details>
   );
 }
 

@@ -70,9 +70,9 @@ export function blockCheckView(result: BlockCheckResult, time: TimeFormat, mailH
 }
 
 function checkView(check: HostBlockCheck, time: TimeFormat): ResultView {
-  const words = describeBlockCheck(check);
+  const words = describeBlockCheck(check, time);
   const details: string[] = [];
-  if (check.since !== undefined) details.push(`Blocked since ${time(check.since)}${check.until === undefined ? '' : `, until ${time(check.until)}`}.`);
+  if (check.since !== undefined) details.push(`Blocked since ${time(check.since)}.`);
   if (check.note !== undefined) details.push(`cPHulk’s note: ${check.note}`);
   for (const login of check.failedLogins.slice(0, 5)) details.push(`Failed login ${time(login.at)}: ${login.user} (${login.service})`);
   if (check.failedLogins.length > 5) details.push(`… and ${check.failedLogins.length - 5} more failed logins.`);

@@ -110,7 +110,8 @@ const BLOCK_NAMES: Readonly<Record<HostBlockKind, string>> = {
   'cphulk-blacklist': 'cPHulk’s block list',
 };
 
-export function describeBlockCheck(check: HostBlockCheck): AdminWords {
+/** `time`: how the edge that shows the words writes a time (the window: local time; the CLI: ISO). */
+export function describeBlockCheck(check: HostBlockCheck, time: (iso: string) => string = (iso) => iso): AdminWords {
   if (!check.cphulkEnabled) {
     return {
       title: 'cPHulk is off on this server',
@@ -132,7 +133,7 @@ export function describeBlockCheck(check: HostBlockCheck): AdminWords {
       nextStep: 'If logins still fail, check the password Mail uses for both servers.',
     };
   }
-  const until = check.until === undefined ? '' : ` until ${check.until}`;
+  const until = check.until === undefined ? '' : ` until ${time(check.until)}`;
   return {
     title: 'This address is blocked',
     why: `${BLOCK_NAMES[check.blockedBy]} blocks ${check.ip}${until}: every login from it fails, even with the right password.`,

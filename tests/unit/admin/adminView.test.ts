@@ -37,7 +37,8 @@ describe('the hosting section', () => {
   it('words a block with its evidence and offers the unblock; a block-list entry is not unblocked from here', () => {
     const view = blockCheckView({ kind: 'checked', check }, time);
     expect(view).toMatchObject({ tone: 'problem', title: 'This address is blocked', unblockIp: '203.0.113.7' });
-    expect(view.details).toEqual(['Blocked since [09:50], until [10:05].', 'Failed login [09:49]: jo@example.com (imap)', 'The server sees this Mac as 198.51.100.2.']);
+    expect(view.why).toContain('until [10:05]');
+    expect(view.details).toEqual(['Blocked since [09:50].', 'Failed login [09:49]: jo@example.com (imap)', 'The server sees this Mac as 198.51.100.2.']);
     expect(blockCheckView({ kind: 'checked', check: { ...check, blockedBy: 'cphulk-blacklist' } }, time).unblockIp).toBeUndefined();
     expect(blockCheckView({ kind: 'checked', check: { ...check, blocked: false, failedLogins: [] } }, time)).toMatchObject({ tone: 'ok', title: 'This address is not blocked' });
     expect(unblockView({ recordsRemoved: 3, firewallBansRemoved: 0, after: { ...check, blocked: false } }, time)).toMatchObject({ tone: 'ok', title: 'This address is unblocked' });
