@@ -114,7 +114,7 @@ export interface TestMailboxRequest {
   readonly domain: string;
   readonly imapHost?: string;
   readonly smtpHost?: string;
-  readonly probes: Pick<ProbeSet, 'resolveHost' | 'tls' | 'login'>;
+  readonly probes: Pick<ProbeSet, 'resolveHost' | 'connect'>;
   readonly budget: MailLoginBudget;
   readonly onStep?: Parameters<typeof runTestMailbox>[0]['onStep'];
   readonly stepTimeoutMs?: number;

@@ -76,7 +76,7 @@ export interface AdminServiceOptions {
   readonly tokens: TokenStore;
   /** The managed preference AdminToolsEnabled: undefined when not managed. */
   readonly managedEnabled: () => Promise<boolean | undefined>;
-  readonly probes: Pick<ProbeSet, 'resolveHost' | 'tls' | 'login'>;
+  readonly probes: Pick<ProbeSet, 'resolveHost' | 'connect'>;
   /** Extra CAs to trust (the preview's and tests' test CA; never fewer than the system's). */
   readonly extraCaPem?: () => Promise<readonly string[]>;
   /** Where the test mailbox connects instead of the published hosts (the preview against the loopback rig). */

@@ -30,6 +30,7 @@ import type { LoginOutcome, TlsOutcome } from '../../shared/probes/outcomes';
 import { budgetResultFor } from '../diagnosis/loginBudget';
 import type { ProbeSet } from '../diagnosis/probeSet';
 import type { Secret } from '../keychain/secret';
+import { ServerTexts } from '../probes/serverText';
 import type { ServerEndpoint } from '../probes/types';
 import type { CpanelApi, MailboxName } from './cpanelApi';
 import type { DeletionJournal, JournalEntry } from './deletionJournal';
@@ -56,7 +57,7 @@ export interface TestMailboxInput {
   readonly journal: DeletionJournal;
   /** The account's mail domain the test mailbox is created in. */
   readonly domain: string;
-  readonly probes: Pick<ProbeSet, 'resolveHost' | 'tls' | 'login'>;
+  readonly probes: Pick<ProbeSet, 'resolveHost' | 'connect'>;
   readonly budget: MailLoginBudget;
   /** Connect to these instead of the hosts get_client_settings names (the names are still what TLS checks). */
   readonly imapHost?: string;
@@ -251,18 +252,34 @@ async function budgetedLogin(
   const context = () => ({ deadline: Date.now() + timeoutMs, signal: input.signal, ...(input.extraCaPem === undefined ? {} : { extraCaPem: input.extraCaPem }) });
   const started = Date.now();
   // As the diagnosis runner does: the connection and the certificate are checked without a credential first,
-  // so a server whose certificate does not verify never gets the password (and costs no budget).
-  const secured = await input.probes.tls(endpoint, context());
-  const unusable = tlsProblem(secured.tls);
-  if (unusable !== null) return { status: 'failed', durationMs: Date.now() - started, detail: `no login attempted: ${unusable}` };
-  const key: MailLoginKey = { host: endpoint.host, address: endpoint.connectAddress, port: endpoint.port, protocol };
-  const decision = await input.budget.reserve(key);
-  if (!decision.allowed) {
-    return { status: 'skipped', durationMs: 0, detail: `no login attempted: ${decision.detail ?? 'the login budget for this server is used up'}` };
+  // and the login goes over that same verified connection; a server whose certificate does not verify never
+  // gets the password (and costs no budget). Every server text kept is scrubbed of the fresh credential.
+  const texts = new ServerTexts({ username: credentials.address, password: credentials.password });
+  const connection = await input.probes.connect(endpoint, context(), texts);
+  const { open } = connection;
+  try {
+    const unusable = connection.tcp.kind === 'connected' ? tlsProblem(connection.tls) : `the server could not be reached (${connection.tcp.kind})`;
+    if (unusable !== null || open === undefined) {
+      return { status: 'failed', durationMs: Date.now() - started, detail: `no login attempted: ${unusable ?? 'the connection was not usable'}` };
+    }
+    const key: MailLoginKey = { host: endpoint.host, address: endpoint.connectAddress, port: endpoint.port, protocol };
+    const decision = await input.budget.reserve(key);
+    if (!decision.allowed) {
+      await open.finish(context());
+      return { status: 'skipped', durationMs: Date.now() - started, detail: `no login attempted: ${decision.detail ?? 'the login budget for this server is used up'}` };
+    }
+    // If the probe throws (a bug: probes return outcomes), the attempt counts as a failure, conservatively.
+    let settlement: 'success' | 'failure' | 'not-sent' = 'failure';
+    try {
+      const result = await open.login({ username: credentials.address, password: credentials.password }, context());
+      settlement = result.credentialSent ? budgetResultFor(result.login) : 'not-sent';
+      return loginStep(result.login, Date.now() - started);
+    } finally {
+      await input.budget.record(key, settlement);
+    }
+  } finally {
+    open?.close();
   }
-  const result = await input.probes.login(endpoint, { username: credentials.address, password: credentials.password }, context());
-  await input.budget.record(key, budgetResultFor(result.login));
-  return loginStep(result.login, Date.now() - started);
 }
 
 /** Why a TLS outcome does not allow a login, or null when it does (established and verified). */
