@@ -13,8 +13,8 @@
  * handed to nodemailer (its `connection` option), which then does the TLS itself (implicit or STARTTLS).
  */
 import net from 'node:net';
-import { ImapFlow } from 'imapflow';
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type { ImapFlow } from 'imapflow';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { errorCodeOf, errorMessageOf } from '../errors';
 import type { Secret } from '../keychain/secret';
 import { sniName, verifiedTlsOptions } from '../probes/certificate';
@@ -53,9 +53,11 @@ export async function sendToItself(endpoint: ServerEndpoint, credentials: Mailbo
   ctx.signal.addEventListener('abort', stop, { once: true });
   const timer = setTimeout(stop, remaining());
   try {
+    // Loaded on use, as the probes do: a run that never sends never loads nodemailer.
+    const { default: Connection } = await import('nodemailer/lib/smtp-connection');
     socket = await openSocket(endpoint, ctx);
     const servername = sniName(endpoint.host);
-    const active = new SMTPConnection({
+    const active = new Connection({
       connection: socket,
       host: endpoint.connectAddress ?? endpoint.host,
       port: endpoint.port,
@@ -111,7 +113,9 @@ export async function readBack(endpoint: ServerEndpoint, credentials: MailboxCre
   const elapsed = (): number => Date.now() - started;
   const remaining = (): number => Math.max(1, ctx.deadline - Date.now());
   const servername = sniName(endpoint.host);
-  const client = new ImapFlow({
+  // Loaded on use, as the probes do: a run that never reads back never loads imapflow.
+  const { ImapFlow: Client } = await import('imapflow');
+  const client: ImapFlow = new Client({
     host: endpoint.connectAddress ?? endpoint.host,
     port: endpoint.port,
     secure: endpoint.tls === 'implicit',

@@ -37,7 +37,6 @@ import { buildSupportReport } from '../report/supportReport';
 import { SERVER_CHOOSING_OPTIONS, USAGE, parseCliArgs, startRequestFor } from './args';
 import type { DiagnoseCommand } from './args';
 import { progressLine, renderRun } from './humanOutput';
-import { runAdminCli } from './adminCli';
 
 export const EXIT_OK = 0;
 export const EXIT_PROBLEM_FOUND = 1;
@@ -70,7 +69,7 @@ export interface CliDependencies {
 
 export async function runCli(argv: readonly string[], io: CliIo, deps: CliDependencies): Promise<number> {
   // The hosting-account tools have their own parser and usage (electron/cli/adminCommand.ts).
-  if (argv[0] === 'admin') return runAdminCli(argv.slice(1), io);
+  if (argv[0] === 'admin') return (await import('./adminCli')).runAdminCli(argv.slice(1), io);
   const guard = deps.guard ?? processExitGuard;
   const out = guardedOutput(io, guard);
   const parsed = parseCliArgs(argv);
