@@ -7,7 +7,7 @@
  * the URL fragment (never sent to any server, never in a Referer), kept in memory, and the fragment
  * is then removed from the address bar.
  */
-import { buildMailDoctorApi } from '../shared/ipc/contract';
+import { EVENT_CHANNELS, buildMailDoctorApi } from '../shared/ipc/contract';
 import type { BridgeTransport, EventChannel, MailDoctorApi, RequestChannel } from '../shared/ipc/contract';
 import { err } from '../shared/result';
 
@@ -40,10 +40,12 @@ export function createHttpTransport(token: string | null): BridgeTransport {
     if (events !== null || token === null) return;
     // EventSource cannot send headers; the server accepts the token in the query for this one path.
     const source = new EventSource(`./api/events?token=${encodeURIComponent(token)}`);
-    source.addEventListener('diagnosis:progress', (message: MessageEvent<string>) => {
-      const value: unknown = JSON.parse(message.data);
-      for (const listener of listeners.get('diagnosis:progress') ?? []) listener(value);
-    });
+    for (const channel of EVENT_CHANNELS) {
+      source.addEventListener(channel, (message: MessageEvent<string>) => {
+        const value: unknown = JSON.parse(message.data);
+        for (const listener of listeners.get(channel) ?? []) listener(value);
+      });
+    }
     events = source;
   };
 

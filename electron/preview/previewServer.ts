@@ -17,7 +17,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import type { ProgressEvent } from '../../shared/diagnosis/types';
+import type { EventChannel, IpcEvents } from '../../shared/ipc/contract';
 import type { ChannelHandlers, DispatchLogger } from '../ipc/channelHandlers';
 import { dispatchRequest } from '../ipc/channelHandlers';
 import { CONTENT_SECURITY_POLICY } from '../window/contentSecurityPolicy';
@@ -69,8 +69,8 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   let origin = '';
   let host = '';
 
-  const broadcast = (event: ProgressEvent): void => {
-    const frame = `event: diagnosis:progress\ndata: ${JSON.stringify(event)}\n\n`;
+  const broadcast = <C extends EventChannel>(channel: C, event: IpcEvents[C]): void => {
+    const frame = `event: ${channel}\ndata: ${JSON.stringify(event)}\n\n`;
     for (const client of eventClients) client.write(frame);
   };
 
@@ -126,7 +126,11 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     }
     if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) return sendStatus(response, 400);
     const payload: unknown = 'payload' in envelope ? envelope.payload : undefined;
-    const result = await dispatchRequest(options.handlers, channel, payload, { emitProgress: broadcast }, options.log);
+    const context = {
+      emitProgress: (event: IpcEvents['diagnosis:progress']) => broadcast('diagnosis:progress', event),
+      emitAdminProgress: (event: IpcEvents['admin:progress']) => broadcast('admin:progress', event),
+    };
+    const result = await dispatchRequest(options.handlers, channel, payload, context, options.log);
     response.writeHead(200, { ...baseHeaders(), 'Content-Type': 'application/json; charset=utf-8' });
     response.end(JSON.stringify(result));
   }

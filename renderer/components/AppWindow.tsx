@@ -293,6 +293,8 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
           <StartScreen accountName={accountName} disabled={busy} onStart={checkAgain} />
         ) : (
           <ResultPane
+            bridge={bridge}
+            onCheckAgain={checkAgain}
             diagnosis={result.diagnosis}
             view={view}
             cancelled={result.cancelled}
@@ -357,6 +359,8 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
 }
 
 interface ResultPaneProps {
+  readonly bridge: MailDoctorApi;
+  readonly onCheckAgain: () => void;
   readonly diagnosis: AccountDiagnosis;
   readonly view: NonNullable<ReturnType<typeof resultView>>;
   readonly cancelled: boolean;
@@ -367,7 +371,7 @@ interface ResultPaneProps {
   readonly typePassword: { readonly label: string; readonly onPress: () => void; readonly disabled: boolean } | null;
 }
 
-function ResultPane({ diagnosis, view, cancelled, busy, button, actionMessage, typedPasswordForm, typePassword }: ResultPaneProps) {
+function ResultPane({ bridge, onCheckAgain, diagnosis, view, cancelled, busy, button, actionMessage, typedPasswordForm, typePassword }: ResultPaneProps) {
   return (
     <>
       {cancelled && <p className="run-note">You stopped this check. The steps it did not reach say so.</p>}
@@ -377,7 +381,7 @@ function ResultPane({ diagnosis, view, cancelled, busy, button, actionMessage, t
       {view.card !== null && <ServerCard card={view.card} typePassword={typePassword} />}
       <Checklist view={view.checklist} />
       {/* Steps 7 and 8 are the IT admin's: the "I manage this hosting account" tools go here. */}
-      <AdminToolsSlot enabled={false} diagnosis={diagnosis} />
+      <AdminToolsSlot bridge={bridge} diagnosis={diagnosis} onCheckAgain={onCheckAgain} />
     </>
   );
 }
