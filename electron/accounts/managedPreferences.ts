@@ -113,7 +113,11 @@ export const MANAGED_PREFERENCE_SCHEMAS = {
   }),
   SupportEmail: z.email().max(320).meta({ title: 'Support e-mail', description: '"Contact support" opens a mail draft to this address with the report.' }),
   SupportURL: httpsUrl.meta({ title: 'Support URL', description: '"Contact support" opens this page (https) instead.' }),
-  AdminToolsEnabled: flag('Admin tools', 'Show the cPanel/WHM administrator tools.', true),
+  AdminToolsEnabled: flag(
+    'Admin tools',
+    'The hosting-account tools (cPanel/WHM) in steps 7 and 8 and mail-doctor admin. True: the section is shown. False: hidden, and every hosting action is refused (window and CLI). Not set: offered behind a closed disclosure until an account is connected.',
+    true,
+  ),
   PublicIPLookupEnabled: flag(
     'Public IP lookup',
     "Ask OpenDNS (resolver1.opendns.com) for this Mac's public IP address when the mail server does not show it. False: never.",

@@ -9,7 +9,9 @@
  *   `AutoconfigLookupEnabled`, `PublicIPLookupEnabled`) win over everything, because they promise that a host
  *   is never contacted.
  * - Trusted CAs add to the ones given with `--ca-file`: more trust anchors, never verification off.
+ * - The hosting-account tools (`AdminToolsEnabled`) are IT's to switch off: window and CLI alike.
  */
+import type { AdminToolsPolicy } from '../../shared/model/hosting';
 import type { ManagedPreferences, ManagedPreferencesRead } from '../../shared/model/managedPreferences';
 import type { RealProbeOptions } from '../diagnosis/realProbeSet';
 import type { ReportEnvironmentExtras } from '../report/environment';
@@ -48,6 +50,17 @@ export function effectiveRunSettings(managed: ManagedPreferences, given: GivenRu
       autoconfigLookup: (given.probes.autoconfigLookup ?? true) && managed.autoconfigLookupEnabled,
     },
   };
+}
+
+/**
+ * The hosting-account tools (docs/admin-tools.md): 'off' when IT set AdminToolsEnabled to false (the window
+ * hides the section and refuses every action, `mail-doctor admin` exits 2), 'on' when set to true (the section
+ * is shown), 'default' when the key is not managed or its value was invalid (offered behind a closed disclosure
+ * until an account is connected).
+ */
+export function adminToolsPolicy(read: Pick<ManagedPreferencesRead, 'preferences' | 'managedKeys'>): AdminToolsPolicy {
+  if (read.managedKeys.AdminToolsEnabled === undefined) return 'default';
+  return read.preferences.adminToolsEnabled ? 'on' : 'off';
 }
 
 /** The report mask: on when the person asked for it or IT forces it. */

@@ -206,6 +206,12 @@ export interface PendingMailboxDeletion {
 // ---------------------------------------------------------------- what the window sees (IPC)
 
 /**
+ * What IT's managed preference AdminToolsEnabled says about the hosting tools (electron/fleet/managedPolicy.ts
+ * `adminToolsPolicy`): 'on' (set true), 'off' (set false), 'default' (not managed).
+ */
+export type AdminToolsPolicy = 'on' | 'off' | 'default';
+
+/**
  * The hosting tools' state for the window: whether IT allows them, which accounts are connected (a token is
  * stored in the keychain; the token itself never leaves the main process), and test mailboxes an interrupted
  * run left behind.
@@ -216,7 +222,7 @@ export interface AdminStatus {
    * and every admin action is refused), 'default' (not managed: shown once an account is connected, and
    * offered behind a closed disclosure until then).
    */
-  readonly policy: 'on' | 'off' | 'default';
+  readonly policy: AdminToolsPolicy;
   readonly connections: { readonly cpanel?: HostingConnection; readonly whm?: HostingConnection };
   readonly pendingDeletions: readonly PendingMailboxDeletion[];
 }
