@@ -16,7 +16,6 @@
  * - electron/report/supportReport.ts       buildSupportReport(run, environment, { maskIdentities })
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { ManagedPreferences } from '../shared/model/managedPreferences';
 import type { AppInfo } from '../shared/ipc/contract';
 import { err, ok } from '../shared/result';
@@ -34,6 +33,8 @@ import type { AdminService, TokenStore } from './admin/adminService';
 import { createAdminService, keychainTokenStore } from './admin/adminService';
 import { readManagedPreferences } from './accounts/managedPreferences';
 import { realProbeSet } from './diagnosis/realProbeSet';
+import { readCaFiles } from './caFiles';
+import { adminToolsPolicy } from './fleet/managedPolicy';
 
 export interface CoreServiceOptions {
   /** The home folder whose Library is read (tests and the preview pass a fixture home). */
@@ -98,17 +99,18 @@ export function createCoreServices(options: CoreServiceOptions): CoreServices {
   };
 
   const caFiles = options.diagnosisTuning?.caFiles ?? [];
+  // Read at each action, like a diagnosis: IT's switch and CAs apply without a restart.
+  const managedNow = () => readManagedPreferences(options.managedPreferencesDirs === undefined ? {} : { dirs: options.managedPreferencesDirs });
   const admin = createAdminService({
     stateDir: options.stateDir,
     tokens: options.hostingTokens ?? keychainTokenStore(),
-    managedEnabled: async () => {
-      const read = await readManagedPreferences(options.managedPreferencesDirs === undefined ? {} : { dirs: options.managedPreferencesDirs });
-      return read.managedKeys.AdminToolsEnabled === undefined ? undefined : read.preferences.adminToolsEnabled;
-    },
+    managedPolicy: async () => adminToolsPolicy(await managedNow()),
     probes: realProbeSet({ publicIpLookup: false }),
-    extraCaPem: () => Promise.all(caFiles.map((file) => readFile(file, 'utf8'))),
+    // The preview's/tests' CA files and IT's trusted CAs add trust; nothing turns verification off.
+    extraCaPem: async () => [...(await readCaFiles(caFiles)), ...(await managedNow()).preferences.trustedCaPems],
     ...(options.hostingMailHost === undefined ? {} : { mailHostOverride: options.hostingMailHost }),
     log: options.log,
+    ...(options.guard === undefined ? {} : { guard: options.guard }),
   });
 
   const diagnosis = createDiagnosisSessions({

@@ -21,6 +21,7 @@ import type {
   UnblockResult,
 } from '../../shared/model/hosting';
 import type { ProbeSet } from '../diagnosis/probeSet';
+import type { LiveSecrets } from '../keychain/liveSecrets';
 import type { Secret } from '../keychain/secret';
 import { checkIpBlocked, unblockIp } from './cphulk';
 import { CpanelApi, mailboxName } from './cpanelApi';
@@ -38,6 +39,12 @@ export interface AdminContext {
   /** Each API call as it ends (progress). */
   readonly onCall?: (call: HostingApiCall) => void;
   readonly callTimeoutMs?: number;
+  /**
+   * The caller's scope of the live-secrets registry (electron/keychain/liveSecrets.ts): the token, a new
+   * password and the test mailbox's generated password are held there from the moment they are used, so the
+   * exit guard finds them in every output. The caller releases the scope once its output has left.
+   */
+  readonly secrets?: LiveSecrets;
 }
 
 export type ActionOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: HostingProblem };
@@ -51,6 +58,7 @@ export interface AdminReport<T> {
 }
 
 function session(connection: HostingConnection, token: Secret, context: AdminContext): HostingSession {
+  context.secrets?.hold(token);
   return new HostingSession({
     connection,
     token,
@@ -98,6 +106,7 @@ async function withCpanel<T>(
 }
 
 export function resetPassword(connection: HostingConnection, token: Secret, address: string, password: Secret, context: AdminContext): Promise<AdminReport<{ readonly mailbox: string }>> {
+  context.secrets?.hold(password);
   return withCpanel(connection, token, context, async (cpanel) => {
     const name = mailboxName(address);
     if (name === null) return { ok: false, problem: { kind: 'api-error', api: 'cpanel', function: 'Email::passwd_pop', serverWords: ['not an email address'] } };
@@ -135,6 +144,7 @@ export function testMailbox(connection: HostingConnection, token: Secret, reques
       probes: request.probes,
       budget: request.budget,
       signal: context.signal,
+      ...(context.secrets === undefined ? {} : { secrets: context.secrets }),
       ...(request.imapHost === undefined ? {} : { imapHost: request.imapHost }),
       ...(request.smtpHost === undefined ? {} : { smtpHost: request.smtpHost }),
       ...(context.extraCaPem === undefined ? {} : { extraCaPem: context.extraCaPem }),

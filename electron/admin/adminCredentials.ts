@@ -6,10 +6,11 @@
  * Never from argv or the environment (other processes can read both), never shown again, never sent to the
  * window, never logged. The token lives in a `Secret` from the moment it is read.
  */
-import { constants as fsConstants, promises as fs } from 'node:fs';
 import type { HostingConnection } from '../../shared/model/hosting';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
+import type { OpenedRegularFile } from '../fileAccess';
+import { FileRefusedError, describeError, isNotFound, openRegularFile, readToEnd } from '../fileAccess';
 import type { AppSecretOptions } from '../keychain/appSecrets';
 import { deleteAppSecret, getAppSecret, setAppSecret } from '../keychain/appSecrets';
 import { Secret } from '../keychain/secret';
@@ -28,29 +29,37 @@ export interface TokenFromFile {
   readonly readableByOthers: boolean;
 }
 
+/**
+ * The token from the first line of `path`. The file is opened before it is judged (electron/fileAccess.ts
+ * `openRegularFile`: fstat on the opened descriptor, non-blocking): a folder, a FIFO or /dev/zero is a clear
+ * error, never a hang or a read without end, and nothing past MAX_TOKEN_FILE_BYTES is read.
+ */
 export async function readTokenFile(path: string): Promise<Result<TokenFromFile, TokenFileError>> {
-  let handle: fs.FileHandle;
+  let opened: OpenedRegularFile;
   try {
-    // O_NOFOLLOW is not used: a token file may well be a link into a secrets folder. O_NONBLOCK keeps a FIFO from hanging.
-    handle = await fs.open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    // O_NOFOLLOW is not used: a token file may well be a link into a secrets folder.
+    opened = await openRegularFile(path, MAX_TOKEN_FILE_BYTES);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? err('not-found', `there is no file ${path}`) : err('unreadable', `${path} cannot be opened (${code ?? 'error'})`);
+    if (error instanceof FileRefusedError) {
+      return error.reason === 'not-regular'
+        ? err('not-a-file', `${path} is not a regular file (${error.message})`)
+        : err('too-large', `${path} is larger than ${MAX_TOKEN_FILE_BYTES} bytes: not a token file`);
+    }
+    return isNotFound(error) ? err('not-found', `there is no file ${path}`) : err('unreadable', `${path} cannot be opened (${describeError(error)})`);
   }
   try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) return err('not-a-file', `${path} is not a regular file`);
-    if (stat.size > MAX_TOKEN_FILE_BYTES) return err('too-large', `${path} is larger than ${MAX_TOKEN_FILE_BYTES} bytes: not a token file`);
-    const text = (await handle.readFile()).toString('utf8');
+    const mode = (await opened.handle.stat()).mode;
+    const text = Buffer.from(await readToEnd(opened, path, MAX_TOKEN_FILE_BYTES)).toString('utf8');
     const firstLine = (text.split('\n')[0] ?? '').replace(/\r$/, '').trim();
     if (firstLine === '') return err('empty', `the first line of ${path} is empty`);
     // Never quote the line: it may be the token with a typo.
     if (!TOKEN_SHAPE.test(firstLine)) return err('not-a-token', `the first line of ${path} is not a token (16–512 printable characters, no spaces)`);
-    return ok({ token: new Secret(firstLine), readableByOthers: (stat.mode & 0o077) !== 0 });
+    return ok({ token: new Secret(firstLine), readableByOthers: (mode & 0o077) !== 0 });
   } catch (error) {
-    return err('unreadable', `${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    if (error instanceof FileRefusedError) return err('too-large', `${path} grew past ${MAX_TOKEN_FILE_BYTES} bytes: not a token file`);
+    return err('unreadable', `${path} cannot be read (${describeError(error)})`);
   } finally {
-    await handle.close();
+    await opened.handle.close();
   }
 }
 

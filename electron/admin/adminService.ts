@@ -6,6 +6,10 @@
  * The window never sees a token or a password coming back: requests carry a typed password or token in,
  * answers carry calls, outcomes and words' inputs out (electron/admin/adminActions.ts records no secret).
  * The managed preference AdminToolsEnabled=false refuses every action here, whatever the window asks.
+ *
+ * While an action runs, its token (and a new or generated mailbox password) is held in a scope of the
+ * live-secrets registry; its progress events and its answer pass the exit guard before the scope is released,
+ * so nothing the host echoed can carry them to the window (dispatchRequest guards the reply once more).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +19,7 @@ import type {
   AdminActionResult,
   AdminProgressEvent,
   AdminStatus,
+  AdminToolsPolicy,
   BlockCheckResult,
   HostBlockCheck,
   HostClientSettings,
@@ -28,6 +33,10 @@ import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
 import type { ProbeSet } from '../diagnosis/probeSet';
 import { LoginBudget } from '../diagnosis/loginBudget';
+import type { ExitGuard } from '../exitGuard';
+import { processExitGuard } from '../exitGuard';
+import type { LiveSecrets } from '../keychain/liveSecrets';
+import { processSecrets } from '../keychain/liveSecrets';
 import type { AppSecretOptions } from '../keychain/appSecrets';
 import { Secret } from '../keychain/secret';
 import type { AdminContext, AdminReport } from './adminActions';
@@ -74,8 +83,8 @@ export interface AdminServiceOptions {
   /** The app's state folder (connections, refused tokens, the deletion journal, the login budget). */
   readonly stateDir: string;
   readonly tokens: TokenStore;
-  /** The managed preference AdminToolsEnabled: undefined when not managed. */
-  readonly managedEnabled: () => Promise<boolean | undefined>;
+  /** What the managed preference AdminToolsEnabled says now (electron/fleet/managedPolicy.ts `adminToolsPolicy`). */
+  readonly managedPolicy: () => Promise<AdminToolsPolicy>;
   readonly probes: Pick<ProbeSet, 'resolveHost' | 'connect'>;
   /** Extra CAs to trust (the preview's and tests' test CA; never fewer than the system's). */
   readonly extraCaPem?: () => Promise<readonly string[]>;
@@ -84,6 +93,10 @@ export interface AdminServiceOptions {
   /** Deadline of one API call (default DEFAULT_CALL_TIMEOUT_MS); tests shorten it. */
   readonly callTimeoutMs?: number;
   readonly log: (message: string) => void;
+  /** Where an action's token and passwords are held while it runs (default: the process's registry). */
+  readonly secrets?: LiveSecrets;
+  /** The check on every progress event and answer (default: the process's exit guard, over `processSecrets`). */
+  readonly guard?: ExitGuard;
 }
 
 export interface ConnectRequest {
@@ -117,6 +130,8 @@ const connectionsSchema = z.object({
 
 export function createAdminService(options: AdminServiceOptions): AdminService {
   const journal = new DeletionJournal(options.stateDir);
+  const secrets = options.secrets ?? processSecrets;
+  const guard = options.guard ?? processExitGuard;
   let busy = false;
   const facts = { blockChecks: new Map<string, HostBlockCheck>(), clientSettings: new Map<string, HostClientSettings>() };
 
@@ -142,23 +157,48 @@ export function createAdminService(options: AdminServiceOptions): AdminService {
   }
 
   async function refusal(): Promise<Result<never> | null> {
-    if ((await options.managedEnabled()) === false) return err('admin-tools-off', 'Your organisation has turned the hosting-account tools off on this Mac.');
+    if ((await options.managedPolicy()) === 'off') return err('admin-tools-off', 'Your organisation has turned the hosting-account tools off on this Mac.');
     return null;
   }
 
-  async function context(action: AdminActionName, onProgress: (event: AdminProgressEvent) => void, signal = new AbortController().signal): Promise<AdminContext> {
+  async function context(action: AdminActionName, onProgress: (event: AdminProgressEvent) => void, scope: LiveSecrets): Promise<AdminContext> {
     const extra = options.extraCaPem === undefined ? [] : await options.extraCaPem();
     return {
       stateDir: options.stateDir,
-      signal,
+      signal: new AbortController().signal,
       ...(extra.length === 0 ? {} : { extraCaPem: extra }),
       ...(options.callTimeoutMs === undefined ? {} : { callTimeoutMs: options.callTimeoutMs }),
       onCall: (call) => onProgress({ type: 'call', action, call }),
+      secrets: scope,
     };
   }
 
+  /**
+   * Runs `work` with its own scope of the registry (the token and `alsoHeld` held from the start), its
+   * progress events guarded as they leave, and its answer guarded before the scope is released.
+   */
+  async function guarded<T>(
+    onProgress: (event: AdminProgressEvent) => void,
+    alsoHeld: readonly Secret[],
+    work: (scope: LiveSecrets, guardedProgress: (event: AdminProgressEvent) => void) => Promise<T>,
+  ): Promise<T> {
+    const scope = secrets.openScope();
+    for (const secret of alsoHeld) scope.hold(secret);
+    try {
+      const answer = await work(scope, (event) => onProgress(guard.value('progress-event', event).value));
+      return guard.value('ipc-reply', answer).value;
+    } finally {
+      scope.release();
+    }
+  }
+
   /** Runs one action with the stored token of `api`'s connection, one at a time. */
-  async function withConnection<T>(api: HostingApi, run: (connection: HostingConnection, token: Secret) => Promise<AdminReport<T>>): Promise<Result<AdminActionResult<T>>> {
+  async function withConnection<T>(
+    api: HostingApi,
+    onProgress: (event: AdminProgressEvent) => void,
+    alsoHeld: readonly Secret[],
+    run: (connection: HostingConnection, token: Secret, context: (action: AdminActionName) => Promise<AdminContext>, progress: (event: AdminProgressEvent) => void) => Promise<AdminReport<T>>,
+  ): Promise<Result<AdminActionResult<T>>> {
     const refused = await refusal();
     if (refused !== null) return refused;
     if (busy) return err('admin-busy', 'Another hosting action is still running. Wait for it to finish.');
@@ -167,10 +207,13 @@ export function createAdminService(options: AdminServiceOptions): AdminService {
     const token = await options.tokens.read(connection);
     if (!token.ok) return err('keychain-error', 'The stored token could not be read from the keychain.');
     if (token.value === null) return err('not-connected', 'No token is stored for this account: connect again.');
+    const stored = token.value;
     busy = true;
     try {
-      const report = await run(connection, token.value);
-      return ok({ calls: report.calls, retriedDeletions: report.retriedDeletions.map(({ connection: c, mailbox, createdAt, journal: state }) => ({ connection: c, mailbox, createdAt, journal: state })), outcome: report.outcome });
+      return await guarded(onProgress, [stored, ...alsoHeld], async (scope, progress) => {
+        const report = await run(connection, stored, (action) => context(action, progress, scope), progress);
+        return ok({ calls: report.calls, retriedDeletions: report.retriedDeletions.map(({ connection: c, mailbox, createdAt, journal: state }) => ({ connection: c, mailbox, createdAt, journal: state })), outcome: report.outcome });
+      });
     } finally {
       busy = false;
     }
@@ -178,7 +221,7 @@ export function createAdminService(options: AdminServiceOptions): AdminService {
 
   return {
     async status() {
-      const managed = await options.managedEnabled();
+      const policy = await options.managedPolicy();
       const stored = await readConnections();
       const connections: { cpanel?: HostingConnection; whm?: HostingConnection } = {};
       for (const api of ['cpanel', 'whm'] as const) {
@@ -187,7 +230,7 @@ export function createAdminService(options: AdminServiceOptions): AdminService {
       }
       const pending = await journal.list().catch(() => ({ entries: [] }));
       return ok({
-        policy: managed === undefined ? 'default' : managed ? 'on' : 'off',
+        policy,
         connections,
         pendingDeletions: pending.entries.map(({ connection, mailbox, createdAt }) => ({ connection, mailbox, createdAt })),
       });
@@ -205,18 +248,20 @@ export function createAdminService(options: AdminServiceOptions): AdminService {
       const token = new Secret(request.token);
       busy = true;
       try {
-        // One harmless call proves the token before it is kept: cPHulk's status, or the account's mailbox list.
-        const session = new HostingSession({ connection, token, ...(await context('connect', onProgress)) });
-        const probe =
-          request.api === 'whm'
-            ? await new WhmApi(session).call('cphulk_status', [], () => true as const)
-            : await new CpanelApi(session).uapi('Email', 'list_pops', { regex: '^$' }, () => true as const);
-        // A token that works but may not list mailboxes is still the right token: keep it, the actions will say what is missing.
-        if (!probe.ok && probe.problem.kind !== 'not-permitted') return ok({ calls: session.calls, retriedDeletions: [], outcome: probe });
-        const stored = await options.tokens.store(connection, token);
-        if (!stored.ok) return err('keychain-error', 'The token could not be stored in the keychain.');
-        await writeConnections({ ...(await readConnections()), [request.api]: connection });
-        return ok({ calls: session.calls, retriedDeletions: [], outcome: { ok: true, value: connection } });
+        return await guarded(onProgress, [token], async (scope, progress) => {
+          // One harmless call proves the token before it is kept: cPHulk's status, or the account's mailbox list.
+          const session = new HostingSession({ connection, token, ...(await context('connect', progress, scope)) });
+          const probe =
+            request.api === 'whm'
+              ? await new WhmApi(session).call('cphulk_status', [], () => true as const)
+              : await new CpanelApi(session).uapi('Email', 'list_pops', { regex: '^$' }, () => true as const);
+          // A token that works but may not list mailboxes is still the right token: keep it, the actions will say what is missing.
+          if (!probe.ok && probe.problem.kind !== 'not-permitted') return ok({ calls: session.calls, retriedDeletions: [], outcome: probe });
+          const stored = await options.tokens.store(connection, token);
+          if (!stored.ok) return err('keychain-error', 'The token could not be stored in the keychain.');
+          await writeConnections({ ...(await readConnections()), [request.api]: connection });
+          return ok({ calls: session.calls, retriedDeletions: [], outcome: { ok: true as const, value: connection } });
+        });
       } finally {
         busy = false;
       }
@@ -236,8 +281,8 @@ export function createAdminService(options: AdminServiceOptions): AdminService {
     },
 
     checkIp(request, onProgress) {
-      return withConnection('whm', async (connection, token) => {
-        const report = await checkIp(connection, token, request, await context('check-ip', onProgress));
+      return withConnection('whm', onProgress, [], async (connection, token, context) => {
+        const report = await checkIp(connection, token, request, await context('check-ip'));
         // A check made for a mailbox becomes a fact of that mailbox's next diagnosis.
         if (report.outcome.ok && report.outcome.value.kind === 'checked' && request.email !== undefined) facts.blockChecks.set(request.email.toLowerCase(), report.outcome.value.check);
         return report;
@@ -245,8 +290,8 @@ export function createAdminService(options: AdminServiceOptions): AdminService {
     },
 
     unblockIp(request, onProgress) {
-      return withConnection('whm', async (connection, token) => {
-        const report = await unblock(connection, token, request.ip, await context('unblock-ip', onProgress));
+      return withConnection('whm', onProgress, [], async (connection, token, context) => {
+        const report = await unblock(connection, token, request.ip, await context('unblock-ip'));
         if (report.outcome.ok && request.email !== undefined) facts.blockChecks.set(request.email.toLowerCase(), report.outcome.value.after);
         return report;
       });
@@ -256,11 +301,11 @@ export function createAdminService(options: AdminServiceOptions): AdminService {
       // The window shows the strength as the person types; main decides.
       if (!estimatePasswordStrength(request.password).acceptable) return err('weak-password', 'That password is too weak: use a longer one, or mix in capitals, digits and symbols.');
       const password = new Secret(request.password);
-      return withConnection('cpanel', async (connection, token) => resetPassword(connection, token, request.email, password, await context('reset-password', onProgress)));
+      return withConnection('cpanel', onProgress, [password], async (connection, token, context) => resetPassword(connection, token, request.email, password, await context('reset-password')));
     },
 
     testMailbox(request, onProgress) {
-      return withConnection('cpanel', async (connection, token) => {
+      return withConnection('cpanel', onProgress, [], async (connection, token, context, progress) => {
         const report = await testMailbox(
           connection,
           token,
@@ -268,10 +313,10 @@ export function createAdminService(options: AdminServiceOptions): AdminService {
             domain: request.domain,
             probes: options.probes,
             budget: await LoginBudget.open(options.stateDir),
-            onStep: (step) => onProgress({ type: 'test-mailbox-step', step }),
+            onStep: (step) => progress({ type: 'test-mailbox-step', step }),
             ...(options.mailHostOverride === undefined ? {} : { imapHost: options.mailHostOverride, smtpHost: options.mailHostOverride }),
           },
-          await context('test-mailbox', onProgress),
+          await context('test-mailbox'),
         );
         const outcome = report.outcome;
         return { ...report, outcome: outcome.ok ? (outcome.value.problem === undefined ? { ok: true as const, value: outcome.value.result } : { ok: false as const, problem: outcome.value.problem }) : outcome };
@@ -279,26 +324,29 @@ export function createAdminService(options: AdminServiceOptions): AdminService {
     },
 
     clientSettings(request, onProgress) {
-      return withConnection('cpanel', async (connection, token) => {
-        const report = await clientSettings(connection, token, request.email, await context('client-settings', onProgress));
+      return withConnection('cpanel', onProgress, [], async (connection, token, context) => {
+        const report = await clientSettings(connection, token, request.email, await context('client-settings'));
         if (report.outcome.ok) facts.clientSettings.set(request.email.toLowerCase(), report.outcome.value);
         return report;
       });
     },
 
     async retryPendingDeletions() {
-      if ((await options.managedEnabled()) === false) return;
+      if ((await options.managedPolicy()) === 'off') return;
       const { entries } = await journal.list().catch(() => ({ entries: [] }));
       if (entries.length === 0) return;
       const connection = (await readConnections()).cpanel;
       if (connection === undefined || busy) return;
       const token = await options.tokens.read(connection);
       if (!token.ok || token.value === null) return;
+      const stored = token.value;
       busy = true;
       try {
-        const session = new HostingSession({ connection, token: token.value, ...(await context('test-mailbox', () => undefined)) });
-        const retried = await retryPendingDeletions({ cpanel: new CpanelApi(session), journal });
-        for (const entry of retried) options.log(`test mailbox of an interrupted run: deletion ${entry.journal === 'cleared' ? 'done' : 'still pending'}`);
+        await guarded(() => undefined, [stored], async (scope, progress) => {
+          const session = new HostingSession({ connection, token: stored, ...(await context('test-mailbox', progress, scope)) });
+          const retried = await retryPendingDeletions({ cpanel: new CpanelApi(session), journal });
+          for (const entry of retried) options.log(`test mailbox of an interrupted run: deletion ${entry.journal === 'cleared' ? 'done' : 'still pending'}`);
+        });
       } finally {
         busy = false;
       }

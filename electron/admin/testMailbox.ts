@@ -29,6 +29,7 @@ import type {
 import type { LoginOutcome, TlsOutcome } from '../../shared/probes/outcomes';
 import { budgetResultFor } from '../diagnosis/loginBudget';
 import type { ProbeSet } from '../diagnosis/probeSet';
+import type { LiveSecrets } from '../keychain/liveSecrets';
 import type { Secret } from '../keychain/secret';
 import { ServerTexts } from '../probes/serverText';
 import type { ServerEndpoint } from '../probes/types';
@@ -64,6 +65,8 @@ export interface TestMailboxInput {
   readonly smtpHost?: string;
   readonly extraCaPem?: readonly string[];
   readonly signal: AbortSignal;
+  /** Where the generated password is held while the flow runs (the caller's scope; see AdminContext.secrets). */
+  readonly secrets?: LiveSecrets;
   readonly onStep?: (step: TestMailboxStep) => void;
   /** Deadline of each login and of the send (default 30 s). */
   readonly stepTimeoutMs?: number;
@@ -99,6 +102,7 @@ export async function runTestMailbox(input: TestMailboxInput): Promise<TestMailb
   const mailbox: MailboxName = { local, domain: input.domain.toLowerCase() };
   const address = `${mailbox.local}@${mailbox.domain}`;
   const password = (input.newPassword ?? generateMailboxPassword)();
+  input.secrets?.hold(password, address);
   const words = serverWordsCleaner([password]);
   const finish = (conclusion: TestMailboxResult['conclusion'], journal: JournalState, settings: HostClientSettings | null, problem?: HostingProblem): TestMailboxOutcome => ({
     result: { mailbox: address, steps, conclusion, journal },

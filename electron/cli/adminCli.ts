@@ -7,10 +7,17 @@
  * function, HTTP status, the API's own status and words; never the token), retriedDeletions[], result,
  * problem, exitCode }. Exit codes: 0 done / not blocked, 1 a problem was found (blocked, a step failed, a
  * test mailbox still pending deletion), 2 usage, token or API error (docs/cli.md, docs/admin-tools.md).
+ *
+ * Like `diagnose` (runCli.ts, docs/security.md):
+ * - the token, a new password and the test mailbox's password are held in a scope of the live-secrets
+ *   registry while the command runs, and every byte written to standard output and error passes the exit
+ *   guard (a replaced secret is said: SECRET_SCRUBBED);
+ * - the packaged app (system keychain) may use the token the window stored in the keychain, but then the
+ *   options that choose trust or state (--ca-file, --state-dir) are refused: a caller could otherwise have
+ *   the app send that token through a certificate of its choosing, or around the refused-token record. The
+ *   keychain item is bound to one URL and user, so the token only ever goes to the server it was stored for.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Readable } from 'node:stream';
 import type { AdminWords } from '../../shared/admin/adminCatalog';
 import {
   IP_BLOCKER_NOTE,
@@ -23,72 +30,108 @@ import {
   hostRequestText,
   mailPasswordSteps,
 } from '../../shared/admin/adminCatalog';
-import { estimatePasswordStrength, MAX_PASSWORD_LENGTH } from '../../shared/admin/passwordStrength';
+import { estimatePasswordStrength } from '../../shared/admin/passwordStrength';
 import type { HostBlockCheck, HostingProblem } from '../../shared/model/hosting';
 import type { AdminContext, AdminReport } from '../admin/adminActions';
 import { checkIp, clientSettings, resetPassword, testMailbox, unblock } from '../admin/adminActions';
 import { readStoredToken, readTokenFile } from '../admin/adminCredentials';
 import { readManagedPreferences } from '../accounts/managedPreferences';
 import { defaultStateDir } from '../appPaths';
+import { readCaFiles } from '../caFiles';
 import { LoginBudget } from '../diagnosis/loginBudget';
 import { realProbeSet } from '../diagnosis/realProbeSet';
+import type { ExitGuard } from '../exitGuard';
+import { processExitGuard } from '../exitGuard';
+import { adminToolsPolicy } from '../fleet/managedPolicy';
+import type { KeychainAccess } from '../keychain/keychainAccess';
+import { EMPTY_KEYTAR } from '../keychain/keychainAccess';
+import type { LiveSecrets } from '../keychain/liveSecrets';
+import { processSecrets } from '../keychain/liveSecrets';
 import { Secret } from '../keychain/secret';
+import { guardDocument, secretScrubbedParagraph } from '../report/secretNotes';
 import type { AdminCommand } from './adminCommand';
 import { ADMIN_USAGE, parseAdminArgs } from './adminCommand';
-import type { CliIo } from './runCli';
+import type { CliDependencies, CliIo } from './runCli';
+import { readPasswordLine } from './runCli';
 
 const EXIT_OK = 0;
 const EXIT_PROBLEM_FOUND = 1;
 const EXIT_ERROR = 2;
 
-/** Test seams (dependency injection, never the environment): where managed preferences are read. */
-export interface AdminCliOptions {
-  readonly managedPreferencesDirs?: readonly string[];
+/** Standard output and error, every write through the exit guard. */
+interface AdminOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
 }
 
-/** `argv`: everything after `admin`. */
-export async function runAdminCli(argv: readonly string[], io: CliIo, options: AdminCliOptions = {}): Promise<number> {
+/**
+ * `argv`: everything after `admin`. `deps` are the entry point's (runCli.ts): which keychain the process may
+ * read (the packaged app: the system's), the live-secrets registry, the exit guard, fixture managed preferences.
+ */
+export async function runAdminCli(argv: readonly string[], io: CliIo, deps: CliDependencies): Promise<number> {
+  const guard = deps.guard ?? processExitGuard;
+  const out: AdminOutput = {
+    stdout: (text) => io.stdout.write(guard.text('cli-output', text).value),
+    stderr: (text) => io.stderr.write(guard.text('cli-progress', text).value),
+  };
+  const scope = (deps.secrets ?? processSecrets).openScope();
+  try {
+    return await runAdmin(argv, io, out, { ...deps, guard, secrets: scope });
+  } finally {
+    // The token and passwords are forgotten once everything derived from them was written out.
+    scope.release();
+  }
+}
+
+async function runAdmin(argv: readonly string[], io: CliIo, out: AdminOutput, deps: CliDependencies & { guard: ExitGuard; secrets: LiveSecrets }): Promise<number> {
   const parsed = parseAdminArgs(argv);
   if (!parsed.ok) {
-    io.stderr.write(`mail-doctor admin: ${parsed.usageError}\n\n${ADMIN_USAGE}\n`);
+    out.stderr(`mail-doctor admin: ${parsed.usageError}\n\n${ADMIN_USAGE}\n`);
     return EXIT_ERROR;
   }
   if ('help' in parsed) {
-    io.stdout.write(`${ADMIN_USAGE}\n`);
+    out.stdout(`${ADMIN_USAGE}\n`);
     return EXIT_OK;
   }
   const { command } = parsed;
   const fail = (message: string): number => {
-    io.stderr.write(`mail-doctor admin: ${message}\n`);
+    out.stderr(`mail-doctor admin: ${message}\n`);
     return EXIT_ERROR;
   };
 
-  const managed = await readManagedPreferences(options.managedPreferencesDirs === undefined ? {} : { dirs: options.managedPreferencesDirs });
-  if (managed.managedKeys.AdminToolsEnabled !== undefined && !managed.preferences.adminToolsEnabled) {
+  const managed = await readManagedPreferences(deps.tuning?.managedPreferencesDirs === undefined ? {} : { dirs: deps.tuning.managedPreferencesDirs });
+  if (adminToolsPolicy(managed) === 'off') {
     return fail('your organisation has turned the hosting-account tools off on this Mac (managed preference AdminToolsEnabled)');
   }
+  const violation = adminKeychainRuleViolation(command, deps.keychain);
+  if (violation !== null) return fail(violation);
 
   let extraCaPem: string[];
   try {
-    extraCaPem = await Promise.all(command.caFiles.map((file) => readFile(resolve(file), 'utf8')));
+    // Regular files within a size limit, holding at least one certificate that parses (electron/caFiles.ts);
+    // IT's managed CAs add to them. More trust anchors, never verification off.
+    extraCaPem = [...(await readCaFiles(command.caFiles.map((file) => resolve(file)))), ...managed.preferences.trustedCaPems];
   } catch (error) {
-    return fail(`--ca-file cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    return fail(`--ca-file: ${error instanceof Error ? error.message : 'cannot be read'}`);
   }
-  if (extraCaPem.some((pem) => !pem.includes('-----BEGIN CERTIFICATE-----'))) return fail('--ca-file holds no PEM certificate');
 
-  const token = await findToken(command, io);
+  const token = await findToken(command, deps.keychain, out);
   if (typeof token === 'string') return fail(token);
+  // Held from the moment it exists, so no exit can carry it, not even a message about the input.
+  deps.secrets.hold(token);
 
   let newPassword: Secret | undefined;
   if (command.verb === 'reset-password') {
+    // The same bounded reader as diagnose --password-stdin: one line, at most 1,024 bytes, never cut.
     const line = await readPasswordLine(io.stdin);
-    if (!line.ok) return fail(line.reason);
-    const strength = estimatePasswordStrength(line.password);
+    if (!line.ok) return fail(`--password-stdin: ${line.error.message}`);
+    deps.secrets.hold(line.value);
+    const strength = estimatePasswordStrength(line.value);
     if (!strength.acceptable) {
       return fail(`the new password is ${STRENGTH_NAMES[strength.strength]} (about ${strength.bits} bits): use a longer one, or mix in capitals, digits and symbols`);
     }
-    newPassword = new Secret(line.password);
-    io.stderr.write(`New password strength: ${STRENGTH_NAMES[strength.strength]} (about ${strength.bits} bits).\n`);
+    newPassword = new Secret(line.value);
+    out.stderr(`New password strength: ${STRENGTH_NAMES[strength.strength]} (about ${strength.bits} bits).\n`);
   }
 
   const controller = new AbortController();
@@ -97,18 +140,51 @@ export async function runAdminCli(argv: readonly string[], io: CliIo, options: A
   const context: AdminContext = {
     stateDir,
     signal: controller.signal,
+    secrets: deps.secrets,
     ...(extraCaPem.length === 0 ? {} : { extraCaPem }),
-    ...(command.json ? {} : { onCall: (call) => io.stderr.write(`  ${call.function}: ${call.outcome === 'answered' ? `HTTP ${call.httpStatus ?? '?'}, status ${call.apiStatus ?? '?'}` : call.outcome} (${call.durationMs} ms)\n`) }),
+    ...(command.json ? {} : { onCall: (call) => out.stderr(`  ${call.function}: ${call.outcome === 'answered' ? `HTTP ${call.httpStatus ?? '?'}, status ${call.apiStatus ?? '?'}` : call.outcome} (${call.durationMs} ms)\n`) }),
   };
 
-  const printed = await runVerb(command, token, newPassword, context, io);
+  const printed = await runVerb(command, token, newPassword, context, out);
   const exitCode = exitCodeOf(printed);
   if (command.json) {
-    io.stdout.write(`${JSON.stringify({ format: 'mail-doctor-admin', formatVersion: 1, verb: command.verb, connection: printed.report.connection, calls: printed.report.calls, retriedDeletions: printed.report.retriedDeletions, result: printed.result, problem: printed.problem, exitCode }, null, 2)}\n`);
+    const document = {
+      format: 'mail-doctor-admin',
+      formatVersion: 1,
+      verb: command.verb,
+      connection: printed.report.connection,
+      calls: printed.report.calls,
+      retriedDeletions: printed.report.retriedDeletions,
+      result: printed.result,
+      problem: printed.problem,
+      exitCode,
+    };
+    // A secret found here is replaced and the JSON says so; the write is guarded again.
+    const guarded = deps.guard.value('cli-output', document);
+    const secretNote = guarded.scrubbed ? { secretScrubbed: true, secretNote: secretScrubbedParagraph('cli-output') } : { secretScrubbed: false };
+    out.stdout(`${JSON.stringify({ ...guarded.value, ...secretNote }, null, 2)}\n`);
   } else {
-    io.stdout.write(`${printed.text.join('\n')}\n`);
+    out.stdout(`${guardDocument(deps.guard, 'cli-output', printed.text.join('\n'))}\n`);
   }
   return exitCode;
+}
+
+/**
+ * In the packaged app (system keychain), the token stored in the app's keychain entry goes only where the
+ * window connected (the item is bound to that URL and user), verified against the system's trusted
+ * certificates and IT's managed CAs, within the app's own record of refused tokens. Options that would change
+ * that need the token from --token-file. A stand-in keychain (development, tests) holds no real token, so it
+ * is exempt, as for diagnose (runCli.ts keychainRuleViolation).
+ */
+export function adminKeychainRuleViolation(command: AdminCommand, keychain: KeychainAccess): string | null {
+  if (keychain.kind !== 'system' || command.tokenFile !== undefined) return null;
+  const used = [command.caFiles.length > 0 ? '--ca-file' : '', command.verb === 'test-mailbox' && command.stateDir !== undefined ? '--state-dir' : ''].filter((option) => option !== '');
+  if (used.length === 0) return null;
+  return (
+    `${used.join(', ')} would let this command choose which certificates are trusted, or where the record of refused tokens ` +
+    "is kept, while it uses the token stored in the app's keychain. That token is only sent to the server it was stored " +
+    "for, verified against the system's trusted certificates. Give the token with --token-file to use these options."
+  );
 }
 
 interface Printed {
@@ -121,7 +197,7 @@ interface Printed {
   readonly text: readonly string[];
 }
 
-async function runVerb(command: AdminCommand, token: Secret, newPassword: Secret | undefined, context: AdminContext, io: CliIo): Promise<Printed> {
+async function runVerb(command: AdminCommand, token: Secret, newPassword: Secret | undefined, context: AdminContext, out: AdminOutput): Promise<Printed> {
   switch (command.verb) {
     case 'check-ip': {
       const report = await checkIp(command.connection, token, { ...(command.ip === undefined ? {} : { ip: command.ip }), ...(command.email === undefined ? {} : { email: command.email }) }, context);
@@ -188,7 +264,7 @@ async function runVerb(command: AdminCommand, token: Secret, newPassword: Secret
           ...(command.smtpHost === undefined ? {} : { smtpHost: command.smtpHost }),
           probes: realProbeSet({ publicIpLookup: false }),
           budget,
-          ...(command.json ? {} : { onStep: (step) => io.stderr.write(`  ${step.status === 'passed' ? '✓' : step.status === 'failed' ? '✗' : '–'} ${TEST_MAILBOX_STEP_NAMES[step.id]} (${step.durationMs} ms)\n`) }),
+          ...(command.json ? {} : { onStep: (step) => out.stderr(`  ${step.status === 'passed' ? '✓' : step.status === 'failed' ? '✗' : '–'} ${TEST_MAILBOX_STEP_NAMES[step.id]} (${step.durationMs} ms)\n`) }),
         },
         context,
       );
@@ -260,35 +336,18 @@ function exitCodeOf(printed: Printed): number {
 }
 
 /** The token: the file's first line, else the app's keychain entry for this server and user. Returns a message on failure. */
-async function findToken(command: AdminCommand, io: CliIo): Promise<Secret | string> {
+async function findToken(command: AdminCommand, keychain: KeychainAccess, out: AdminOutput): Promise<Secret | string> {
   if (command.tokenFile !== undefined) {
     const read = await readTokenFile(resolve(command.tokenFile));
     if (!read.ok) return `--token-file: ${read.error.message}`;
-    if (read.value.readableByOthers) io.stderr.write(`mail-doctor admin: warning: ${command.tokenFile} can be read by other users (chmod 600 it)\n`);
+    if (read.value.readableByOthers) out.stderr(`mail-doctor admin: warning: ${command.tokenFile} can be read by other users (chmod 600 it)\n`);
     return read.value.token;
   }
-  const stored = await readStoredToken(command.connection);
+  // A stand-in keychain (development, tests) reads its own keytar, never the real keychain.
+  const stored = await readStoredToken(command.connection, keychain.kind === 'system' ? {} : { keytar: keychain.keytar ?? EMPTY_KEYTAR });
   if (!stored.ok) return `no --token-file, and the keychain could not be read (${stored.error.message})`;
   if (stored.value === null) {
     return `no token: give --token-file FILE (its first line is the token; make one in ${TOKEN_PLACES[command.connection.api]}), or connect in the app's window, which keeps it in the keychain`;
   }
   return stored.value;
-}
-
-/** One line of standard input, at most MAX_PASSWORD_LENGTH bytes; longer is an error, never cut. */
-async function readPasswordLine(stdin: Readable): Promise<{ readonly ok: true; readonly password: string } | { readonly ok: false; readonly reason: string }> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of stdin) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    chunks.push(buffer);
-    total += buffer.length;
-    if (buffer.includes(0x0a) || total > MAX_PASSWORD_LENGTH + 2) break;
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  const newline = text.indexOf('\n');
-  const line = (newline < 0 ? text : text.slice(0, newline)).replace(/\r$/, '');
-  if (line === '') return { ok: false, reason: '--password-stdin was given but standard input had no password line' };
-  if (Buffer.byteLength(line) > MAX_PASSWORD_LENGTH) return { ok: false, reason: `the new password is longer than ${MAX_PASSWORD_LENGTH} bytes` };
-  return { ok: true, password: line };
 }

@@ -69,7 +69,7 @@ export interface CliDependencies {
 
 export async function runCli(argv: readonly string[], io: CliIo, deps: CliDependencies): Promise<number> {
   // The hosting-account tools have their own parser and usage (electron/cli/adminCommand.ts).
-  if (argv[0] === 'admin') return (await import('./adminCli')).runAdminCli(argv.slice(1), io);
+  if (argv[0] === 'admin') return (await import('./adminCli')).runAdminCli(argv.slice(1), io, deps);
   const guard = deps.guard ?? processExitGuard;
   const out = guardedOutput(io, guard);
   const parsed = parseCliArgs(argv);

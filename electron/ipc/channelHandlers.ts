@@ -91,6 +91,9 @@ export async function dispatchRequest(
     emitProgress: (event) => {
       context.emitProgress(guard.value('progress-event', event).value);
     },
+    ...(context.emitAdminProgress === undefined
+      ? {}
+      : { emitAdminProgress: (event: AdminProgressEvent) => context.emitAdminProgress?.(guard.value('progress-event', event).value) }),
   };
   const reply = await runChannel(handlers, channel, payload, guardedContext, log);
   const guarded = guard.value('ipc-reply', reply);

@@ -110,7 +110,7 @@ describe('the hosting token and passwords appear in no output, whatever the serv
     const admin = createAdminService({
       stateDir,
       tokens: memoryTokenStore(),
-      managedEnabled: () => Promise.resolve(undefined),
+      managedPolicy: () => Promise.resolve('default'),
       probes: realProbeSet({ publicIpLookup: false }),
       extraCaPem: () => Promise.resolve([info.caPem]),
       mailHostOverride: '127.0.0.1',

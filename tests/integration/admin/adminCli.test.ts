@@ -12,6 +12,7 @@ import { Writable, Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { JOURNAL_DIR_NAME } from '../../../electron/admin/deletionJournal';
 import { runAdminCli } from '../../../electron/cli/adminCli';
+import { SYSTEM_KEYCHAIN } from '../../../electron/keychain/keychainAccess';
 import { createSecretScrubber } from '../../../electron/keychain/secretForms';
 import { buildMacHome } from '../../fixtures/buildMacHome';
 import { useMailServers } from '../../servers/useMailServers';
@@ -298,7 +299,7 @@ describe('managed preference AdminToolsEnabled', () => {
         stdin: Readable.from([]),
         appVersion: 'test',
       };
-      const code = await runAdminCli(['client-settings', ...(await cpanelArgs()), '--email', info.users.alice.address], io, { managedPreferencesDirs: home.managedPreferencesDirs });
+      const code = await runAdminCli(['client-settings', ...(await cpanelArgs()), '--email', info.users.alice.address], io, { keychain: SYSTEM_KEYCHAIN, tuning: { managedPreferencesDirs: home.managedPreferencesDirs } });
       expect(code).toBe(2);
       expect(stderr).toMatch(/turned the hosting-account tools off/);
     } finally {

@@ -1,14 +1,14 @@
 /**
  * The hosting API token in the keychain, for real: keytar against a Secret Service (gnome-keyring in the
  * private D-Bus session `npm test` starts). Stored under the app's own service, one item per server and user,
- * read by the CLI when no --token-file is given, and removable. Under CI=true a missing Secret Service fails
+ * read by the CLI when no --token-file is given, and removable. The CLI runs as the packaged app runs it
+ * (runCli with the system keychain): the double's CA is trusted through IT's managed TrustedCACertificates,
+ * since --ca-file is refused while the keychain's token is used. Under CI=true a missing Secret Service fails
  * this file; elsewhere it is skipped with the reason.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildMacHome } from '../../fixtures/buildMacHome';
+import type { MacHome } from '../../fixtures/buildMacHome';
 import { keychainTokenStore } from '../../../electron/admin/adminService';
 import { tokenItemName } from '../../../electron/admin/adminCredentials';
 import type { KeytarLike } from '../../../electron/keychain/keytarModule';
@@ -17,9 +17,8 @@ import { Secret } from '../../../electron/keychain/secret';
 import { APP_BUNDLE_ID } from '../../../shared/app';
 import type { HostingConnection } from '../../../shared/model/hosting';
 import { useMailServers } from '../../servers/useMailServers';
-import { buildCli, CLI_BUNDLE, REPO_ROOT } from '../cli/support';
 import type { DoubleFixture } from './adminSupport';
-import { CPANEL_USER, startDoubleFixture } from './adminSupport';
+import { CPANEL_USER, runAdminInProcess, startDoubleFixture } from './adminSupport';
 
 async function probeSecretService(): Promise<{ keytar: KeytarLike } | { missing: string }> {
   if (process.env['DBUS_SESSION_BUS_ADDRESS'] === undefined) return { missing: 'no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS unset)' };
@@ -45,30 +44,15 @@ if ('missing' in probe && process.env['CI'] === 'true') {
 
 describe.skipIf('missing' in probe)(`the hosting token in the keychain${'missing' in probe ? ` (skipped: ${probe.missing})` : ''}`, () => {
   let fixture: DoubleFixture | undefined;
-  let stateHome: string;
-
-  beforeAll(async () => {
-    await buildCli();
-    stateHome = await mkdtemp(join(tmpdir(), 'md-admin-keychain-'));
-  }, 60_000);
+  let home: MacHome | undefined;
 
   afterAll(async () => {
     await fixture?.cleanup();
-    await rm(stateHome, { recursive: true, force: true });
+    await home?.cleanup();
   });
 
-  function cli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI_BUNDLE, 'admin', ...args], { cwd: REPO_ROOT, env: { ...process.env, XDG_STATE_HOME: stateHome } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-      child.stdin.end();
-    });
-  }
+  /** `mail-doctor admin ...` as the packaged app runs it: the system keychain, IT's managed preferences. */
+  const cli = (args: readonly string[], managedPreferencesDirs: readonly string[]) => runAdminInProcess(args, { tuning: { managedPreferencesDirs } });
 
   it('is stored under the app’s service, used by the CLI without --token-file, and removed', async () => {
     const info = useMailServers();
@@ -83,14 +67,23 @@ describe.skipIf('missing' in probe)(`the hosting token in the keychain${'missing
     const read = await store.read(connection);
     expect(read.ok && read.value?.reveal()).toBe(fixture.cpanelToken);
 
-    const args = ['client-settings', '--cpanel-url', connection.url, '--api-user', CPANEL_USER, '--email', info.users.alice.address, '--ca-file', info.caFile, '--json'];
-    const withStored = await cli(args);
+    home = await buildMacHome({ accountsDatabase: false, managedPreferences: { device: { TrustedCACertificates: [info.caPem] } } });
+    const args = ['client-settings', '--cpanel-url', connection.url, '--api-user', CPANEL_USER, '--email', info.users.alice.address, '--json'];
+    // The keychain's token with a CA of the caller's choosing: refused, nothing sent.
+    const before = fixture.double.requests.length;
+    const borrowed = await cli([...args, '--ca-file', info.caFile], home.managedPreferencesDirs);
+    expect(borrowed.code).toBe(2);
+    expect(borrowed.stderr).toMatch(/--ca-file would let this command choose/);
+    expect(fixture.double.requests.length).toBe(before);
+
+    const withStored = await cli(args, home.managedPreferencesDirs);
     expect(withStored.code, withStored.stderr).toBe(0);
     expect(withStored.stdout).not.toContain(fixture.cpanelToken);
+    expect(fixture.double.requests.slice(before).every((request) => request.authorized)).toBe(true);
 
     expect(await store.remove(connection)).toEqual({ ok: true, value: true });
     expect(await keytar?.getPassword(APP_BUNDLE_ID, tokenItemName(connection))).toBeNull();
-    const without = await cli(args);
+    const without = await cli(args, home.managedPreferencesDirs);
     expect(without.code).toBe(2);
     expect(without.stderr).toMatch(/no token: give --token-file/);
   });

@@ -16,30 +16,21 @@ import { diagnoseAccounts } from '../../../electron/diagnosis/diagnoseAccounts';
 import { realProbeSet } from '../../../electron/diagnosis/realProbeSet';
 import { createSecretScrubber } from '../../../electron/keychain/secretForms';
 import type { AdminProgressEvent } from '../../../shared/model/hosting';
-import { useMailServers } from '../../servers/useMailServers';
 import type { MailServersInfo } from '../../servers/types';
-import type { DoubleFixture } from './adminSupport';
-import { CPANEL_USER, DOMAIN, WHM_USER, newToken, startDoubleFixture } from './adminSupport';
+import { CPANEL_USER, DOMAIN, WHM_USER, newToken, useDoubleFixture } from './adminSupport';
 
+const rig = useDoubleFixture();
+const f = rig.fixture;
 let info: MailServersInfo;
-let fixture: DoubleFixture | undefined;
 const dirs: string[] = [];
 
-beforeEach(async () => {
-  info = useMailServers();
-  fixture ??= await startDoubleFixture(info);
-  fixture.double.clearFaults();
+beforeEach(() => {
+  info = rig.info();
 });
 
 afterAll(async () => {
-  await fixture?.cleanup();
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
-
-function f(): DoubleFixture {
-  if (fixture === undefined) throw new Error('no double');
-  return fixture;
-}
 
 const stateDirsOf = new WeakMap<AdminService, string>();
 function stateDirOf(admin: AdminService): string {
@@ -54,7 +45,7 @@ async function service(options: { managed?: boolean; tokens?: TokenStore; stateD
   const admin = createAdminService({
     stateDir,
     tokens,
-    managedEnabled: () => Promise.resolve(options.managed),
+    managedPolicy: () => Promise.resolve(options.managed === undefined ? 'default' : options.managed ? 'on' : 'off'),
     probes: realProbeSet({ publicIpLookup: false }),
     extraCaPem: () => Promise.resolve([info.caPem]),
     mailHostOverride: '127.0.0.1',

@@ -5,11 +5,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
+import { PassThrough, Readable } from 'node:stream';
 import tls from 'node:tls';
+import type { CliDependencies } from '../../../electron/cli/runCli';
+import { runCli } from '../../../electron/cli/runCli';
+import { SYSTEM_KEYCHAIN } from '../../../electron/keychain/keychainAccess';
 import type { HostingConnection } from '../../../shared/model/hosting';
 import type { CpanelDouble } from '../../servers/cpanelDouble';
 import { startCpanelDouble } from '../../servers/cpanelDouble';
 import type { MailServersInfo } from '../../servers/types';
+import { useMailServers } from '../../servers/useMailServers';
+import { afterAll, beforeEach } from 'vitest';
 
 export const CPANEL_USER = 'exampleuser';
 export const WHM_USER = 'root';
@@ -51,6 +57,52 @@ export async function startDoubleFixture(info: MailServersInfo): Promise<DoubleF
     cleanup: async () => {
       await double.stop();
       await rm(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * `mail-doctor admin ARGS` in this process, as the packaged app runs it (runCli with the system keychain unless
+ * `deps` say otherwise): its exit code and everything it wrote.
+ */
+export async function runAdminInProcess(
+  args: readonly string[],
+  deps: Partial<CliDependencies> = {},
+  stdin: Readable = Readable.from([]),
+): Promise<{ readonly code: number; readonly stdout: string; readonly stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const code = await runCli(['admin', ...args], { stdout, stderr, stdin, appVersion: '0.0.0-test' }, { keychain: SYSTEM_KEYCHAIN, ...deps });
+  return { code, stdout: out, stderr: err };
+}
+
+/**
+ * One double for the whole file, started on the first test's rig and with its faults cleared before each test;
+ * stopped after the file. `info()` is the current test's rig, `double()` the fixture.
+ */
+export function useDoubleFixture(): { readonly info: () => MailServersInfo; readonly fixture: () => DoubleFixture } {
+  let info: MailServersInfo | undefined;
+  let fixture: DoubleFixture | undefined;
+  beforeEach(async () => {
+    info = useMailServers();
+    fixture ??= await startDoubleFixture(info);
+    fixture.double.clearFaults();
+  });
+  afterAll(async () => {
+    await fixture?.cleanup();
+  });
+  return {
+    info: () => {
+      if (info === undefined) throw new Error('no rig yet');
+      return info;
+    },
+    fixture: () => {
+      if (fixture === undefined) throw new Error('no double');
+      return fixture;
     },
   };
 }
