@@ -3,34 +3,21 @@
  * error shape, the token budget, and the mailbox changes seen by the real Dovecot and Exim.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { CpanelApi, mailboxName } from '../../../electron/admin/cpanelApi';
 import { HostingSession } from '../../../electron/admin/hostingSession';
 import { WhmApi } from '../../../electron/admin/whmApi';
 import { Secret } from '../../../electron/keychain/secret';
 import type { HostingConnection, HostingProblem } from '../../../shared/model/hosting';
-import { useMailServers } from '../../servers/useMailServers';
 import type { MailServersInfo } from '../../servers/types';
-import type { DoubleFixture } from './adminSupport';
-import { DOMAIN, imapLoginFrom, newToken, smtpAuthFrom, startDoubleFixture } from './adminSupport';
+import { DOMAIN, imapLoginFrom, newToken, smtpAuthFrom, useDoubleFixture } from './adminSupport';
 
+const rig = useDoubleFixture();
+const current = rig.fixture;
 let info: MailServersInfo;
-let fixture: DoubleFixture | undefined;
-
-beforeEach(async () => {
-  info = useMailServers();
-  fixture ??= await startDoubleFixture(info);
-  fixture.double.clearFaults();
+beforeEach(() => {
+  info = rig.info();
 });
-
-afterAll(async () => {
-  await fixture?.cleanup();
-});
-
-function current(): DoubleFixture {
-  if (fixture === undefined) throw new Error('no double');
-  return fixture;
-}
 
 function session(connection: HostingConnection, token: string, options: { callTimeoutMs?: number; extraCaPem?: readonly string[] | null; stateDir?: string } = {}): HostingSession {
   const f = current();

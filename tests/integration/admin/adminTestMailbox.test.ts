@@ -16,33 +16,27 @@ import { LoginBudget } from '../../../electron/diagnosis/loginBudget';
 import { realProbeSet } from '../../../electron/diagnosis/realProbeSet';
 import { Secret } from '../../../electron/keychain/secret';
 import { markLog } from '../../servers/logs';
-import { useMailServers } from '../../servers/useMailServers';
 import type { MailServersInfo } from '../../servers/types';
-import type { DoubleFixture } from './adminSupport';
-import { DOMAIN, startDoubleFixture } from './adminSupport';
+import { DOMAIN, useDoubleFixture } from './adminSupport';
 
+const rig = useDoubleFixture();
 let info: MailServersInfo;
-let fixture: DoubleFixture | undefined;
 const stateDirs: string[] = [];
 
-beforeEach(async () => {
-  info = useMailServers();
-  fixture ??= await startDoubleFixture(info);
-  fixture.double.clearFaults();
+beforeEach(() => {
+  info = rig.info();
 });
 
 afterAll(async () => {
-  await fixture?.cleanup();
   await Promise.all(stateDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 function double() {
-  if (fixture === undefined) throw new Error('no double');
-  return fixture.double;
+  return rig.fixture().double;
 }
 
 async function setUp(overrides: Partial<TestMailboxInput> = {}, signal = new AbortController().signal) {
-  if (fixture === undefined) throw new Error('no double');
+  const fixture = rig.fixture();
   const stateDir = await mkdtemp(join(tmpdir(), 'md-testmailbox-'));
   stateDirs.push(stateDir);
   const cpanel = new CpanelApi(new HostingSession({ connection: fixture.cpanel, token: new Secret(fixture.cpanelToken), stateDir, signal, extraCaPem: [info.caPem] }));
@@ -117,7 +111,7 @@ describe('the temporary test mailbox', () => {
   it('an add_pop without an answer may have created the mailbox: the deletion is tried and confirmed', async () => {
     double().fault('Email::add_pop', { kind: 'hang' }, 1);
     const { input, cpanel } = await setUp();
-    const session = new HostingSession({ connection: cpanel.session.connection, token: new Secret(fixture?.cpanelToken ?? ''), stateDir: (await setUp()).stateDir, signal: input.signal, extraCaPem: [info.caPem], callTimeoutMs: 800 });
+    const session = new HostingSession({ connection: cpanel.session.connection, token: new Secret(rig.fixture().cpanelToken), stateDir: (await setUp()).stateDir, signal: input.signal, extraCaPem: [info.caPem], callTimeoutMs: 800 });
     const outcome = await runTestMailbox({ ...input, cpanel: new CpanelApi(session) });
     expect(outcome.problem).toMatchObject({ kind: 'timeout', phase: 'response' });
     expect(session.calls.map((call) => call.function)).toEqual(['Email::add_pop', 'Email::delete_pop', 'Email::list_pops']);
@@ -134,7 +128,7 @@ describe('the temporary test mailbox', () => {
 
     // The next start: a new session, the same state folder.
     const next = await setUp();
-    const cpanel = new CpanelApi(new HostingSession({ connection: next.cpanel.session.connection, token: new Secret(fixture?.cpanelToken ?? ''), stateDir, signal: new AbortController().signal, extraCaPem: [info.caPem] }));
+    const cpanel = new CpanelApi(new HostingSession({ connection: next.cpanel.session.connection, token: new Secret(rig.fixture().cpanelToken), stateDir, signal: new AbortController().signal, extraCaPem: [info.caPem] }));
     const retried = await retryPendingDeletions({ cpanel, journal: new DeletionJournal(stateDir) });
     expect(retried).toEqual([expect.objectContaining({ mailbox: result.mailbox, journal: 'cleared' })]);
     expect(double().store.hasMailbox(result.mailbox)).toBe(false);
