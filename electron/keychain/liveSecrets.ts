@@ -1,12 +1,13 @@
 /**
  * The secrets this process holds right now: every password read from the keychain or typed for a check,
- * and (later) the admin API token. Every exit of the process (CLI output, report, IPC to the window,
- * progress events, the log) is checked against them by electron/exitGuard.ts.
+ * and the hosting tools' API token and mailbox passwords. Every exit of the process (CLI output, report,
+ * IPC to the window, progress events, the log) is checked against them by electron/exitGuard.ts.
  *
  * How a secret becomes known: whoever obtains one holds it here at once, in a scope.
  * - `diagnoseAccounts` holds the passwords a run read or was given (with the user name, so the whole SASL
  *   PLAIN blob is recognised) in the run's scope.
- * - Other secret owners (the admin engineer's API token) call `processSecrets.hold(token)` or open a scope.
+ * - The hosting tools hold their API token, a new mailbox password and the test mailbox's generated
+ *   password in a scope per command (electron/cli/adminCli.ts) or window action (electron/admin/adminService.ts).
  *
  * How long: as short as the use. A scope is released when its work is over (the window releases a run's
  * passwords when the run has finished and its result was checked); the CLI holds them until it has
