@@ -65,17 +65,27 @@ export function keychainTokenStore(options: AppSecretOptions = {}): TokenStore {
   };
 }
 
-/** Tokens held in this process only (the web preview, tests): never written anywhere. */
-export function memoryTokenStore(): TokenStore {
-  const tokens = new Map<string, Secret>();
+/**
+ * Tokens held in this process only (the web preview, tests): never written anywhere. Each is held in the
+ * live-secrets registry for as long as this store keeps it, so every exit of the process searches for it.
+ */
+export function memoryTokenStore(secrets: LiveSecrets = processSecrets): TokenStore {
+  const tokens = new Map<string, { readonly token: Secret; readonly scope: LiveSecrets }>();
   const key = (connection: HostingConnection): string => `${connection.api} ${connection.user}@${connection.url}`;
+  const forget = (name: string): boolean => {
+    tokens.get(name)?.scope.release();
+    return tokens.delete(name);
+  };
   return {
-    read: (connection) => Promise.resolve(ok(tokens.get(key(connection)) ?? null)),
+    read: (connection) => Promise.resolve(ok(tokens.get(key(connection))?.token ?? null)),
     store: (connection, token) => {
-      tokens.set(key(connection), token);
+      forget(key(connection));
+      const scope = secrets.openScope();
+      scope.hold(token);
+      tokens.set(key(connection), { token, scope });
       return Promise.resolve(ok(true as const));
     },
-    remove: (connection) => Promise.resolve(ok(tokens.delete(key(connection)))),
+    remove: (connection) => Promise.resolve(ok(forget(key(connection)))),
   };
 }
 

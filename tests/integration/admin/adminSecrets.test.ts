@@ -20,6 +20,7 @@ import type { ExitGuard, ExitName } from '../../../electron/exitGuard';
 import { createExitGuard } from '../../../electron/exitGuard';
 import { SYSTEM_KEYCHAIN } from '../../../electron/keychain/keychainAccess';
 import { LiveSecrets } from '../../../electron/keychain/liveSecrets';
+import { Secret } from '../../../electron/keychain/secret';
 import type { MailServersInfo } from '../../servers/types';
 import { CPANEL_USER, DOMAIN, runAdminInProcess, useDoubleFixture } from './adminSupport';
 
@@ -168,6 +169,14 @@ describe('the live-secrets registry and the exit guard', () => {
     const connected = await service.connect({ api: 'cpanel', url: f().double.cpanelUrl, user: CPANEL_USER, token: f().cpanelToken }, () => undefined);
     expect(connected.ok && connected.value.outcome.ok).toBe(true);
     expect(live.size).toBe(0);
+    // The preview's in-memory store holds what it keeps, until it is removed.
+    const kept = new LiveSecrets();
+    const store = memoryTokenStore(kept);
+    const connection = { api: 'cpanel', url: f().double.cpanelUrl, user: CPANEL_USER } as const;
+    await store.store(connection, new Secret(f().cpanelToken));
+    expect(kept.scrubber().firstLeak(f().cpanelToken)).not.toBeNull();
+    await store.remove(connection);
+    expect(kept.size).toBe(0);
     checks.length = 0;
     const settings = await service.clientSettings({ email: info.users.alice.address }, () => undefined);
     expect(settings.ok && settings.value.outcome.ok).toBe(true);
