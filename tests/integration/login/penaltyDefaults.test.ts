@@ -125,7 +125,6 @@ describe.concurrent("Dovecot's shipped auth penalty, shared by Exim (cPanel's se
       const incomingLogin = probes?.incoming?.login;
       const outgoingLogin = probes?.outgoing?.login;
       if (incomingLogin?.kind !== 'accepted' || outgoingLogin?.kind !== 'rejected') throw new Error('unreachable');
-      expect(outgoingLogin.authReplyMs).toBeGreaterThanOrEqual(1_500);
       if (order[0] !== 'incoming') expect(incomingLogin.durationMs, 'the refusal was reported before a faster acceptance').toBeGreaterThanOrEqual(outgoingLogin.authReplyMs ?? 0);
     }, 60_000);
 
