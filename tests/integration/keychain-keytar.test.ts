@@ -4,12 +4,12 @@ import { readAccountCredential } from '../../electron/keychain/accountCredential
 import { deleteAppSecret, getAppSecret, setAppSecret } from '../../electron/keychain/appSecrets';
 import { SecretComparer } from '../../electron/keychain/compareSecrets';
 import type { KeytarLike } from '../../electron/keychain/keytarModule';
-import { loadKeytar } from '../../electron/keychain/keytarModule';
 import { lookUpAccountPasswords } from '../../electron/keychain/passwordSources';
 import { Secret } from '../../electron/keychain/secret';
 import type { MacHome } from '../fixtures/buildMacHome';
 import { buildMacHome } from '../fixtures/buildMacHome';
 import { IDS } from '../fixtures/standardAccounts';
+import { probeSecretService, requireSecretServiceUnderCi } from '../fixtures/secretService';
 
 /**
  * keytar for real, against a Secret Service on D-Bus (gnome-keyring in a private session: the test
@@ -17,28 +17,8 @@ import { IDS } from '../fixtures/standardAccounts';
  * Service fails this file; locally it is skipped with the reason.
  */
 
-async function probeSecretService(): Promise<{ keytar: KeytarLike } | { missing: string }> {
-  if (process.env['DBUS_SESSION_BUS_ADDRESS'] === undefined) return { missing: 'no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS unset)' };
-  const loaded = await loadKeytar();
-  if (!loaded.ok) return { missing: loaded.error.message };
-  try {
-    await loaded.value.getPassword('com.maildoctor.app.probe', 'probe');
-    return { keytar: loaded.value };
-  } catch (error) {
-    return { missing: `no usable Secret Service: ${error instanceof Error ? error.message : String(error)}` };
-  }
-}
-
 const probe = await probeSecretService();
-const inCi = process.env['CI'] === 'true';
-
-if ('missing' in probe && inCi) {
-  describe('keytar against a Secret Service', () => {
-    it('needs a Secret Service under CI', () => {
-      throw new Error(`CI=true but ${probe.missing}`);
-    });
-  });
-}
+requireSecretServiceUnderCi(probe, 'keytar against a Secret Service');
 
 describe.skipIf('missing' in probe)(`keytar against a Secret Service${'missing' in probe ? ` (skipped: ${probe.missing})` : ''}`, () => {
   const keytar = (): KeytarLike => {

@@ -11,36 +11,16 @@ import { buildMacHome } from '../../fixtures/buildMacHome';
 import type { MacHome } from '../../fixtures/buildMacHome';
 import { keychainTokenStore } from '../../../electron/admin/adminService';
 import { tokenItemName } from '../../../electron/admin/adminCredentials';
-import type { KeytarLike } from '../../../electron/keychain/keytarModule';
-import { loadKeytar } from '../../../electron/keychain/keytarModule';
 import { Secret } from '../../../electron/keychain/secret';
-import { APP_BUNDLE_ID } from '../../../shared/app';
 import type { HostingConnection } from '../../../shared/model/hosting';
+import { APP_BUNDLE_ID } from '../../../shared/app';
+import { probeSecretService, requireSecretServiceUnderCi } from '../../fixtures/secretService';
 import { useMailServers } from '../../servers/useMailServers';
 import type { DoubleFixture } from './adminSupport';
 import { CPANEL_USER, runAdminInProcess, startDoubleFixture } from './adminSupport';
 
-async function probeSecretService(): Promise<{ keytar: KeytarLike } | { missing: string }> {
-  if (process.env['DBUS_SESSION_BUS_ADDRESS'] === undefined) return { missing: 'no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS unset)' };
-  const loaded = await loadKeytar();
-  if (!loaded.ok) return { missing: loaded.error.message };
-  try {
-    await loaded.value.getPassword(`${APP_BUNDLE_ID}.probe`, 'probe');
-    return { keytar: loaded.value };
-  } catch (error) {
-    return { missing: `no usable Secret Service: ${error instanceof Error ? error.message : String(error)}` };
-  }
-}
-
 const probe = await probeSecretService();
-
-if ('missing' in probe && process.env['CI'] === 'true') {
-  describe('the hosting token in the keychain', () => {
-    it('needs a Secret Service under CI', () => {
-      throw new Error(`CI=true but ${probe.missing}`);
-    });
-  });
-}
+requireSecretServiceUnderCi(probe, 'the hosting token in the keychain');
 
 describe.skipIf('missing' in probe)(`the hosting token in the keychain${'missing' in probe ? ` (skipped: ${probe.missing})` : ''}`, () => {
   let fixture: DoubleFixture | undefined;
