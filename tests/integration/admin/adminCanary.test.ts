@@ -13,40 +13,29 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAdminService, memoryTokenStore } from '../../../electron/admin/adminService';
 import { realProbeSet } from '../../../electron/diagnosis/realProbeSet';
 import { createSecretScrubber } from '../../../electron/keychain/secretForms';
-import { useMailServers } from '../../servers/useMailServers';
-import type { MailServersInfo } from '../../servers/types';
 import { buildCli, CLI_BUNDLE, REPO_ROOT } from '../cli/support';
-import type { DoubleFixture } from './adminSupport';
-import { CPANEL_USER, DOMAIN, WHM_USER, startDoubleFixture } from './adminSupport';
+import { CPANEL_USER, DOMAIN, WHM_USER, useDoubleFixture } from './adminSupport';
 
 const PASSWORD = `Canary-${Date.now().toString(36)}-Pa55!x`;
 
-let info: MailServersInfo;
-let fixture: DoubleFixture | undefined;
 let work: string;
+const double = useDoubleFixture();
 
 beforeAll(async () => {
   await buildCli();
   work = await mkdtemp(join(tmpdir(), 'md-admin-canary-'));
 }, 60_000);
 
-beforeEach(async () => {
-  info = useMailServers();
-  fixture ??= await startDoubleFixture(info);
+beforeEach(() => {
   // Every function answers with an error that quotes the Authorization header and the password.
-  fixture.double.clearFaults();
-  fixture.double.fault('*', { kind: 'echo-secrets' });
+  double.fixture().double.fault('*', { kind: 'echo-secrets' });
 });
 
 afterAll(async () => {
-  await fixture?.cleanup();
   await rm(work, { recursive: true, force: true });
 });
 
-function f(): DoubleFixture {
-  if (fixture === undefined) throw new Error('no double');
-  return fixture;
-}
+const f = double.fixture;
 
 function expectNoCanary(where: string, text: string): void {
   const leak = createSecretScrubber([f().cpanelToken, f().whmToken, PASSWORD]).firstLeak(text);
@@ -84,15 +73,15 @@ describe('the hosting token and passwords appear in no output, whatever the serv
     const whmToken = join(work, 'whm-token');
     await writeFile(cpanelToken, `${f().cpanelToken}\n`, { mode: 0o600 });
     await writeFile(whmToken, `${f().whmToken}\n`, { mode: 0o600 });
-    const whm = ['--whm-url', f().double.whmUrl, '--api-user', WHM_USER, '--token-file', whmToken, '--ca-file', info.caFile];
-    const cpanel = ['--cpanel-url', f().double.cpanelUrl, '--api-user', CPANEL_USER, '--token-file', cpanelToken, '--ca-file', info.caFile];
+    const whm = ['--whm-url', f().double.whmUrl, '--api-user', WHM_USER, '--token-file', whmToken, '--ca-file', double.info().caFile];
+    const cpanel = ['--cpanel-url', f().double.cpanelUrl, '--api-user', CPANEL_USER, '--token-file', cpanelToken, '--ca-file', double.info().caFile];
     const before = f().double.requests.length;
     const outputs: string[] = [];
     for (const json of [[], ['--json']]) {
       outputs.push(await cli(['check-ip', ...whm, '--ip', '127.0.0.15', ...json], stateHome));
       outputs.push(await cli(['unblock-ip', ...whm, '--ip', '127.0.0.15', '--yes', ...json], stateHome));
-      outputs.push(await cli(['reset-password', ...cpanel, '--email', info.users.alice.address, '--password-stdin', '--yes', ...json], stateHome, `${PASSWORD}\n`));
-      outputs.push(await cli(['client-settings', ...cpanel, '--email', info.users.alice.address, ...json], stateHome));
+      outputs.push(await cli(['reset-password', ...cpanel, '--email', double.info().users.alice.address, '--password-stdin', '--yes', ...json], stateHome, `${PASSWORD}\n`));
+      outputs.push(await cli(['client-settings', ...cpanel, '--email', double.info().users.alice.address, ...json], stateHome));
       outputs.push(await cli(['test-mailbox', ...cpanel, '--domain', DOMAIN, '--yes', '--imap-host', '127.0.0.1', '--smtp-host', '127.0.0.1', ...json], stateHome));
     }
     // The echoes really happened (the server's words are in the output, scrubbed), and the tokens reached it.
@@ -112,7 +101,7 @@ describe('the hosting token and passwords appear in no output, whatever the serv
       tokens: memoryTokenStore(),
       managedPolicy: () => Promise.resolve('default'),
       probes: realProbeSet({ publicIpLookup: false }),
-      extraCaPem: () => Promise.resolve([info.caPem]),
+      extraCaPem: () => Promise.resolve([double.info().caPem]),
       mailHostOverride: '127.0.0.1',
       log: () => undefined,
     });
@@ -126,10 +115,10 @@ describe('the hosting token and passwords appear in no output, whatever the serv
     traffic.push(await admin.connect({ api: 'cpanel', url: f().double.cpanelUrl, user: CPANEL_USER, token: f().cpanelToken }, progress));
     f().double.fault('*', { kind: 'echo-secrets' });
     traffic.push(await admin.status());
-    traffic.push(await admin.checkIp({ ip: '127.0.0.15', email: info.users.alice.address }, progress));
+    traffic.push(await admin.checkIp({ ip: '127.0.0.15', email: double.info().users.alice.address }, progress));
     traffic.push(await admin.unblockIp({ ip: '127.0.0.15' }, progress));
-    traffic.push(await admin.resetPassword({ email: info.users.alice.address, password: PASSWORD }, progress));
-    traffic.push(await admin.clientSettings({ email: info.users.alice.address }, progress));
+    traffic.push(await admin.resetPassword({ email: double.info().users.alice.address, password: PASSWORD }, progress));
+    traffic.push(await admin.clientSettings({ email: double.info().users.alice.address }, progress));
     traffic.push(await admin.testMailbox({ domain: DOMAIN }, progress));
     traffic.push([...admin.hostFacts().blockChecks], [...admin.hostFacts().clientSettings]);
     const text = JSON.stringify(traffic);

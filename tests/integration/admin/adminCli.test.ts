@@ -9,21 +9,18 @@ import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable, Readable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOURNAL_DIR_NAME } from '../../../electron/admin/deletionJournal';
 import { runAdminCli } from '../../../electron/cli/adminCli';
 import { SYSTEM_KEYCHAIN } from '../../../electron/keychain/keychainAccess';
 import { createSecretScrubber } from '../../../electron/keychain/secretForms';
 import { buildMacHome } from '../../fixtures/buildMacHome';
-import { useMailServers } from '../../servers/useMailServers';
-import type { MailServersInfo } from '../../servers/types';
 import { buildCli, CLI_BUNDLE, REPO_ROOT } from '../cli/support';
-import type { DoubleFixture } from './adminSupport';
-import { CPANEL_USER, DOMAIN, WHM_USER, imapLoginFrom, startDoubleFixture } from './adminSupport';
+import { CPANEL_USER, DOMAIN, WHM_USER, imapLoginFrom, useDoubleFixture } from './adminSupport';
 
-let info: MailServersInfo;
-let fixture: DoubleFixture | undefined;
 let work: string;
+const double = useDoubleFixture();
+/** The passwords this file sets; the double's tokens are added by expectNoSecrets. */
 const secrets: string[] = [];
 
 beforeAll(async () => {
@@ -31,26 +28,11 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'md-admin-cli-'));
 }, 60_000);
 
-beforeEach(async () => {
-  info = useMailServers();
-  if (fixture === undefined) {
-    fixture = await startDoubleFixture(info);
-    secrets.push(fixture.cpanelToken, fixture.whmToken);
-  }
-  fixture.double.clearFaults();
-});
-
-afterEach(() => undefined);
-
 afterAll(async () => {
-  await fixture?.cleanup();
   await rm(work, { recursive: true, force: true });
 });
 
-function f(): DoubleFixture {
-  if (fixture === undefined) throw new Error('no double');
-  return fixture;
-}
+const f = double.fixture;
 
 interface Run {
   readonly code: number | null;
@@ -60,7 +42,7 @@ interface Run {
 
 /** No output of any run may hold a token or a password of this file, in any form secretForms.ts knows. */
 function expectNoSecrets(run: Run): void {
-  const leak = createSecretScrubber(secrets).firstLeak(`${run.stdout}\n${run.stderr}`);
+  const leak = createSecretScrubber([f().cpanelToken, f().whmToken, ...secrets]).firstLeak(`${run.stdout}\n${run.stderr}`);
   expect(leak, `a secret (#${leak?.index ?? 0}, ${leak?.encoding ?? ''}) appeared in the CLI's output`).toBeNull();
 }
 
@@ -100,8 +82,8 @@ function admin(args: readonly string[], options: { stdin?: string; stateHome: st
   });
 }
 
-const whmArgs = async (token = f().whmToken) => ['--whm-url', f().double.whmUrl, '--api-user', WHM_USER, '--token-file', await tokenFile(token), '--ca-file', info.caFile];
-const cpanelArgs = async (token = f().cpanelToken) => ['--cpanel-url', f().double.cpanelUrl, '--api-user', CPANEL_USER, '--token-file', await tokenFile(token), '--ca-file', info.caFile];
+const whmArgs = async (token = f().whmToken) => ['--whm-url', f().double.whmUrl, '--api-user', WHM_USER, '--token-file', await tokenFile(token), '--ca-file', double.info().caFile];
+const cpanelArgs = async (token = f().cpanelToken) => ['--cpanel-url', f().double.cpanelUrl, '--api-user', CPANEL_USER, '--token-file', await tokenFile(token), '--ca-file', double.info().caFile];
 const json = (run: Run): Record<string, unknown> => JSON.parse(run.stdout) as Record<string, unknown>;
 const minutesFromNow = (minutes: number): string => new Date(Date.now() + minutes * 60_000).toISOString();
 
@@ -126,13 +108,13 @@ describe('mail-doctor admin check-ip / unblock-ip', () => {
     const ip = '127.0.0.13';
     const state = await freshState();
     await f().double.cphulk.addBrute({ ip, logintime: minutesFromNow(-3), exptime: minutesFromNow(12), notes: 'too many failures' });
-    f().double.cphulk.addFailedLogin({ ip, user: info.users.alice.address, service: 'imap', logintime: minutesFromNow(-4) });
-    expect((await imapLoginFrom(info, info.users.alice.address, info.users.alice.password, ip)).ok).toBe(false);
+    f().double.cphulk.addFailedLogin({ ip, user: double.info().users.alice.address, service: 'imap', logintime: minutesFromNow(-4) });
+    expect((await imapLoginFrom(double.info(), double.info().users.alice.address, double.info().users.alice.password, ip)).ok).toBe(false);
 
-    const checked = await admin(['check-ip', ...(await whmArgs()), '--ip', ip, '--email', info.users.alice.address], { stateHome: state });
+    const checked = await admin(['check-ip', ...(await whmArgs()), '--ip', ip, '--email', double.info().users.alice.address], { stateHome: state });
     expect(checked.code).toBe(1);
     expect(checked.stdout).toContain('This address is blocked');
-    expect(checked.stdout).toContain(info.users.alice.address);
+    expect(checked.stdout).toContain(double.info().users.alice.address);
     expect(checked.stdout).toContain(`unblock-ip --whm-url ${f().double.whmUrl}`);
 
     const unconfirmed = await admin(['unblock-ip', ...(await whmArgs()), '--ip', ip], { stateHome: state });
@@ -143,7 +125,7 @@ describe('mail-doctor admin check-ip / unblock-ip', () => {
     expect(unblocked.code).toBe(0);
     expect(json(unblocked)['result']).toMatchObject({ recordsRemoved: 2, after: { blocked: false } });
     expect((json(unblocked)['calls'] as { function: string }[])[0]?.function).toBe('flush_cphulk_login_history_for_ips');
-    expect((await imapLoginFrom(info, info.users.alice.address, info.users.alice.password, ip)).ok).toBe(true);
+    expect((await imapLoginFrom(double.info(), double.info().users.alice.address, double.info().users.alice.password, ip)).ok).toBe(true);
   });
 
   it('a cPanel token on WHM: exit 2, the words say why and what to ask the host; the next run sends nothing', async () => {
@@ -175,8 +157,8 @@ describe('mail-doctor admin reset-password / client-settings', () => {
       expect(run.stdout).toMatch(/Incoming Mail Server/);
       expect(run.stdout).toMatch(/Outgoing Mail Server, type the same new password/);
       expect(run.stderr).toMatch(/strength: (strong|very strong)/);
-      expect((await imapLoginFrom(info, address, newPassword, '127.0.0.1')).ok).toBe(true);
-      expect((await imapLoginFrom(info, address, oldPassword, '127.0.0.1')).ok).toBe(false);
+      expect((await imapLoginFrom(double.info(), address, newPassword, '127.0.0.1')).ok).toBe(true);
+      expect((await imapLoginFrom(double.info(), address, oldPassword, '127.0.0.1')).ok).toBe(false);
     } finally {
       await f().double.store.deleteMailbox(address);
     }
@@ -184,20 +166,20 @@ describe('mail-doctor admin reset-password / client-settings', () => {
 
   it('refuses a weak password before calling anything; --password-stdin and --yes are required', async () => {
     const before = f().double.requests.length;
-    const weak = await admin(['reset-password', ...(await cpanelArgs()), '--email', info.users.alice.address, '--password-stdin', '--yes'], { stdin: 'password123\n', stateHome: await freshState() });
+    const weak = await admin(['reset-password', ...(await cpanelArgs()), '--email', double.info().users.alice.address, '--password-stdin', '--yes'], { stdin: 'password123\n', stateHome: await freshState() });
     expect(weak.code).toBe(2);
     expect(weak.stderr).toMatch(/weak|too short/);
     expect(f().double.requests.length).toBe(before);
     for (const missing of ['--password-stdin', '--yes']) {
-      const args = ['reset-password', ...(await cpanelArgs()), '--email', info.users.alice.address, '--password-stdin', '--yes'].filter((arg) => arg !== missing);
+      const args = ['reset-password', ...(await cpanelArgs()), '--email', double.info().users.alice.address, '--password-stdin', '--yes'].filter((arg) => arg !== missing);
       expect((await admin(args, { stdin: 'Strong-enough-Pa55word\n', stateHome: await freshState() })).code).toBe(2);
     }
   });
 
   it('client-settings prints what the host publishes', async () => {
-    const run = await admin(['client-settings', ...(await cpanelArgs()), '--email', info.users.alice.address, '--json'], { stateHome: await freshState() });
+    const run = await admin(['client-settings', ...(await cpanelArgs()), '--email', double.info().users.alice.address, '--json'], { stateHome: await freshState() });
     expect(run.code).toBe(0);
-    expect(json(run)['result']).toMatchObject({ incoming: { protocol: 'imap', host: info.goodName, port: info.imap.implicit }, outgoing: { port: info.smtp.implicit } });
+    expect(json(run)['result']).toMatchObject({ incoming: { protocol: 'imap', host: double.info().goodName, port: double.info().imap.implicit }, outgoing: { port: double.info().smtp.implicit } });
   });
 });
 
@@ -248,7 +230,7 @@ describe('mail-doctor admin test-mailbox', () => {
     const [mailbox = ''] = lingering;
 
     // The next start, with another verb: it deletes the journalled mailbox before doing its own work.
-    const next = await admin(['client-settings', ...(await cpanelArgs()), '--email', info.users.alice.address, '--json'], { stateHome });
+    const next = await admin(['client-settings', ...(await cpanelArgs()), '--email', double.info().users.alice.address, '--json'], { stateHome });
     expect(next.code).toBe(0);
     const output = json(next);
     expect(output['retriedDeletions']).toEqual([expect.objectContaining({ mailbox, journal: 'cleared' }) as unknown]);
@@ -281,7 +263,7 @@ describe('bad input never reaches the server', () => {
     await writeFile(spaced, 'not a token at all\n');
     await chmod(spaced, 0o600);
     for (const [file, message] of [[join(work, 'missing'), /there is no file/], [folder, /not a regular file/], [empty, /empty/], [spaced, /not a token/]] as const) {
-      const run = await admin(['client-settings', '--cpanel-url', f().double.cpanelUrl, '--api-user', CPANEL_USER, '--token-file', file, '--email', info.users.alice.address], { stateHome: await freshState() });
+      const run = await admin(['client-settings', '--cpanel-url', f().double.cpanelUrl, '--api-user', CPANEL_USER, '--token-file', file, '--email', double.info().users.alice.address], { stateHome: await freshState() });
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(message);
     }
@@ -299,7 +281,7 @@ describe('managed preference AdminToolsEnabled', () => {
         stdin: Readable.from([]),
         appVersion: 'test',
       };
-      const code = await runAdminCli(['client-settings', ...(await cpanelArgs()), '--email', info.users.alice.address], io, { keychain: SYSTEM_KEYCHAIN, tuning: { managedPreferencesDirs: home.managedPreferencesDirs } });
+      const code = await runAdminCli(['client-settings', ...(await cpanelArgs()), '--email', double.info().users.alice.address], io, { keychain: SYSTEM_KEYCHAIN, tuning: { managedPreferencesDirs: home.managedPreferencesDirs } });
       expect(code).toBe(2);
       expect(stderr).toMatch(/turned the hosting-account tools off/);
     } finally {
