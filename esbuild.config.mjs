@@ -5,7 +5,7 @@
  *                                                          preload can require nothing but 'electron')
  *   electron/cli/main.ts    -> dist/cli/mail-doctor.cjs   (the command's entry: answers --version, else loads:)
  *   electron/cli/command.ts -> dist/cli/command.cjs       (argument parsing, the diagnosis, the exit guard)
- *   imapflow, nodemailer's SMTP connection -> dist/{electron,cli}/vendor/*.cjs
+ *   imapflow, nodemailer's SMTP connection, plist -> dist/{electron,cli}/vendor/*.cjs
  *
  * Start-up time (docs/benchmarks.md, "Cold start"): `mail-doctor --version` reads only the small entry file; the
  * app's main.cjs keeps the CLI's and the window's modules behind lazy initializers (`import()` in main.ts); and
@@ -59,6 +59,9 @@ const bareExternalPlugin = {
 const VENDOR_BUNDLES = {
   imapflow: 'imapflow.cjs',
   'nodemailer/lib/smtp-connection': 'nodemailer-smtp-connection.cjs',
+  // electron/accounts/plistFile.ts, only when an XML property list is read: its XML parser and builder take
+  // about 15 ms to load, which a check of a typed-in account (or of Accounts4.sqlite alone) never needs.
+  plist: 'plist.cjs',
 };
 const vendorPlugin = {
   name: 'vendor-bundles',
@@ -151,9 +154,11 @@ const leaveOutPlugin = (standIns) => ({
 /** One CommonJS file per vendored package, with everything it requires (Node built-ins aside). */
 async function buildVendorBundles(vendorDir, target) {
   for (const [name, file] of Object.entries(VENDOR_BUNDLES)) {
+    // An ESM-only package cannot be require()d: its exports are re-exported instead (esbuild converts them).
+    const contents = ESM_ONLY_PACKAGES.has(name) ? `export * from ${JSON.stringify(name)};` : `module.exports = require(${JSON.stringify(name)});`;
     await build({
       ...common,
-      stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root, loader: 'js' },
+      stdin: { contents, resolveDir: root, loader: 'js' },
       outfile: join(vendorDir, file),
       platform: 'node',
       target,

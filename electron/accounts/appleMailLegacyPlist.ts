@@ -52,8 +52,8 @@ function problemOnly(problem: DiscoveryProblem): StoreReadResult {
 }
 
 /** Exposed for tests and the fuzz: parses Accounts.plist bytes (XML or binary). */
-export function parseLegacyAccountsPlist(bytes: Uint8Array, path: string): StoreReadResult {
-  const root = parsePlistFile(bytes);
+export async function parseLegacyAccountsPlist(bytes: Uint8Array, path: string): Promise<StoreReadResult> {
+  const root = await parsePlistFile(bytes);
   if (!root.ok) return problemOnly({ kind: 'store-unreadable', path, reason: root.error.message });
   const dict = asDict(root.value);
   if (dict === undefined) return problemOnly({ kind: 'store-unreadable', path, reason: 'Accounts.plist is not a dictionary' });

@@ -56,7 +56,7 @@ export async function readManagedPreferences(options: ManagedPreferencesOptions 
       problems.push({ path, reason: file.kind === 'permission-denied' ? `cannot read the file (${file.code})` : file.reason });
       continue;
     }
-    const dict = parsePreferencesFile(file.value);
+    const dict = await parsePreferencesFile(file.value);
     if (!dict.ok) {
       problems.push({ path, reason: dict.reason });
       continue;
@@ -75,8 +75,8 @@ export async function readManagedPreferences(options: ManagedPreferencesOptions 
   return { preferences, managedKeys, problems };
 }
 
-function parsePreferencesFile(bytes: Uint8Array): { ok: true; value: Record<string, unknown> } | { ok: false; reason: string } {
-  const plain = parsePlistFile(bytes);
+async function parsePreferencesFile(bytes: Uint8Array): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; reason: string }> {
+  const plain = await parsePlistFile(bytes);
   if (!plain.ok) return { ok: false, reason: plain.error.message };
   const value = plain.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Date || value instanceof Uint8Array) {

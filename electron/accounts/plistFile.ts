@@ -1,5 +1,4 @@
 import { XMLValidator } from 'fast-xml-parser';
-import { parse as parseXmlPlist } from 'plist';
 import type { Result } from '../../shared/result';
 import { err } from '../../shared/result';
 import type { ArchivedValue } from './keyedArchive';
@@ -13,8 +12,11 @@ import { decodeArchiveObject, looksLikeBinaryPlist, parseBinaryPlist } from './k
  * The bytes come from files of any home folder (--home): their size is bounded where they are read
  * (electron/fileAccess.ts), and XML entity declarations are refused here. Apple's property lists never
  * declare entities; a file that does is either damaged or built to make a parser expand it.
+ *
+ * The plist package is loaded only when an XML property list is read (its XML parser and builder cost every
+ * start about 15 ms, and most runs read none: docs/benchmarks.md, "Cold start"); hence asynchronous.
  */
-export function parsePlistFile(bytes: Uint8Array): Result<ArchivedValue, 'unreadable'> {
+export async function parsePlistFile(bytes: Uint8Array): Promise<Result<ArchivedValue, 'unreadable'>> {
   if (looksLikeBinaryPlist(bytes)) {
     const parsed = parseBinaryPlist(bytes);
     if (!parsed.ok) return err('unreadable', parsed.error.message);
@@ -30,6 +32,7 @@ export function parsePlistFile(bytes: Uint8Array): Result<ArchivedValue, 'unread
   if (/<!ENTITY/i.test(text)) return err('unreadable', 'not a property list: it declares XML entities');
   const wellFormed = XMLValidator.validate(text);
   if (wellFormed !== true) return err('unreadable', `not a readable property list: ${wellFormed.err.msg} (line ${wellFormed.err.line})`);
+  const { parse: parseXmlPlist } = await import('plist');
   try {
     const plain = decodeArchiveObject(parseXmlPlist(text));
     return plain.ok ? plain : err('unreadable', plain.error.message);

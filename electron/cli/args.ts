@@ -10,7 +10,8 @@
  */
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+// zod/mini, as shared/ipc/schemas.ts (which sets its English messages): the full zod would cost every run's start-up.
+import * as z from 'zod/mini';
 import type { DiagnosisStartRequest } from '../../shared/ipc/contract';
 import { diagnosisStartSchema } from '../../shared/ipc/schemas';
 import type { IncomingProtocol, TlsMode } from '../../shared/model/account';
@@ -98,32 +99,32 @@ const MAX_OPTION_LENGTH = 4096;
 const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
 
 /** A plain decimal number of seconds (`2`, `2.5`): no hex, no exponent, no sign. */
-const timeoutSchema = z
-  .string()
-  .regex(/^\d{1,3}(\.\d{1,3})?$/, 'is not a decimal number of seconds')
-  .transform(Number)
-  .refine((seconds) => seconds >= MIN_PHASE_TIMEOUT_SECONDS && seconds <= MAX_PHASE_TIMEOUT_SECONDS, {
-    message: `must be between ${MIN_PHASE_TIMEOUT_SECONDS} and ${MAX_PHASE_TIMEOUT_SECONDS} seconds`,
-  });
+const timeoutSchema = z.pipe(
+  z.pipe(z.string().check(z.regex(/^\d{1,3}(\.\d{1,3})?$/, 'is not a decimal number of seconds')), z.transform(Number)),
+  z.number().check(
+    z.refine((seconds) => seconds >= MIN_PHASE_TIMEOUT_SECONDS && seconds <= MAX_PHASE_TIMEOUT_SECONDS, {
+      message: `must be between ${MIN_PHASE_TIMEOUT_SECONDS} and ${MAX_PHASE_TIMEOUT_SECONDS} seconds`,
+    }),
+  ),
+);
 
-const pathSchema = z.string().min(1).max(MAX_OPTION_LENGTH).regex(NO_CONTROL_CHARACTERS, 'contains control characters');
+const pathSchema = z.string().check(z.minLength(1), z.maxLength(MAX_OPTION_LENGTH), z.regex(NO_CONTROL_CHARACTERS, 'contains control characters'));
 
 const httpUrlSchema = z
   .string()
-  .max(2048)
-  .regex(NO_CONTROL_CHARACTERS, 'contains control characters')
-  .refine(isHttpUrl, 'is not an http(s) URL');
+  .check(z.maxLength(2048), z.regex(NO_CONTROL_CHARACTERS, 'contains control characters'), z.refine(isHttpUrl, 'is not an http(s) URL'));
 
-const timeLimitSchema = z
-  .string()
-  .regex(/^\d{1,4}$/, 'is not a whole number of seconds')
-  .transform(Number)
-  .refine((seconds) => seconds >= MIN_TIME_LIMIT_SECONDS && seconds <= MAX_TIME_LIMIT_SECONDS, {
-    message: `must be between ${MIN_TIME_LIMIT_SECONDS} and ${MAX_TIME_LIMIT_SECONDS} seconds`,
-  });
+const timeLimitSchema = z.pipe(
+  z.pipe(z.string().check(z.regex(/^\d{1,4}$/, 'is not a whole number of seconds')), z.transform(Number)),
+  z.number().check(
+    z.refine((seconds) => seconds >= MIN_TIME_LIMIT_SECONDS && seconds <= MAX_TIME_LIMIT_SECONDS, {
+      message: `must be between ${MIN_TIME_LIMIT_SECONDS} and ${MAX_TIME_LIMIT_SECONDS} seconds`,
+    }),
+  ),
+);
 
 /** `IP`, `IP:PORT`, `[IPv6]:PORT` or a bare IPv6 address; ports 1-65535. */
-const dnsServerSchema = z.string().max(64).refine(isDnsServer, 'is not IP or IP:PORT');
+const dnsServerSchema = z.string().check(z.maxLength(64), z.refine(isDnsServer, 'is not IP or IP:PORT'));
 
 /** Options whose value says where a login goes or what is trusted; see `keychainConflicts`. */
 export const SERVER_CHOOSING_OPTIONS = ['--home', '--dns-server', '--ca-file', '--state-dir'] as const;
@@ -316,7 +317,7 @@ function normalizedManual(command: DiagnoseCommand, request: DiagnosisStartReque
 }
 
 /** Which option a schema issue is about, in the CLI's words; the value is never repeated (it may be long or private). */
-function describeRequestIssue(error: z.ZodError, manual: boolean): string {
+function describeRequestIssue(error: z.core.$ZodError, manual: boolean): string {
   const issue = error.issues[0];
   if (issue === undefined) return 'the request is not valid';
   const path = issue.path.map(String).join('.');
@@ -339,7 +340,7 @@ function describeRequestIssue(error: z.ZodError, manual: boolean): string {
   return `${what}: ${issue.message}`;
 }
 
-function firstMessage(error: z.ZodError): string {
+function firstMessage(error: z.core.$ZodError): string {
   return error.issues[0]?.message ?? 'is not valid';
 }
 

@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import { parse as parsePlist } from 'plist';
+import { parsePlistFile } from '../accounts/plistFile';
 import type { ManagedPreferenceProblem } from '../../shared/model/managedPreferences';
 import type { ReportEnvironment } from './reportModel';
 
@@ -19,9 +19,11 @@ const IOREG_TIMEOUT_MS = 3_000;
 /** macOS's ProductVersion ("15.3.1"), or undefined when the file is absent (not a Mac) or unreadable. */
 export async function readMacosVersion(systemVersionPlistPath: string = SYSTEM_VERSION_PLIST): Promise<string | undefined> {
   try {
-    const parsed: unknown = parsePlist(await readFile(systemVersionPlistPath, 'utf8'));
-    if (parsed !== null && typeof parsed === 'object' && 'ProductVersion' in parsed && typeof parsed.ProductVersion === 'string') {
-      return parsed.ProductVersion;
+    const parsed = await parsePlistFile(await readFile(systemVersionPlistPath));
+    if (!parsed.ok) return undefined;
+    const plain = parsed.value;
+    if (plain !== null && typeof plain === 'object' && 'ProductVersion' in plain && typeof plain.ProductVersion === 'string') {
+      return plain.ProductVersion;
     }
     return undefined;
   } catch {

@@ -6,16 +6,18 @@
  * snapshot.ts; wal.ts folds the -wal side file in, which sql.js cannot read).
  * Packaging note: sql-wasm.wasm must ship unpacked next to sql-wasm.js (electron-builder asarUnpack).
  */
-import initSqlJs from 'sql.js';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 
 export type { Database, SqlValue };
 
 let sqlJsLoading: Promise<SqlJsStatic> | undefined;
 
-/** sql.js compiles its WebAssembly once per process. */
+/**
+ * sql.js compiles its WebAssembly once per process, and is loaded only then: a check of a typed-in account reads
+ * no store, so its start-up does not pay for sql.js (docs/benchmarks.md, "Cold start").
+ */
 export function loadSqlJs(): Promise<SqlJsStatic> {
-  sqlJsLoading ??= initSqlJs();
+  sqlJsLoading ??= import('sql.js').then(({ default: initSqlJs }) => initSqlJs());
   return sqlJsLoading;
 }
 

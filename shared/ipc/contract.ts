@@ -13,7 +13,7 @@
  * Adding a channel: its schema in schemas.ts, its response type in `IpcResponses`, its verb in
  * `API_VERBS` and one line in `buildMailDoctorApi`; the compiler points at every missing piece.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { AccountDiscovery } from '../model/account';
 import type { ProgressEvent } from '../diagnosis/types';
 import type {

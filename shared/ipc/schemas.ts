@@ -11,21 +11,23 @@
  * script get the same answer for the same input. Host names are converted to their DNS form (IDN A-labels)
  * in electron/ after validation (electron/hostNames.ts: `url.domainToASCII` is Node's), for both callers.
  */
-import { z } from 'zod';
+// zod/mini, bundled (a few kilobytes): the CLI validates its request with these schemas on every run, and the full
+// zod costs each start about 30 ms (docs/benchmarks.md, "Cold start"). English messages, as the full zod gives:
+// the CLI shows a refused field's message (electron/cli/args.ts).
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import type { RequestChannel } from './contract';
 import { LINK_IDS } from './contract';
+
+z.config(en());
 
 /**
  * Host names: at most 253 characters (DNS limit), no whitespace, control characters, slashes or '@'.
  * International names (`mäil.exämple.test`) pass here and are converted to A-labels in electron/.
  */
-export const hostSchema = z
-  .string()
-  .min(1)
-  .max(253)
-  .regex(/^[^\s\p{Cc}/\\@]+$/u, 'not a host name');
+export const hostSchema = z.string().check(z.minLength(1), z.maxLength(253), z.regex(/^[^\s\p{Cc}/\\@]+$/u, 'not a host name'));
 
-export const portSchema = z.int().min(1).max(65535);
+export const portSchema = z.int().check(z.minimum(1), z.maximum(65535));
 export const tlsModeSchema = z.enum(['implicit', 'starttls', 'none']);
 /**
  * RFC 5321 caps a path at 256 octets; 320 leaves room for odd login names. No control characters: a CR/LF
@@ -33,8 +35,7 @@ export const tlsModeSchema = z.enum(['implicit', 'starttls', 'none']);
  */
 export const usernameSchema = z
   .string()
-  .max(320)
-  .regex(/^\P{Cc}*$/u, 'a login name cannot contain control characters (line breaks, tabs...)');
+  .check(z.maxLength(320), z.regex(/^\P{Cc}*$/u, 'a login name cannot contain control characters (line breaks, tabs...)'));
 
 /** The bytes a string takes in UTF-8 (what goes on the wire), counted without TextEncoder (not in every runtime). */
 export function utf8ByteLength(text: string): number {
@@ -55,22 +56,22 @@ export const MAX_PASSWORD_BYTES = 1024;
  */
 export const typedPasswordSchema = z
   .string()
-  .min(1)
-  .refine((value) => utf8ByteLength(value) <= MAX_PASSWORD_BYTES, { message: `longer than ${MAX_PASSWORD_BYTES} bytes` })
-  .refine((value) => !/[\0\r\n]/.test(value), { message: 'contains a line break or NUL, which no mail server can receive' });
+  .check(
+    z.minLength(1),
+    z.refine((value) => utf8ByteLength(value) <= MAX_PASSWORD_BYTES, { message: `longer than ${MAX_PASSWORD_BYTES} bytes` }),
+    z.refine((value) => !/[\0\r\n]/.test(value), { message: 'contains a line break or NUL, which no mail server can receive' }),
+  );
 
 /** An id the main process handed out (account UUIDs, run ids). */
-const idSchema = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[A-Za-z0-9._:-]+$/, 'not an id');
+const idSchema = z.string().check(z.minLength(1), z.maxLength(200), z.regex(/^[A-Za-z0-9._:-]+$/, 'not an id'));
+
+const emailSchema = z.email().check(z.maxLength(254));
 
 /** One of Mail's accounts: its id (Mail's account UUID), or its email address (the CLI's `--account`). */
-export const accountSelectorSchema = z.union([idSchema, z.email().max(254)]);
+export const accountSelectorSchema = z.union([idSchema, emailSchema]);
 
 export const manualAccountSchema = z.strictObject({
-  email: z.email().max(254),
+  email: emailSchema,
   incoming: z.strictObject({
     protocol: z.enum(['imap', 'pop3']),
     host: hostSchema,
@@ -85,31 +86,33 @@ export const manualAccountSchema = z.strictObject({
     tls: tlsModeSchema,
     username: usernameSchema,
     /** Mail's "Use authentication"; when absent the outgoing server is assumed to need a login. */
-    authenticationEnabled: z.boolean().optional(),
+    authenticationEnabled: z.optional(z.boolean()),
   }),
   /** Typed by the user for this one run; main wraps it in a Secret at once and never stores it. */
-  password: typedPasswordSchema.optional(),
+  password: z.optional(typedPasswordSchema),
 });
 
 export const diagnosisStartSchema = z
   .strictObject({
     /** One discovered account; without it (and without `manual`) every discovered account is checked. */
-    accountId: accountSelectorSchema.optional(),
-    manual: manualAccountSchema.optional(),
+    accountId: z.optional(accountSelectorSchema),
+    manual: z.optional(manualAccountSchema),
     /**
      * With accountId: a password the person typed for this one check ("test with a password I type"),
      * used for both of the account's servers when the keychain gives none, never stored.
      */
-    password: typedPasswordSchema.optional(),
+    password: z.optional(typedPasswordSchema),
     /** Check everything except the logins (no credential is sent anywhere). */
-    noLogin: z.boolean().optional(),
+    noLogin: z.optional(z.boolean()),
   })
-  .refine((value) => value.accountId === undefined || value.manual === undefined, {
-    message: 'give either accountId or manual, not both',
-  })
-  .refine((value) => value.password === undefined || value.accountId !== undefined, {
-    message: 'a typed password goes with one accountId (a manual account carries its own)',
-  });
+  .check(
+    z.refine((value) => value.accountId === undefined || value.manual === undefined, {
+      message: 'give either accountId or manual, not both',
+    }),
+    z.refine((value) => value.password === undefined || value.accountId !== undefined, {
+      message: 'a typed password goes with one accountId (a manual account carries its own)',
+    }),
+  );
 
 /**
  * Strict: report:save and support:contact take exactly this, so a page cannot slip in a path to write
@@ -128,11 +131,7 @@ const reportRequestSchema = z.strictObject({
 const hostingApiSchema = z.enum(['cpanel', 'whm']);
 const ipAddressSchema = z.union([z.ipv4(), z.ipv6()]);
 /** Mailbox passwords: one line, at most 1,024 characters (the strength check is main's). */
-const mailboxPasswordSchema = z
-  .string()
-  .min(1)
-  .max(1024)
-  .regex(/^[^\0\r\n]*$/, 'one line');
+const mailboxPasswordSchema = z.string().check(z.minLength(1), z.maxLength(1024), z.regex(/^[^\0\r\n]*$/, 'one line'));
 /** An explicit confirmation: the window asked the person in a dialog before it sent this. */
 const confirmedSchema = z.literal(true);
 
@@ -140,16 +139,16 @@ const adminSchemas = {
   'admin:status': z.undefined(),
   'admin:connect': z.strictObject({
     api: hostingApiSchema,
-    url: z.string().min(1).max(2048),
-    user: z.string().min(1).max(64),
-    token: z.string().min(16).max(512),
+    url: z.string().check(z.minLength(1), z.maxLength(2048)),
+    user: z.string().check(z.minLength(1), z.maxLength(64)),
+    token: z.string().check(z.minLength(16), z.maxLength(512)),
   }),
   'admin:disconnect': z.strictObject({ api: hostingApiSchema }),
-  'admin:checkIp': z.strictObject({ ip: ipAddressSchema.optional(), email: z.email().max(254).optional() }),
-  'admin:unblockIp': z.strictObject({ ip: ipAddressSchema, email: z.email().max(254).optional(), confirmed: confirmedSchema }),
-  'admin:resetPassword': z.strictObject({ email: z.email().max(254), password: mailboxPasswordSchema, confirmed: confirmedSchema }),
+  'admin:checkIp': z.strictObject({ ip: z.optional(ipAddressSchema), email: z.optional(emailSchema) }),
+  'admin:unblockIp': z.strictObject({ ip: ipAddressSchema, email: z.optional(emailSchema), confirmed: confirmedSchema }),
+  'admin:resetPassword': z.strictObject({ email: emailSchema, password: mailboxPasswordSchema, confirmed: confirmedSchema }),
   'admin:testMailbox': z.strictObject({ domain: hostSchema, confirmed: confirmedSchema }),
-  'admin:clientSettings': z.strictObject({ email: z.email().max(254) }),
+  'admin:clientSettings': z.strictObject({ email: emailSchema }),
 } as const;
 
 /** A request without a payload: the verb takes no argument and nothing may be smuggled along. */
@@ -166,7 +165,7 @@ export const requestSchemas = {
   'support:contact': reportRequestSchema,
   'links:open': z.strictObject({ linkId: z.enum(LINK_IDS) }),
   ...adminSchemas,
-} as const satisfies Record<RequestChannel, z.ZodType>;
+} as const satisfies Record<RequestChannel, z.ZodMiniType>;
 
 export type RequestSchemas = typeof requestSchemas;
 
@@ -174,7 +173,7 @@ export type RequestSchemas = typeof requestSchemas;
  * Describes why a payload was refused without echoing any of its values (a payload may hold a
  * typed password): only the field paths and zod's issue codes.
  */
-export function describeValidationError(error: z.ZodError): string {
+export function describeValidationError(error: z.core.$ZodError): string {
   const parts = error.issues.slice(0, 5).map((issue) => {
     const path = issue.path.map(String).join('.') || '(payload)';
     return `${path}: ${issue.code}`;

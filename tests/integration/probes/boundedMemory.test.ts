@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { buildMacHome } from '../../fixtures/buildMacHome';
 import { loadTestPki } from '../../servers/certs';
 import { startHostileServer, type HostileServer, type HostileStep } from '../../servers/faults';
 import type { MailServersInfo } from '../../servers/types';
@@ -27,9 +28,14 @@ interface ProcessReport {
   /** Whether the process loaded imapflow / nodemailer at all (through require() or import()). */
   readonly imapflow: boolean;
   readonly nodemailer: boolean;
+  /** Libraries a typed-in account's check never needs (docs/benchmarks.md, "Cold start"): each costs start-up. */
+  readonly plist: boolean;
+  readonly sqlJs: boolean;
+  /** The full zod (the command validates with zod/mini, bundled). */
+  readonly fullZod: boolean;
 }
 
-async function runMeasuredCli(args: readonly string[], stdin: string): Promise<{ result: CliResult; report: ProcessReport }> {
+async function runMeasuredCli(args: readonly string[], stdin: string, env: NodeJS.ProcessEnv = process.env): Promise<{ result: CliResult; report: ProcessReport }> {
   const dir = await temporaryDir('md-memory-report-');
   cleanups.push(dir.remove);
   const reportFile = path.join(dir.path, 'report.json');
@@ -37,7 +43,7 @@ async function runMeasuredCli(args: readonly string[], stdin: string): Promise<{
   const result = await new Promise<CliResult>((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', PRELOAD, '--import', pathToFileURL(RECORD_ESM_LOADS).href, CLI_BUNDLE, ...args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, MD_PROCESS_REPORT_FILE: reportFile, MD_LOADED_MODULES_FILE: loadsFile },
+      env: { ...env, MD_PROCESS_REPORT_FILE: reportFile, MD_LOADED_MODULES_FILE: loadsFile },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -51,11 +57,18 @@ async function runMeasuredCli(args: readonly string[], stdin: string): Promise<{
   const raw = JSON.parse(await readFile(reportFile, 'utf8')) as { maxRssKiB: number; required: string[] };
   const loaded = [...raw.required, ...(await readFile(loadsFile, 'utf8').catch(() => '')).split('\n')];
   // The CLI loads the login libraries from its pre-bundled vendor files (esbuild.config.mjs); node_modules too, in case.
-  const uses = (name: string, vendorFile: string): boolean =>
-    loaded.some((file) => file.includes(`/node_modules/${name}/`) || file.endsWith(`/vendor/${vendorFile}`));
+  const uses = (name: string, vendorFile?: string): boolean =>
+    loaded.some((file) => file.includes(`/node_modules/${name}/`) || (vendorFile !== undefined && file.endsWith(`/vendor/${vendorFile}`)));
   return {
     result,
-    report: { maxRssKiB: raw.maxRssKiB, imapflow: uses('imapflow', 'imapflow.cjs'), nodemailer: uses('nodemailer', 'nodemailer-smtp-connection.cjs') },
+    report: {
+      maxRssKiB: raw.maxRssKiB,
+      imapflow: uses('imapflow', 'imapflow.cjs'),
+      nodemailer: uses('nodemailer', 'nodemailer-smtp-connection.cjs'),
+      plist: uses('plist', 'plist.cjs'),
+      sqlJs: uses('sql.js'),
+      fullZod: uses('zod'),
+    },
   };
 }
 
@@ -105,7 +118,7 @@ describe('bounded memory against hostile servers (the built CLI, peak RSS of the
       // The credential did go out: the floods came after it, to the libraries (and to our POP3 client).
       expect(incomingServer.received()[0]).toContain(info.users.alice.password);
       expect(report.maxRssKiB).toBeLessThan(PEAK_RSS_LIMIT_KIB);
-      expect(report, JSON.stringify(report)).toMatchObject({ imapflow: incoming === 'imap', nodemailer: true });
+      expect(report, JSON.stringify(report)).toMatchObject({ imapflow: incoming === 'imap', nodemailer: true, plist: false, sqlJs: false, fullZod: false });
     }, 60_000);
   }
 
@@ -124,6 +137,22 @@ describe('bounded memory against hostile servers (the built CLI, peak RSS of the
     expect(report.nodemailer).toBe(false);
   }, 60_000);
 
+  it("reading Mail's stores loads sql.js for Accounts4.sqlite and plist only for an XML property list", async () => {
+    const { info, web, stateDir } = await setup();
+    const database = await buildMacHome();
+    const legacyXml = await buildMacHome({ accountsDatabase: false, legacyPlist: { version: 'V2', format: 'xml' } });
+    cleanups.push(() => database.cleanup(), () => legacyXml.cleanup());
+    const run = (home: string, env: NodeJS.ProcessEnv) =>
+      runMeasuredCli(['diagnose', '--home', home, '--no-login', '--no-keychain', ...commonArgs(info, web, stateDir, 1)], '', env);
+
+    const fromDatabase = await run(database.home, database.env);
+    expect(parseCliJson(fromDatabase.result).accounts.length, fromDatabase.result.stdout).toBeGreaterThan(0);
+    expect(fromDatabase.report).toMatchObject({ sqlJs: true, plist: false });
+    const fromXml = await run(legacyXml.home, legacyXml.env);
+    expect(parseCliJson(fromXml.result).accounts.length, fromXml.result.stdout).toBeGreaterThan(0);
+    expect(fromXml.report).toMatchObject({ plist: true });
+  }, 60_000);
+
   it('a run without logins never loads imapflow or nodemailer', async () => {
     const { info, web, stateDir } = await setup();
     const { result, report } = await runMeasuredCli(
@@ -135,6 +164,6 @@ describe('bounded memory against hostile servers (the built CLI, peak RSS of the
       `${info.users.alice.password}\n`,
     );
     expect(parseCliJson(result).accounts[0]?.servers.incoming?.login, result.stdout).toMatchObject({ kind: 'skipped', reason: 'no-login-mode' });
-    expect(report).toMatchObject({ imapflow: false, nodemailer: false });
+    expect(report).toMatchObject({ imapflow: false, nodemailer: false, plist: false, sqlJs: false, fullZod: false });
   });
 });

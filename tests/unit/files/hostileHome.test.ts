@@ -90,12 +90,12 @@ describe('readRegularFile', () => {
 });
 
 describe('parsePlistFile', () => {
-  it('refuses XML entity declarations (Apple plists never have them) without a word on the console', () => {
+  it('refuses XML entity declarations (Apple plists never have them) without a word on the console', async () => {
     const entities = '<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">';
     const xml = `<?xml version="1.0"?><!DOCTYPE plist [${entities}]><plist version="1.0"><dict><key>k</key><string>&c;&c;</string></dict></plist>`;
     const printed = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      const parsed = parsePlistFile(new TextEncoder().encode(xml));
+      const parsed = await parsePlistFile(new TextEncoder().encode(xml));
       expect(parsed).toEqual({ ok: false, error: { code: 'unreadable', message: 'not a property list: it declares XML entities' } });
       expect(printed).not.toHaveBeenCalled();
     } finally {
