@@ -72,6 +72,12 @@ export interface OpenConnection {
   close(): void;
 }
 
+/** What the runner will do on a connection, decided before it is opened from what is known already. */
+export interface ConnectionPlan {
+  /** A login follows (unless the budget or a failed TLS check stops it): its library may load meanwhile. */
+  readonly loginFollows: boolean;
+}
+
 export interface ProbeSet {
   internet(ctx: ProbeContext): Promise<InternetOutcome>;
   resolveHost(host: string, ctx: ProbeContext): Promise<HostResolution>;
@@ -80,7 +86,7 @@ export interface ProbeSet {
    * TCP connect, greeting, STARTTLS or implicit TLS, certificate verification; sends no credentials. Every
    * server text kept goes through `texts` (scrubbed of the credential the runner may send this server).
    */
-  connect(endpoint: ServerEndpoint, ctx: ProbeContext, texts: ServerTexts): Promise<ConnectProbeResult>;
+  connect(endpoint: ServerEndpoint, ctx: ProbeContext, texts: ServerTexts, plan: ConnectionPlan): Promise<ConnectProbeResult>;
   webmail(emailDomain: string, mailHost: string, ctx: ProbeContext): Promise<readonly WebmailOutcome[]>;
   /** A public-IP lookup that does not depend on the mail server (used only when the EHLO echo gave none). */
   publicIpFallback(ctx: ProbeContext): Promise<PublicIpOutcome>;

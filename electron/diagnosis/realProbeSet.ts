@@ -3,13 +3,14 @@
  * The options are what a caller may point elsewhere (tests, IT scripts): never a way to turn a
  * safety off — certificates are always verified, logins always budgeted by the runner.
  */
+import type { MailProtocol } from '../../shared/model/account';
 import { checkInternet } from '../probes/internet';
 import { discoverPublished } from '../probes/dns';
 import { resolveHost } from '../probes/dns';
 import { connectToServer, finishWithoutLogin, type ServerSession } from '../probes/serverConnection';
-import { loginImapOn } from '../probes/imap';
+import { loginImapOn, preloadImapLibrary } from '../probes/imap';
 import { loginPop3On } from '../probes/pop3';
-import { loginSmtpOn, probeSmtpWithoutAuthOn } from '../probes/smtp';
+import { loginSmtpOn, preloadSmtpLibrary, probeSmtpWithoutAuthOn } from '../probes/smtp';
 import type { LoginResult } from '../probes/login';
 import type { LoginCredentials, ProbeContext } from '../probes/types';
 import { defaultWebmailUrls, probeWebmailUrls } from '../probes/webmail';
@@ -48,8 +49,9 @@ export function realProbeSet(options: RealProbeOptions): ProbeSet {
       }),
     resolveHost: (host, ctx) => resolveHost(host, ctx),
     published: (domain, ctx) => discoverPublished(domain, ctx, options.autoconfigLookup === false ? { skipAutoconfig: true } : {}),
-    connect: async (endpoint, ctx, texts) => {
-      const { report, session } = await connectToServer(endpoint, ctx, { texts });
+    connect: async (endpoint, ctx, texts, plan) => {
+      const whileWaiting = plan.loginFollows ? LIBRARY_PRELOADS[endpoint.protocol] : undefined;
+      const { report, session } = await connectToServer(endpoint, ctx, { texts, ...(whileWaiting === undefined ? {} : { whileWaiting }) });
       return {
         tcp: report.tcp,
         tls: report.tls,
@@ -69,6 +71,13 @@ export function realProbeSet(options: RealProbeOptions): ProbeSet {
       }),
   };
 }
+
+/** The library each protocol's login loads (POP3 has none: its dialogue is ours). */
+const LIBRARY_PRELOADS: Readonly<Record<MailProtocol, (() => void) | undefined>> = {
+  imap: preloadImapLibrary,
+  pop3: undefined,
+  smtp: preloadSmtpLibrary,
+};
 
 function loginOn(session: ServerSession, credentials: LoginCredentials, ctx: ProbeContext): Promise<LoginResult> {
   switch (session.protocol) {

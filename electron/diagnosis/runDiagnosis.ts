@@ -316,7 +316,11 @@ async function probeServer(
     ...(connectAddress === undefined ? {} : { connectAddress }),
   };
 
-  const connection: ConnectProbeResult = await timed(`${role}-connect`, probes.connect(endpoint, run.context(bound.checks), texts));
+  const plan = connectionPlan(role, settings, account, password, run.input.noLogin);
+  const connection: ConnectProbeResult = await timed(
+    `${role}-connect`,
+    probes.connect(endpoint, run.context(bound.checks), texts, { loginFollows: plan.kind === 'login' }),
+  );
   const { open } = connection;
   const advertised = connection.starttlsAdvertised === undefined ? {} : { starttlsAdvertised: connection.starttlsAdvertised };
   try {
@@ -343,9 +347,8 @@ async function probeServer(
       return { result: result(resolution, { ...withConversation(conversation), login }), ...advertised };
     };
 
-    if (account.authKind === 'oauth') return await finish(skipped('oauth-account'));
-    if (run.input.noLogin) return await finish(skipped('no-login-mode'));
-    if (role === 'outgoing' && !settings.authenticationEnabled) {
+    if (plan.kind === 'skip') return await finish(skipped(plan.reason));
+    if (plan.kind === 'relay-check') {
       // Mail sends without logging in: ask the server whether it would take a message that way.
       const relay = await timed(
         `${role}-relay`,
@@ -353,8 +356,6 @@ async function probeServer(
       );
       return { result: result(resolution, { ...withConversation(relay), login: skipped('authentication-off'), relayWithoutAuth: relay.outcome }), ...advertised };
     }
-    if (password === null) return await finish(skipped('no-password'));
-    if (settings.tls === 'none') return await finish(skipped('cleartext-connection'));
     if (run.input.signal?.aborted === true) return await finish(skipped('cancelled'));
 
     const key = loginKeyFor(settings, connectAddress);
@@ -362,12 +363,33 @@ async function probeServer(
     if (!reservation.allowed) return await finish(loginSkippedByBudget(reservation));
 
     const attempt = await attemptLogin(run.input.budget, key, () =>
-      timed(`${role}-login`, open.login({ username: settings.username, password }, run.context(bound.login))),
+      timed(`${role}-login`, open.login({ username: settings.username, password: plan.password }, run.context(bound.login))),
     );
     return { result: result(resolution, { ...withConversation(attempt), login: attempt.login }), ...advertised };
   } finally {
     open?.close();
   }
+}
+
+/**
+ * What the runner will do on a server's connection, from what is known before it is opened (the connection
+ * is then told whether a login follows: its library loads while the first reply is on its way). In this order:
+ * no login for OAuth accounts or in no-login mode; the relay check when Mail sends without authentication; no
+ * login without a password or over a connection without TLS.
+ */
+function connectionPlan(
+  role: ServerRole,
+  settings: ServerSettings,
+  account: MailAccount,
+  password: Secret | null,
+  noLogin: boolean | undefined,
+): { kind: 'login'; password: Secret } | { kind: 'relay-check' } | { kind: 'skip'; reason: LoginSkipReason } {
+  if (account.authKind === 'oauth') return { kind: 'skip', reason: 'oauth-account' };
+  if (noLogin === true) return { kind: 'skip', reason: 'no-login-mode' };
+  if (role === 'outgoing' && !settings.authenticationEnabled) return { kind: 'relay-check' };
+  if (password === null) return { kind: 'skip', reason: 'no-password' };
+  if (settings.tls === 'none') return { kind: 'skip', reason: 'cleartext-connection' };
+  return { kind: 'login', password };
 }
 
 /** Settle a granted reservation after the attempt, whatever happens. */

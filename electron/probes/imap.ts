@@ -160,6 +160,14 @@ async function imapLogin(step: LoginStep, credentials: LoginCredentials, ctx: Pr
   return { login, capabilities: kept };
 }
 
+/**
+ * Starts loading imapflow ahead of the login, while the connection waits on the network (serverConnection's
+ * `whileWaiting`). Not awaited: the login's own import() of the same module reports a failure to load.
+ */
+export function preloadImapLibrary(): void {
+  import('imapflow').catch(() => undefined);
+}
+
 /** One IMAP login attempt on `session` (protocol 'imap'). */
 export function loginImapOn(session: ServerSession, credentials: LoginCredentials, ctx: ProbeContext): Promise<LoginResult> {
   return runLogin(session, credentials, ctx, (step) => imapLogin(step, credentials, ctx));

@@ -79,6 +79,12 @@ export interface ConnectOptions {
   readonly addresses?: readonly ResolvedAddress[];
   /** Keeps this server's texts (scrubbed of the credential the runner may send it); default bounding only. */
   readonly texts?: ServerTexts;
+  /**
+   * Work for the time the server's first reply is on its way: called once, after the TCP connection is made and
+   * its first bytes (the TLS hello) are sent. The runner loads the login's library here when a login follows, so
+   * the load fills a network wait instead of adding to the login (docs/benchmarks.md, "Protocol floor").
+   */
+  readonly whileWaiting?: () => void;
 }
 
 /** What the server said after TLS in answer to the capability question. */
@@ -240,6 +246,7 @@ interface Target {
   readonly addresses: readonly ResolvedAddress[] | undefined;
   readonly ctx: ProbeContext;
   readonly texts: ServerTexts;
+  readonly whileWaiting: (() => void) | undefined;
 }
 
 async function connect(target: Target, scope: DeadlineScope): Promise<{ tcp: TcpOutcome; socket?: Socket }> {
@@ -386,6 +393,8 @@ async function openConnection(target: Target, scope: DeadlineScope, progress: Pr
   const { tcp, socket } = await connect(target, scope);
   progress.tcp = tcp;
   if (tcp.kind !== 'connected' || socket === undefined) return { report: reportOf(progress, { kind: 'not-applicable', reason: 'no-connection' }) };
+  // setImmediate: after this turn has sent what it sends (the TLS hello, queued on the socket), not before it.
+  if (target.whileWaiting !== undefined) setImmediate(target.whileWaiting);
 
   const budget = new ReplyBudget();
   const tags = new ImapTags();
@@ -468,6 +477,7 @@ export async function connectToServer(endpoint: ServerEndpoint, ctx: ProbeContex
     addresses: options.addresses,
     ctx,
     texts: options.texts ?? new ServerTexts(),
+    whileWaiting: options.whileWaiting,
   };
   const progress: Progress = { phase: 'connect' };
   return runWithDeadline<ServerConnection>(

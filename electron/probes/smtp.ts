@@ -195,6 +195,14 @@ async function smtpLogin(step: LoginStep, credentials: LoginCredentials, ctx: Pr
   return { login, ...conversation() };
 }
 
+/**
+ * Starts loading nodemailer's SMTP client ahead of the login, while the connection waits on the network
+ * (serverConnection's `whileWaiting`). Not awaited: the login's own import() reports a failure to load.
+ */
+export function preloadSmtpLibrary(): void {
+  import('nodemailer/lib/smtp-connection').catch(() => undefined);
+}
+
 /** One SMTP AUTH attempt on `session` (protocol 'smtp'). */
 export function loginSmtpOn(session: ServerSession, credentials: LoginCredentials, ctx: ProbeContext): Promise<LoginResult> {
   return runLogin(session, credentials, ctx, (step) => smtpLogin(step, credentials, ctx));

@@ -87,7 +87,7 @@ function budgetProbes(info: MailServersInfo): ProbeSet {
     webmail: () => Promise.resolve([]),
     publicIpFallback: () => Promise.resolve({ kind: 'unknown', reason: 'not checked in the budget test' }),
     // The login is made on the connection this opens (and verifies against that name).
-    connect: (endpointToCheck, ctx, texts) => real.connect({ ...endpointToCheck, host: info.goodName }, ctx, texts),
+    connect: (endpointToCheck, ctx, texts, plan) => real.connect({ ...endpointToCheck, host: info.goodName }, ctx, texts, plan),
   };
 }
 

@@ -1,5 +1,6 @@
 // The TLS probe against the real loopback Dovecot (IMAP, POP3) and Exim (SMTP): STARTTLS and implicit TLS
 // with the good certificate, the three bad certificates, a plaintext port configured as TLS, and the EHLO echo.
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { MailProtocol, TlsMode } from '../../../shared/model/account';
 import { probeServer } from '../../../electron/probes/serverConnection';
@@ -50,6 +51,30 @@ describe('probeServer with the good certificate', () => {
       });
     }
   }
+
+  it("whileWaiting (the login library's load) runs once per connection made, and not for a refused one", async () => {
+    const info = useMailServers();
+    const calls: string[] = [];
+    for (const protocol of ['imap', 'smtp'] as const) {
+      const report = await withoutLeaks(() =>
+        probeServer(endpoint(info, protocol, 'starttls', info.goodName), ctx(info), { whileWaiting: () => calls.push(`waiting ${protocol}`) }),
+      );
+      expect(report.tls).toMatchObject({ kind: 'established', verification: { ok: true } });
+    }
+    expect(calls).toEqual(['waiting imap', 'waiting smtp']);
+
+    const closed = await new Promise<number>((resolve, reject) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+      });
+    });
+    const refused = await withoutLeaks(() =>
+      probeServer({ protocol: 'imap', host: '127.0.0.1', port: closed, tls: 'implicit' }, ctx(info), { whileWaiting: () => calls.push('waiting refused') }),
+    );
+    expect(refused.tcp.kind).toBe('refused');
+    expect(calls).toEqual(['waiting imap', 'waiting smtp']);
+  });
 
   it('tls none: reads greeting and capabilities in clear, says TLS is off', async () => {
     const info = useMailServers();
