@@ -1,4 +1,3 @@
-import { XMLValidator } from 'fast-xml-parser';
 import type { Result } from '../../shared/result';
 import { err } from '../../shared/result';
 import type { ArchivedValue } from './keyedArchive';
@@ -13,8 +12,9 @@ import { decodeArchiveObject, looksLikeBinaryPlist, parseBinaryPlist } from './k
  * (electron/fileAccess.ts), and XML entity declarations are refused here. Apple's property lists never
  * declare entities; a file that does is either damaged or built to make a parser expand it.
  *
- * The plist package is loaded only when an XML property list is read (its XML parser and builder cost every
- * start about 15 ms, and most runs read none: docs/benchmarks.md, "Cold start"); hence asynchronous.
+ * The XML libraries (plist, fast-xml-parser) are loaded only when an XML property list is read (plist's XML parser
+ * and builder alone cost a start about 15 ms, and most runs read none: docs/benchmarks.md, "Cold start"); hence
+ * asynchronous.
  */
 export async function parsePlistFile(bytes: Uint8Array): Promise<Result<ArchivedValue, 'unreadable'>> {
   if (looksLikeBinaryPlist(bytes)) {
@@ -30,9 +30,9 @@ export async function parsePlistFile(bytes: Uint8Array): Promise<Result<Archived
     return err('unreadable', 'not a property list: neither binary nor UTF-8 XML');
   }
   if (/<!ENTITY/i.test(text)) return err('unreadable', 'not a property list: it declares XML entities');
+  const [{ XMLValidator }, { parse: parseXmlPlist }] = await Promise.all([import('fast-xml-parser'), import('plist')]);
   const wellFormed = XMLValidator.validate(text);
   if (wellFormed !== true) return err('unreadable', `not a readable property list: ${wellFormed.err.msg} (line ${wellFormed.err.line})`);
-  const { parse: parseXmlPlist } = await import('plist');
   try {
     const plain = decodeArchiveObject(parseXmlPlist(text));
     return plain.ok ? plain : err('unreadable', plain.error.message);

@@ -7,7 +7,6 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { Resolver } from 'node:dns/promises';
 import net from 'node:net';
-import { XMLParser } from 'fast-xml-parser';
 import type { MailProtocol, TlsMode } from '../../shared/model/account';
 import type {
   AutoconfigAttempt,
@@ -160,7 +159,9 @@ function recordOf(value: unknown): Record<string, unknown> | undefined {
  * preference). `%EMAILDOMAIN%` in host names is filled in; the username template is kept as written.
  * Returns undefined when the document is not a clientConfig.
  */
-export function parseAutoconfig(xml: string, domain: string): PublishedServer[] | undefined {
+export async function parseAutoconfig(xml: string, domain: string): Promise<PublishedServer[] | undefined> {
+  // Loaded only when a document arrived (most domains publish none): it is not a start-up cost.
+  const { XMLParser } = await import('fast-xml-parser');
   let document: unknown;
   try {
     const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, processEntities: false });
@@ -197,7 +198,7 @@ async function fetchAutoconfig(url: string, domain: string, ctx: ProbeContext): 
       if (response.status === 404 || response.status === 410) return { attempt: { url, outcome: 'not-found', detail: `HTTP ${response.status}` }, servers: [] };
       if (response.status !== 200) return { attempt: { url, outcome: 'unreachable', detail: `HTTP ${response.status}` }, servers: [] };
       if (response.truncated) return { attempt: { url, outcome: 'invalid', detail: 'document too large' }, servers: [] };
-      const servers = parseAutoconfig(response.body, domain);
+      const servers = await parseAutoconfig(response.body, domain);
       if (servers === undefined) return { attempt: { url, outcome: 'invalid', detail: 'not a clientConfig document' }, servers: [] };
       return { attempt: { url, outcome: 'found', detail: `${servers.length} server(s)` }, servers };
     }

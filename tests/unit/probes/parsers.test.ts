@@ -84,17 +84,17 @@ describe('autoconfig parsing', () => {
     <outgoingServer type="smtp"><hostname>smtp.example.test</hostname><port>25</port><socketType>plain</socketType></outgoingServer>
   </emailProvider>
 </clientConfig>`;
-  it('maps servers in document order with TLS modes and username templates', () => {
-    expect(parseAutoconfig(xml, 'example.test')).toEqual([
+  it('maps servers in document order with TLS modes and username templates', async () => {
+    expect(await parseAutoconfig(xml, 'example.test')).toEqual([
       { protocol: 'imap', host: 'imap.example.test', port: 993, tls: 'implicit', usernameTemplate: '%EMAILADDRESS%', from: 'autoconfig' },
       { protocol: 'pop3', host: 'pop.example.test', port: 110, tls: 'starttls', usernameTemplate: '%EMAILLOCALPART%', from: 'autoconfig' },
       { protocol: 'smtp', host: 'smtp.example.test', port: 587, tls: 'starttls', usernameTemplate: '%EMAILADDRESS%', from: 'autoconfig' },
       { protocol: 'smtp', host: 'smtp.example.test', port: 25, tls: 'none', from: 'autoconfig' },
     ]);
   });
-  it('rejects documents that are not a clientConfig', () => {
-    expect(parseAutoconfig('<html><body>Not here</body></html>', 'example.test')).toBeUndefined();
-    expect(parseAutoconfig('this is not xml <<<', 'example.test')).toBeUndefined();
+  it('rejects documents that are not a clientConfig', async () => {
+    expect(await parseAutoconfig('<html><body>Not here</body></html>', 'example.test')).toBeUndefined();
+    expect(await parseAutoconfig('this is not xml <<<', 'example.test')).toBeUndefined();
   });
   it('treats a "." SRV target as "not offered" and merges without duplicates, autoconfig first', () => {
     expect(isNotOffered('.')).toBe(true);
