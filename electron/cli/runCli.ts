@@ -190,11 +190,15 @@ async function diagnose(command: DiagnoseCommand, io: CliIo, out: GuardedOutput,
   const showProgress = !command.json && !command.markdown;
   // A root run for another user's --home is that user now, and uses that user's state folder.
   const { stateDir } = fleet.run;
+  // The report's facts about this Mac (ICU's first time-zone lookup alone costs about 20 ms of CPU) are gathered
+  // while the diagnosis waits on the network: once a server's connection is up, its login is on its way. Never rejects.
+  let environmentGathered: Promise<ReportEnvironment> | undefined;
+  const gatherEnvironment = (): Promise<ReportEnvironment> =>
+    (environmentGathered ??= currentReportEnvironment(io.appVersion, new Date(), SYSTEM_VERSION_PLIST, fleet.run.reportExtras));
   const wantsReport = command.json || command.markdown || command.saveReport;
   let run: DiagnosisRun;
-  let environmentGathered: Promise<ReportEnvironment> | undefined;
   try {
-    const diagnosis = diagnoseAccounts({
+    run = await diagnoseAccounts({
       home: command.home === undefined ? (deps.userHome ?? os.userInfo().homedir) : resolve(command.home),
       homeSource: command.home === undefined ? 'default' : 'given',
       stateDir,
@@ -204,6 +208,7 @@ async function diagnose(command: DiagnoseCommand, io: CliIo, out: GuardedOutput,
       secrets: deps.secrets,
       guard: deps.guard,
       onProgress: (event) => {
+        if (wantsReport && event.type === 'probe-finished' && event.probe.endsWith('-connect')) void gatherEnvironment();
         if (!showProgress) return;
         const line = progressLine(event);
         if (line !== null) out.stderr(`${line}\n`);
@@ -223,10 +228,6 @@ async function diagnose(command: DiagnoseCommand, io: CliIo, out: GuardedOutput,
         },
       },
     });
-    // The report's facts about this Mac are gathered while the diagnosis waits on the network, not after it:
-    // the first time-zone lookup alone (ICU's start) costs about 12 ms. It never rejects.
-    environmentGathered = wantsReport ? currentReportEnvironment(io.appVersion, new Date(), SYSTEM_VERSION_PLIST, fleet.run.reportExtras) : undefined;
-    run = await diagnosis;
   } catch (error) {
     // Only setup can fail here (an unusable --ca-file, an unwritable --state-dir): probes return outcomes.
     out.stderr(`mail-doctor: could not run the diagnosis: ${describeSetupError(error)}\n`);
@@ -234,10 +235,9 @@ async function diagnose(command: DiagnoseCommand, io: CliIo, out: GuardedOutput,
   }
 
   const summary = summarizeRun(run);
-  if (environmentGathered !== undefined) {
-    // A report is wanted (--json, --markdown or --save-report).
-    // Dated now, when the report is made (the facts were gathered while the diagnosis ran).
-    const environment = { ...(await environmentGathered), generatedAt: new Date().toISOString() };
+  if (wantsReport) {
+    // Dated now, when the report is made (the facts may have been gathered while the diagnosis ran).
+    const environment = { ...(await gatherEnvironment()), generatedAt: new Date().toISOString() };
     const report = buildSupportReport(run, environment, { maskIdentities: fleet.run.maskIdentities(command.maskIdentities) });
     // A secret found here is replaced and the output says so (SECRET_SCRUBBED); every write is guarded again.
     if (command.saveReport) {

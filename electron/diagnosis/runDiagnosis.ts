@@ -94,14 +94,19 @@ export async function runDiagnosis(input: RunDiagnosisInput): Promise<DiagnosisR
 
   emit({ type: 'run-started', runId, accountIds: input.targets.map((t) => t.account.id) });
 
+  // The servers' connections are the run's longest path (SMTP with STARTTLS waits six round trips): they go out
+  // first, and the checks beside them (internet, published settings, webmail) start once every server's connection
+  // is on its way, so their own set-up (DNS questions, HTTP requests) never holds a connection's start back.
+  const serverCount = input.targets.reduce((count, { account }) => count + (account.incoming === null ? 0 : 1) + (account.outgoing === null ? 0 : 1), 0);
+  const connectionsUnderWay = countdown(serverCount);
+  const accountRuns = input.targets.map((target) =>
+    probeAccount(target, { input, runId, emit, context, now, connectionsUnderWay }),
+  );
   // Nothing to diagnose (no account found, Full Disk Access missing): send no traffic at all.
   const internetPromise: Promise<InternetOutcome> =
     input.targets.length === 0
       ? Promise.resolve({ kind: 'skipped', reason: 'no account to check' })
-      : input.probes.internet(context());
-  const accountRuns = input.targets.map((target) =>
-    probeAccount(target, { input, runId, emit, context, now }),
-  );
+      : connectionsUnderWay.done.then(() => input.probes.internet(context()));
   const internet = await internetPromise;
   const probed = markStarttlsWithdrawnAcrossConnections(await Promise.all(accountRuns));
 
@@ -162,6 +167,33 @@ interface AccountRunContext {
   readonly emit: (event: ProgressEvent) => void;
   readonly context: (notAfter?: number) => ProbeContext;
   readonly now: () => number;
+  /** Counts down once per server probe whose connection is on its way (or that ended before one). */
+  readonly connectionsUnderWay: Countdown;
+}
+
+interface Countdown {
+  /** Returns this probe's signal: call it once its connection is on its way (again is harmless). */
+  readonly arrival: () => () => void;
+  readonly done: Promise<void>;
+}
+
+function countdown(count: number): Countdown {
+  let left = count;
+  let release: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (release = resolve));
+  if (left <= 0) release();
+  return {
+    arrival: () => {
+      let arrived = false;
+      return () => {
+        if (arrived) return;
+        arrived = true;
+        left -= 1;
+        if (left === 0) release();
+      };
+    },
+    done,
+  };
 }
 
 interface ProbedAccount {
@@ -193,30 +225,39 @@ async function probeAccount(target: DiagnosisTarget, run: AccountRunContext): Pr
 
   step('internet', 'running');
   step('server-reachable', 'running');
-
-  const domain = emailDomain(account.emailAddress);
-  const mailHost = account.incoming?.host ?? account.outgoing?.host;
-  const publishedPromise: Promise<PublishedSettings | null> =
-    domain === null ? Promise.resolve(null) : timed('published-settings', run.input.probes.published(domain, run.context(bound.checks)));
   step('webmail', 'running');
-  const webmailPromise: Promise<readonly WebmailOutcome[]> =
-    domain === null || mailHost === undefined
-      ? Promise.resolve([])
-      : timed('webmail', run.input.probes.webmail(domain, mailHost, run.context(bound.checks)));
-
   step('incoming-login', 'running');
   step('outgoing', 'running');
+
   const probeRole = async (role: ServerRole, settings: ServerSettings | null, password: Secret | null): Promise<ProbedServer | null> => {
     if (settings === null) return null;
-    const probed = await probeServer(role, settings, account, password, run, timed, bound);
+    const underWay = run.connectionsUnderWay.arrival();
+    let probed: ProbedServer;
+    try {
+      probed = await probeServer(role, settings, account, password, run, timed, bound, underWay);
+    } finally {
+      underWay();
+    }
     // As soon as this side's login is settled: a slow refusal on the other side never holds it back.
     run.emit({ type: 'login-finished', runId: run.runId, accountId: account.id, role, outcome: probed.result.login });
     return probed;
   };
-  const [incoming, outgoing] = await Promise.all([
+  // The servers first (see runDiagnosis); the published settings and webmail once every connection is on its way.
+  const servers = Promise.all([
     probeRole('incoming', account.incoming, target.passwords.incoming),
     probeRole('outgoing', account.outgoing, target.passwords.outgoing),
   ]);
+  const domain = emailDomain(account.emailAddress);
+  const mailHost = account.incoming?.host ?? account.outgoing?.host;
+  const publishedPromise: Promise<PublishedSettings | null> =
+    domain === null
+      ? Promise.resolve(null)
+      : run.connectionsUnderWay.done.then(() => timed('published-settings', run.input.probes.published(domain, run.context(bound.checks))));
+  const webmailPromise: Promise<readonly WebmailOutcome[]> =
+    domain === null || mailHost === undefined
+      ? Promise.resolve([])
+      : run.connectionsUnderWay.done.then(() => timed('webmail', run.input.probes.webmail(domain, mailHost, run.context(bound.checks))));
+  const [incoming, outgoing] = await servers;
   const [published, webmail] = await Promise.all([publishedPromise, webmailPromise]);
   return {
     target,
@@ -270,6 +311,7 @@ async function probeServer(
   run: AccountRunContext,
   timed: <T>(probe: string, work: Promise<T>) => Promise<T>,
   bound: AccountBound,
+  connectionUnderWay: () => void,
 ): Promise<ProbedServer> {
   const { probes } = run.input;
   // Every text this server sends is scrubbed of the credential it may be sent, before it is kept.
@@ -317,10 +359,9 @@ async function probeServer(
   };
 
   const plan = connectionPlan(role, settings, account, password, run.input.noLogin);
-  const connection: ConnectProbeResult = await timed(
-    `${role}-connect`,
-    probes.connect(endpoint, run.context(bound.checks), texts, { loginFollows: plan.kind === 'login' }),
-  );
+  const connecting = probes.connect(endpoint, run.context(bound.checks), texts, { loginFollows: plan.kind === 'login' });
+  connectionUnderWay();
+  const connection: ConnectProbeResult = await timed(`${role}-connect`, connecting);
   const { open } = connection;
   const advertised = connection.starttlsAdvertised === undefined ? {} : { starttlsAdvertised: connection.starttlsAdvertised };
   try {

@@ -248,6 +248,16 @@ describe('runDiagnosis', () => {
     expect(budget.records.filter((r) => r.startsWith('failure')).sort()).toEqual(['failure imap', 'failure smtp']);
   });
 
+  it("the checks beside the servers start only once every server's connection is on its way", async () => {
+    const calls: string[] = [];
+    await runDiagnosis(input({ probes: scriptedProbes({}, calls), budget: new RecordingBudget(true) }));
+    const lastConnect = Math.max(calls.indexOf('connect imap via 127.0.0.1'), calls.indexOf('connect smtp via 127.0.0.1'));
+    expect(lastConnect).toBeGreaterThan(-1);
+    for (const side of ['internet', 'published example.test', 'webmail']) {
+      expect(calls.indexOf(side), `${side} in ${calls.join(', ')}`).toBeGreaterThan(lastConnect);
+    }
+  });
+
   it('the internet, published-settings and webmail checks never sit on the login path', async () => {
     const calls: string[] = [];
     const events: ProgressEvent[] = [];
