@@ -10,7 +10,7 @@ import { readAccountsDatabase } from './appleMailAccounts4';
 import { readLegacyAccountsPlist } from './appleMailLegacyPlist';
 import type { FileSystemReader } from '../fileAccess';
 import { nodeFileSystem } from '../fileAccess';
-import { linkOutgoing } from './linkOutgoing';
+import { outgoingLinker } from './linkOutgoing';
 import { readManagedPreferences } from './managedPreferencesRead';
 import type { AccountDiscoveryDetails, DiscoveredAccount, IncomingRecord, KeychainTarget, OutgoingRecord, StoreReadResult } from './types';
 
@@ -99,8 +99,9 @@ function searchedPaths(home: string): string[] {
 
 function buildAccounts(incomingRecords: readonly IncomingRecord[], outgoingRecords: readonly OutgoingRecord[]): DiscoveredAccount[] {
   const used = new Set<string>();
+  const linkOutgoing = outgoingLinker(outgoingRecords);
   const accounts: DiscoveredAccount[] = incomingRecords.map((record) => {
-    const { outgoing, link } = linkOutgoing(record, outgoingRecords);
+    const { outgoing, link } = linkOutgoing(record);
     if (outgoing !== null) used.add(outgoing.id);
     const account: MailAccount = {
       id: record.id,

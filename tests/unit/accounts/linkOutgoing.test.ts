@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linkOutgoing } from '../../../electron/accounts/linkOutgoing';
+import { linkOutgoing, outgoingLinker } from '../../../electron/accounts/linkOutgoing';
 import type { IncomingRecord, OutgoingRecord } from '../../../electron/accounts/types';
 
 const smtp = (id: string, host: string, username: string, extra: Partial<OutgoingRecord> = {}): OutgoingRecord => ({
@@ -54,6 +54,29 @@ describe('linkOutgoing', () => {
   it('links provider children through their parent', () => {
     const result = linkOutgoing(imap({ parentKey: 'p1' }), [...servers, smtp('g', 'smtp.gmail.com', 'c', { parentKey: 'p1' })]);
     expect(result).toMatchObject({ outgoing: { id: 'g' }, link: { kind: 'linked', via: 'parent' } });
+  });
+
+  it('takes the first of two servers with the same identifier or UUID, as listed', () => {
+    const twins = [smtp('first', 'SMTP.example.com', 'alice', { uuid: 'UUID-T' }), smtp('second', 'smtp.example.com', 'alice', { uuid: 'uuid-t' })];
+    expect(linkOutgoing(imap({ smtpIdentifier: 'smtp.example.com:alice' }), twins).outgoing?.id).toBe('first');
+    expect(linkOutgoing(imap({ smtpIdentifier: 'smtp.example.com:alice' }), [...twins].reverse()).outgoing?.id).toBe('second');
+    expect(linkOutgoing(imap({ sendingAccountIdentifier: 'Uuid-T' }), [...twins].reverse()).outgoing?.id).toBe('second');
+  });
+
+  it('ignores a trailing dot on a host name given alone', () => {
+    expect(linkOutgoing(imap({ smtpIdentifier: 'relay.example.net.' }), servers).outgoing?.id).toBe('c');
+    expect(linkOutgoing(imap({ smtpIdentifier: 'Solo.Example.org.' }), servers).outgoing?.id).toBe('d');
+  });
+
+  it('links every account of one store through one index as it links each alone', () => {
+    const accounts = [
+      imap({ smtpIdentifier: 'smtp.example.com:user:with:colons' }),
+      imap({ smtpIdentifier: 'solo.example.org' }),
+      imap({ parentKey: 'p1' }),
+      imap({ smtpIdentifier: 'smtp.example.com' }),
+    ];
+    const link = outgoingLinker([...servers, smtp('g', 'smtp.gmail.com', 'c', { parentKey: 'p1' })]);
+    expect(accounts.map((account) => link(account).outgoing?.id ?? null)).toEqual(['b', 'd', 'g', null]);
   });
 
   it('says none when nothing was stored, unresolved when something was', () => {
