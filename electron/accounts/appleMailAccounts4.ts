@@ -35,6 +35,34 @@ export const ACCOUNTS_DATABASE_NAMES = [
   { file: 'Accounts3.sqlite', source: 'accounts3' },
 ] as const satisfies readonly { file: string; source: AccountSource }[];
 
+/**
+ * The ZACCOUNTPROPERTY keys discovery reads (names and meanings: research §1.4; SendingAccountIdentifier is
+ * UNCONFIRMED and read all the same). Only these rows are read out of the store and decoded: a store keeps many
+ * other properties per account. The readers below take a `Properties` map, so a key they read must be listed here.
+ */
+const PROPERTY_KEYS = [
+  'Hostname',
+  'PortNumber',
+  'SSLEnabled',
+  'SSLIsDirect',
+  'AuthenticationScheme',
+  'ShouldUseAuthentication',
+  'Username',
+  'SMTPIdentifier',
+  'SendingAccountIdentifier',
+  'EmailAddresses',
+  'IdentityEmailAddress',
+  'Class',
+] as const;
+
+type AccountPropertyKey = (typeof PROPERTY_KEYS)[number];
+type Properties = ReadonlyMap<AccountPropertyKey, ArchivedValue>;
+const NO_PROPERTIES: Properties = new Map();
+
+function isAccountPropertyKey(key: string): key is AccountPropertyKey {
+  return (PROPERTY_KEYS as readonly string[]).includes(key);
+}
+
 interface AccountRow {
   readonly pk: number;
   readonly uuid: string | undefined;
@@ -117,14 +145,17 @@ function readAccounts(db: Database, path: string, source: AccountSource): StoreR
   );
 
   const propertyColumns = tableColumns(db, 'ZACCOUNTPROPERTY');
-  const properties = new Map<number, Map<string, ArchivedValue>>();
+  const properties = new Map<number, Map<AccountPropertyKey, ArchivedValue>>();
   const propertyProblems = new Map<number, string[]>();
   if (['zowner', 'zkey', 'zvalue'].every((column) => propertyColumns.has(column))) {
     const decode = decodeOncePerValue();
-    for (const row of queryRows(db, 'SELECT ZOWNER, ZKEY, ZVALUE FROM ZACCOUNTPROPERTY')) {
+    const wanted = PROPERTY_KEYS.map(() => '?').join(', ');
+    // CAST: a key stored as a blob is still read, as its text.
+    const rows = queryRows(db, `SELECT ZOWNER, CAST(ZKEY AS TEXT), ZVALUE FROM ZACCOUNTPROPERTY WHERE CAST(ZKEY AS TEXT) IN (${wanted})`, PROPERTY_KEYS);
+    for (const row of rows) {
       const owner = Number(row[0]);
       const key = textOf(row[1]);
-      if (key === undefined || !Number.isFinite(owner)) continue;
+      if (key === undefined || !isAccountPropertyKey(key) || !Number.isFinite(owner)) continue;
       const decoded = decode(row[2] ?? null);
       if (decoded.ok) {
         mapFor(properties, owner).set(key, decoded.value);
@@ -148,7 +179,7 @@ function readAccounts(db: Database, path: string, source: AccountSource): StoreR
     try {
       const parent = row.parentPk === undefined ? undefined : byPk.get(row.parentPk);
       if (parent !== undefined) parentsWithMailChildren.add(parent.pk);
-      const props = properties.get(row.pk) ?? new Map<string, ArchivedValue>();
+      const props = properties.get(row.pk) ?? NO_PROPERTIES;
       const readProblems = [...(propertyProblems.get(row.pk) ?? [])];
       const providerType = parent?.typeId !== undefined && PROVIDERS[parent.typeId] !== undefined ? parent.typeId : row.typeId === ACCOUNT_TYPE.iCloudMail ? 'com.apple.account.AppleAccount' : undefined;
       const provider = providerType === undefined ? undefined : PROVIDERS[providerType];
@@ -166,7 +197,7 @@ function readAccounts(db: Database, path: string, source: AccountSource): StoreR
       if (protocol !== undefined) {
         const resolved = resolveServer(protocol, stored, parentFields, provider?.incoming?.protocol === protocol ? provider.incoming : undefined);
         readProblems.push(...resolved.problems);
-        const emailAddress = emailAddressOf(props, row.username) ?? emailAddressOf(new Map(), parent?.username) ?? '';
+        const emailAddress = emailAddressOf(props, row.username) ?? emailAddressOf(NO_PROPERTIES, parent?.username) ?? '';
         incoming.push({
           ...common,
           description: row.description ?? parent?.description ?? (emailAddress || resolved.settings?.host) ?? 'Mail account',
@@ -224,7 +255,7 @@ function readAccounts(db: Database, path: string, source: AccountSource): StoreR
   const mailEnabled = mailEnabledAccounts(db);
   for (const row of accountRows) {
     if (incomingProtocolOf(row.typeId) !== undefined || row.typeId === ACCOUNT_TYPE.smtp || parentsWithMailChildren.has(row.pk)) continue;
-    const props = properties.get(row.pk) ?? new Map<string, ArchivedValue>();
+    const props = properties.get(row.pk) ?? NO_PROPERTIES;
     if (!isMailAccountRow(row, props, mailEnabled)) continue;
     const parentRow = parentRowAccount(row, props, source, [...(propertyProblems.get(row.pk) ?? [])]);
     incoming.push(parentRow.incoming);
@@ -271,13 +302,13 @@ function mailEnabledAccounts(db: Database): ReadonlySet<number> | undefined {
  * accounts have Mail switched on, that decides. Older stores without those tables: a Mail account class on
  * the row (`Class` = GmailAccount...) says so, and Exchange rows are listed as before.
  */
-function isMailAccountRow(row: AccountRow, props: ReadonlyMap<string, ArchivedValue>, mailEnabled: ReadonlySet<number> | undefined): boolean {
+function isMailAccountRow(row: AccountRow, props: Properties, mailEnabled: ReadonlySet<number> | undefined): boolean {
   if (mailEnabled !== undefined) return mailEnabled.has(row.pk);
   return mailClassOf(props) !== undefined || row.typeId === 'com.apple.account.Exchange';
 }
 
 /** Mail's own account class stored on the row (decompiled Mail's class names, research §1.4). */
-function mailClassOf(props: ReadonlyMap<string, ArchivedValue>): string | undefined {
+function mailClassOf(props: Properties): string | undefined {
   const value = textProperty(props, 'Class')?.trim();
   return value !== undefined && /Account$/.test(value) ? value : undefined;
 }
@@ -290,7 +321,7 @@ function mailClassOf(props: ReadonlyMap<string, ArchivedValue>): string | undefi
  */
 function parentRowAccount(
   row: AccountRow,
-  props: ReadonlyMap<string, ArchivedValue>,
+  props: Properties,
   source: AccountSource,
   readProblems: string[],
 ): { incoming: IncomingRecord; outgoing?: OutgoingRecord } {
@@ -355,7 +386,7 @@ function incomingProtocolOf(typeId: string | undefined): MailProtocol | undefine
   return undefined;
 }
 
-function storedFields(props: ReadonlyMap<string, ArchivedValue>, username: string | undefined): StoredServerFields {
+function storedFields(props: Properties, username: string | undefined): StoredServerFields {
   const fields: {
     -readonly [K in keyof StoredServerFields]: StoredServerFields[K];
   } = {};
@@ -402,7 +433,7 @@ function parentMailFields(parent: AccountRow, protocol: MailProtocol, readProble
   return Object.keys(fields).length > 0 ? fields : undefined;
 }
 
-function emailAddressOf(props: ReadonlyMap<string, ArchivedValue>, username: string | undefined): string | undefined {
+function emailAddressOf(props: Properties, username: string | undefined): string | undefined {
   const addresses = props.get('EmailAddresses');
   if (Array.isArray(addresses)) {
     const first: unknown = addresses[0];
@@ -414,7 +445,7 @@ function emailAddressOf(props: ReadonlyMap<string, ArchivedValue>, username: str
   return undefined;
 }
 
-function textProperty(props: ReadonlyMap<string, ArchivedValue>, key: string): string | undefined {
+function textProperty(props: Properties, key: AccountPropertyKey): string | undefined {
   const value = props.get(key);
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);

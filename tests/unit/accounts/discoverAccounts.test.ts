@@ -154,6 +154,16 @@ describe('bad input never crashes discovery', () => {
     expect(byId(result.accounts, IDS.aliceImap).readProblems).toEqual([]);
   });
 
+  it('a property discovery does not use is not read: garbage there is no problem', async () => {
+    const spec = standardAccountsDatabase();
+    const accounts = spec.accounts.map((account) =>
+      account.pk === 1 ? { ...account, properties: { ...account.properties, FullUserName: { raw: Buffer.from('bplist00\x00\x01garbage-garbage-garbage') } } } : account,
+    );
+    const alice = byId((await discover(await home({ accountsDatabase: { accounts } }))).accounts, IDS.aliceImap);
+    expect(alice.readProblems).toEqual([]);
+    expect(alice.incoming?.host).toBe('mail.example.com');
+  });
+
   it('an account with no host at all is listed with the reason', async () => {
     const accounts = [{ pk: 1, uuid: 'NO-HOST', type: 'com.apple.account.IMAP', username: 'x', properties: { PortNumber: 993 } }];
     const result = await discover(await home({ accountsDatabase: { accounts } }));
