@@ -29,17 +29,19 @@ export type DecodeErrorCode = 'not-bplist' | 'malformed';
 /** A real archive nests a few levels; anything deeper is garbage (or a reference cycle). */
 const MAX_DEPTH = 64;
 
-const BPLIST_MAGIC = 'bplist';
+/** "bplist", compared byte by byte: discovery checks every stored value, so no copy or string per check. */
+const BPLIST_MAGIC = [0x62, 0x70, 0x6c, 0x69, 0x73, 0x74] as const;
 
 export function looksLikeBinaryPlist(bytes: Uint8Array): boolean {
-  return bytes.length >= 8 && Buffer.from(bytes.subarray(0, 6)).toString('latin1') === BPLIST_MAGIC;
+  return bytes.length >= 8 && BPLIST_MAGIC.every((byte, index) => bytes[index] === byte);
 }
 
 /** Parses any binary plist (keyed archive or not) into plain values, UIDs kept as UID objects. */
 export function parseBinaryPlist(bytes: Uint8Array): Result<unknown, DecodeErrorCode> {
   if (!looksLikeBinaryPlist(bytes)) return err('not-bplist', 'not a binary property list');
   try {
-    const parsed: unknown[] = parseBuffer(Buffer.from(bytes));
+    // A Buffer view of the same bytes, not a copy: the parser only reads them, and copies the data values it returns.
+    const parsed: unknown[] = parseBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     if (parsed.length === 0) return err('malformed', 'binary property list has no top object');
     return ok(parsed[0]);
   } catch (error) {
