@@ -49,8 +49,12 @@ export function manyAccounts(count: number): FixtureAccount[] {
 }
 
 export interface DiscoveryRun {
+  /** In the process, from the call to the result: wall time, and the CPU time the process used meanwhile. */
   readonly ms: number;
+  readonly callCpuMs: number;
+  /** The whole process: wall time and CPU time (user + system, from wait4). */
   readonly processMs: number;
+  readonly cpuMs: number;
   readonly accounts: number;
   readonly problems: readonly string[];
 }
@@ -80,8 +84,8 @@ export async function benchDiscovery(workDir: string, accountCount: number, repe
   for (let run = 0; run < repeats; run += 1) {
     const measured = await measureProcess(process.execPath, [entry, home], { cwd: REPO_ROOT, env: { ...process.env, NODE_PATH: path.join(REPO_ROOT, 'node_modules') } });
     const line = measured.run.stdout.trim().split('\n').at(-1) ?? '';
-    const parsed = JSON.parse(line) as { ms: number; accounts: number; problems: string[] };
-    runs.push({ ms: parsed.ms, processMs: measured.wallMs, accounts: parsed.accounts, problems: parsed.problems });
+    const parsed = JSON.parse(line) as { ms: number; cpuMs: number; accounts: number; problems: string[] };
+    runs.push({ ms: parsed.ms, callCpuMs: parsed.cpuMs, processMs: measured.wallMs, cpuMs: measured.cpuMs, accounts: parsed.accounts, problems: parsed.problems });
   }
   return { accountsWritten: accountCount, runs };
 }
