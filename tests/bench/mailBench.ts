@@ -295,7 +295,9 @@ function goalNotes(goals: GoalMeasurements): string[] {
       `   - both wrong, run ${index + 1}: verdict ${run.result.verdict} at ${seconds(run.result.ms)}; ${shown}; server's refusal took IMAP ${run.result.authReplyMs.incoming ?? '?'} ms, SMTP ${run.result.authReplyMs.outgoing ?? '?'} ms`,
     );
   }
-  notes.push(`   - discovery runs (in-process ms / whole process): ${goals.discovery.runs.map((r) => `${r.ms.toFixed(0)} / ${r.processMs.toFixed(0)}`).join(', ')}`);
+  notes.push(
+    `   - discovery runs (in-process ms, its CPU ms / whole process ms, its CPU ms): ${goals.discovery.runs.map((r) => `${r.ms.toFixed(0)}, ${r.callCpuMs.toFixed(0)} / ${r.processMs.toFixed(0)}, ${r.cpuMs.toFixed(0)}`).join('; ')}`,
+  );
   notes.push(`   - renderer files: ${goals.rendererSize.files.map((f) => `${f.file} ${(f.bytes / 1024).toFixed(1)} KB (gzip ${(f.gzipBytes / 1024).toFixed(1)} KB)`).join(', ')}`);
   notes.push(`   - first paint runs: ${goals.firstPaint.map((r) => `first screen ${r.firstScreenMs.toFixed(0)} ms, checklist ${r.checklistPaintMs.toFixed(0)} ms (FCP ${r.firstContentfulPaintMs?.toFixed(0) ?? '?'} ms)`).join(', ')}`);
   notes.push(`   - cold start CPU (ms): node -e 0 ${goals.coldStart.nodeBare.map((r) => r.cpuMs.toFixed(0)).join(' ')}; --version ${goals.coldStart.version.map((r) => r.cpuMs.toFixed(0)).join(' ')}`);
