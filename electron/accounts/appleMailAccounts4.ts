@@ -151,18 +151,18 @@ function readAccounts(db: Database, path: string, source: AccountSource): StoreR
     const decode = decodeOncePerValue();
     const wanted = PROPERTY_KEYS.map(() => '?').join(', ');
     // CAST: a key stored as a blob is still read, as its text.
-    const rows = queryRows(db, `SELECT ZOWNER, CAST(ZKEY AS TEXT), ZVALUE FROM ZACCOUNTPROPERTY WHERE CAST(ZKEY AS TEXT) IN (${wanted})`, PROPERTY_KEYS);
-    for (const row of rows) {
+    const sql = `SELECT ZOWNER, CAST(ZKEY AS TEXT), ZVALUE FROM ZACCOUNTPROPERTY WHERE CAST(ZKEY AS TEXT) IN (${wanted})`;
+    forEachRow(db, sql, PROPERTY_KEYS, (row) => {
       const owner = Number(row[0]);
       const key = textOf(row[1]);
-      if (key === undefined || !isAccountPropertyKey(key) || !Number.isFinite(owner)) continue;
+      if (key === undefined || !isAccountPropertyKey(key) || !Number.isFinite(owner)) return;
       const decoded = decode(row[2] ?? null);
       if (decoded.ok) {
         mapFor(properties, owner).set(key, decoded.value);
       } else {
         arrayFor(propertyProblems, owner).push(`property ${key} could not be read: ${decoded.error.message}`);
       }
-    }
+    });
   } else {
     problems.push({ kind: 'store-unreadable', path, reason: 'ZACCOUNTPROPERTY table missing or incomplete: server settings unavailable' });
   }
@@ -484,6 +484,21 @@ function arrayFor<V>(map: Map<number, V[]>, key: number): V[] {
     map.set(key, inner);
   }
   return inner;
+}
+
+/**
+ * queryRows, but each row is handed over as SQLite steps to it instead of all being kept until the end: the
+ * property rows (thousands on a large store, each with its value's bytes) then die young, which costs the
+ * garbage collector little (docs/benchmarks.md, "Discovery").
+ */
+function forEachRow(database: Database, sql: string, params: readonly SqlValue[], visit: (row: SqlValue[]) => void): void {
+  const statement = database.prepare(sql);
+  try {
+    statement.bind([...params]);
+    while (statement.step()) visit(statement.get());
+  } finally {
+    statement.free();
+  }
 }
 
 function sqliteReason(error: unknown): string {
