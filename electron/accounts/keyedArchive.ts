@@ -40,7 +40,8 @@ export function looksLikeBinaryPlist(bytes: Uint8Array): boolean {
 export function parseBinaryPlist(bytes: Uint8Array): Result<unknown, DecodeErrorCode> {
   if (!looksLikeBinaryPlist(bytes)) return err('not-bplist', 'not a binary property list');
   try {
-    // A Buffer view of the same bytes, not a copy: the parser only reads them, and copies the data values it returns.
+    // A Buffer view of the same bytes, not a copy: the parser only reads them. Data values come back as views into
+    // them; decodeArchiveObject (every caller's next step) copies those (plain).
     const parsed: unknown[] = parseBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     if (parsed.length === 0) return err('malformed', 'binary property list has no top object');
     return ok(parsed[0]);
