@@ -3,7 +3,8 @@
  */
 import type { MailDoctorApi } from '../shared/ipc/contract';
 import { AppWindow } from './components/AppWindow';
+import type { FirstAnswers } from './components/AppWindow';
 
-export function App({ bridge }: { readonly bridge: MailDoctorApi }) {
-  return <AppWindow bridge={bridge} />;
+export function App({ bridge, firstAnswers }: { readonly bridge: MailDoctorApi; readonly firstAnswers?: FirstAnswers }) {
+  return <AppWindow bridge={bridge} {...(firstAnswers === undefined ? {} : { firstAnswers })} />;
 }

@@ -58,7 +58,13 @@ const LINK_ACTIONS: Partial<Record<CatalogAction, LinkId>> = {
   'contact-support': 'support',
 };
 
-export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
+/** The window's first two questions, when they were asked before it was first drawn (main.tsx). */
+export interface FirstAnswers {
+  readonly info: ReturnType<MailDoctorApi['getAppInfo']>;
+  readonly accounts: ReturnType<MailDoctorApi['listAccounts']>;
+}
+
+export function AppWindow({ bridge, firstAnswers }: { readonly bridge: MailDoctorApi; readonly firstAnswers?: FirstAnswers }) {
   const [info, setInfo] = useState<Loadable<AppInfo>>({ state: 'loading' });
   const [discovery, setDiscovery] = useState<Loadable<AccountsListing>>({ state: 'loading' });
   const [selection, setSelection] = useState<Selection>({ kind: 'latest-run' });
@@ -71,16 +77,16 @@ export function AppWindow({ bridge }: { readonly bridge: MailDoctorApi }) {
 
   useEffect(() => {
     let current = true;
-    void bridge.getAppInfo().then((result) => {
+    void (firstAnswers?.info ?? bridge.getAppInfo()).then((result) => {
       if (current) setInfo(result.ok ? { state: 'ready', value: result.value } : { state: 'failed', message: result.error.message });
     });
-    void bridge.listAccounts().then((result) => {
+    void (firstAnswers?.accounts ?? bridge.listAccounts()).then((result) => {
       if (current) setDiscovery(result.ok ? { state: 'ready', value: result.value } : { state: 'failed', message: result.error.message });
     });
     return () => {
       current = false;
     };
-  }, [bridge]);
+  }, [bridge, firstAnswers]);
 
   // The app's own window on a Mac draws its toolbar under the traffic lights (hidden-inset title bar).
   const platform = info.state === 'ready' ? info.value.platform : null;
