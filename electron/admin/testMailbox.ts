@@ -259,7 +259,7 @@ async function budgetedLogin(
   // and the login goes over that same verified connection; a server whose certificate does not verify never
   // gets the password (and costs no budget). Every server text kept is scrubbed of the fresh credential.
   const texts = new ServerTexts({ username: credentials.address, password: credentials.password });
-  const connection = await input.probes.connect(endpoint, context(), texts, { loginFollows: true });
+  const connection = await input.probes.connect(endpoint, context(), texts, {});
   const { open } = connection;
   try {
     const unusable = connection.tcp.kind === 'connected' ? tlsProblem(connection.tls) : `the server could not be reached (${connection.tcp.kind})`;

@@ -7,6 +7,7 @@
  * off), hands back the open connection. On it the runner makes exactly one choice: a login, the relay
  * check, or finishing without a login; or closes it.
  */
+import type { MailProtocol } from '../../shared/model/account';
 import type { Secret } from '../keychain/secret';
 import type {
   HostResolution,
@@ -72,10 +73,10 @@ export interface OpenConnection {
   close(): void;
 }
 
-/** What the runner will do on a connection, decided before it is opened from what is known already. */
+/** What the runner asks of a connection besides its credential-free part. */
 export interface ConnectionPlan {
-  /** A login follows (unless the budget or a failed TLS check stops it): its library may load meanwhile. */
-  readonly loginFollows: boolean;
+  /** Called once, when the connection is made and waits for the server's first reply (see `prepareLogin`). */
+  readonly whileWaiting?: () => void;
 }
 
 export interface ProbeSet {
@@ -87,6 +88,11 @@ export interface ProbeSet {
    * server text kept goes through `texts` (scrubbed of the credential the runner may send this server).
    */
   connect(endpoint: ServerEndpoint, ctx: ProbeContext, texts: ServerTexts, plan: ConnectionPlan): Promise<ConnectProbeResult>;
+  /**
+   * Starts loading what a login on `protocol` needs (its library), ahead of the login, so the load fills a network
+   * wait. Optional: nothing to load, nothing to do. The runner calls it once every server's connection is made.
+   */
+  prepareLogin?(protocol: MailProtocol): void;
   webmail(emailDomain: string, mailHost: string, ctx: ProbeContext): Promise<readonly WebmailOutcome[]>;
   /** A public-IP lookup that does not depend on the mail server (used only when the EHLO echo gave none). */
   publicIpFallback(ctx: ProbeContext): Promise<PublicIpOutcome>;

@@ -50,7 +50,7 @@ export function realProbeSet(options: RealProbeOptions): ProbeSet {
     resolveHost: (host, ctx) => resolveHost(host, ctx),
     published: (domain, ctx) => discoverPublished(domain, ctx, options.autoconfigLookup === false ? { skipAutoconfig: true } : {}),
     connect: async (endpoint, ctx, texts, plan) => {
-      const whileWaiting = plan.loginFollows ? LIBRARY_PRELOADS[endpoint.protocol] : undefined;
+      const { whileWaiting } = plan;
       const { report, session } = await connectToServer(endpoint, ctx, { texts, ...(whileWaiting === undefined ? {} : { whileWaiting }) });
       return {
         tcp: report.tcp,
@@ -62,6 +62,7 @@ export function realProbeSet(options: RealProbeOptions): ProbeSet {
         ...(session === undefined ? {} : { open: openConnection(session) }),
       };
     },
+    prepareLogin: (protocol) => LIBRARY_PRELOADS[protocol]?.(),
     webmail: (domain, mailHost, ctx) =>
       options.webmailCheck === false ? Promise.resolve([]) : probeWebmailUrls(options.webmailUrls ?? defaultWebmailUrls(domain, mailHost), ctx),
     publicIpFallback: (ctx) =>

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Secret } from '../keychain/secret';
-import type { DiscoveryProblem, MailAccount, ServerRole, ServerSettings } from '../../shared/model/account';
+import type { DiscoveryProblem, MailAccount, MailProtocol, ServerRole, ServerSettings } from '../../shared/model/account';
 import type { MailEvidence } from '../../shared/model/evidence';
 import type { ExpectedServer } from '../../shared/model/managedPreferences';
 import type {
@@ -99,8 +99,15 @@ export async function runDiagnosis(input: RunDiagnosisInput): Promise<DiagnosisR
   // is on its way, so their own set-up (DNS questions, HTTP requests) never holds a connection's start back.
   const serverCount = input.targets.reduce((count, { account }) => count + (account.incoming === null ? 0 : 1) + (account.outgoing === null ? 0 : 1), 0);
   const connectionsUnderWay = countdown(serverCount);
+  // The login libraries load once every server's connection is made and waits for its first reply: loading one
+  // (imapflow takes ~30 ms) as soon as the first connection is made would hold back the next one's start.
+  const connectionsMade = countdown(serverCount);
+  const loginsToPrepare: MailProtocol[] = [];
+  void connectionsMade.done.then(() => {
+    for (const protocol of loginsToPrepare) input.probes.prepareLogin?.(protocol);
+  });
   const accountRuns = input.targets.map((target) =>
-    probeAccount(target, { input, runId, emit, context, now, connectionsUnderWay }),
+    probeAccount(target, { input, runId, emit, context, now, connectionsUnderWay, connectionsMade, loginsToPrepare }),
   );
   // Nothing to diagnose (no account found, Full Disk Access missing): send no traffic at all.
   const internetPromise: Promise<InternetOutcome> =
@@ -169,6 +176,10 @@ interface AccountRunContext {
   readonly now: () => number;
   /** Counts down once per server probe whose connection is on its way (or that ended before one). */
   readonly connectionsUnderWay: Countdown;
+  /** Counts down once per server probe whose connection is made (or that ended without one). */
+  readonly connectionsMade: Countdown;
+  /** The protocols whose login follows a connection: their libraries load once every connection is made. */
+  readonly loginsToPrepare: MailProtocol[];
 }
 
 interface Countdown {
@@ -232,11 +243,13 @@ async function probeAccount(target: DiagnosisTarget, run: AccountRunContext): Pr
   const probeRole = async (role: ServerRole, settings: ServerSettings | null, password: Secret | null): Promise<ProbedServer | null> => {
     if (settings === null) return null;
     const underWay = run.connectionsUnderWay.arrival();
+    const made = run.connectionsMade.arrival();
     let probed: ProbedServer;
     try {
-      probed = await probeServer(role, settings, account, password, run, timed, bound, underWay);
+      probed = await probeServer(role, settings, account, password, run, timed, bound, { underWay, made });
     } finally {
       underWay();
+      made();
     }
     // As soon as this side's login is settled: a slow refusal on the other side never holds it back.
     run.emit({ type: 'login-finished', runId: run.runId, accountId: account.id, role, outcome: probed.result.login });
@@ -311,7 +324,8 @@ async function probeServer(
   run: AccountRunContext,
   timed: <T>(probe: string, work: Promise<T>) => Promise<T>,
   bound: AccountBound,
-  connectionUnderWay: () => void,
+  /** Said once this server's connection is on its way, and once it is made. */
+  connectionSignals: { readonly underWay: () => void; readonly made: () => void },
 ): Promise<ProbedServer> {
   const { probes } = run.input;
   // Every text this server sends is scrubbed of the credential it may be sent, before it is kept.
@@ -359,8 +373,9 @@ async function probeServer(
   };
 
   const plan = connectionPlan(role, settings, account, password, run.input.noLogin);
-  const connecting = probes.connect(endpoint, run.context(bound.checks), texts, { loginFollows: plan.kind === 'login' });
-  connectionUnderWay();
+  if (plan.kind === 'login') run.loginsToPrepare.push(settings.protocol);
+  const connecting = probes.connect(endpoint, run.context(bound.checks), texts, { whileWaiting: connectionSignals.made });
+  connectionSignals.underWay();
   const connection: ConnectProbeResult = await timed(`${role}-connect`, connecting);
   const { open } = connection;
   const advertised = connection.starttlsAdvertised === undefined ? {} : { starttlsAdvertised: connection.starttlsAdvertised };

@@ -78,9 +78,11 @@ function scriptedProbes(script: Script, calls: string[]): ProbeSet {
       calls.push('done published');
       return { domain, mx: [], srv: [], autoconfig: [], servers: [] };
     },
+    prepareLogin: (protocol) => calls.push(`prepare ${protocol} login`),
     connect: (endpoint, _ctx, texts, plan) => {
       calls.push(`connect ${endpoint.protocol} via ${endpoint.connectAddress ?? '-'}`);
-      calls.push(`plan ${endpoint.protocol}: ${plan.loginFollows ? 'a login follows' : 'no login'}`);
+      // The connection is made at once here: the fake waits on nothing.
+      plan.whileWaiting?.();
       const perConnection = script.perConnection?.(connections) ?? {};
       connections += 1;
       const tls = perConnection.tls ?? script.tls ?? validTls;
@@ -217,8 +219,12 @@ describe('runDiagnosis', () => {
     expect(calls).toContain('connect imap via 127.0.0.1');
     // One connection per server, and the login is made on it: no second connection, and it is closed.
     expect(calls.filter((c) => c.startsWith('connect'))).toEqual(['connect imap via 127.0.0.1', 'connect smtp via 127.0.0.1']);
-    // Each connection knew a login would follow (so the login's library loads while the connection waits).
-    expect(calls.filter((c) => c.startsWith('plan'))).toEqual(['plan imap: a login follows', 'plan smtp: a login follows']);
+    // Both logins' libraries were prepared once both connections were made, before either login.
+    const prepared = calls.filter((c) => c.startsWith('prepare'));
+    expect(prepared.sort()).toEqual(['prepare imap login', 'prepare smtp login']);
+    const firstPrepare = Math.min(...prepared.map((c) => calls.indexOf(c)));
+    expect(firstPrepare).toBeGreaterThan(calls.indexOf('connect smtp via 127.0.0.1'));
+    expect(firstPrepare).toBeLessThan(calls.indexOf('login imap [redacted]'));
     expect(calls.filter((c) => c.startsWith('close')).sort()).toEqual(['close imap', 'close smtp']);
     expect(budget.records.sort()).toEqual(['reserve imap', 'reserve smtp', 'success imap', 'success smtp']);
     expect(run.publicIp).toEqual({ kind: 'found', ip: '198.51.100.7', from: 'smtp-ehlo' });
@@ -370,7 +376,7 @@ describe('runDiagnosis', () => {
     );
     expect(calls).toContain('relay smtp alice@example.test -> mail-doctor-relay-check@example.com');
     expect(calls).not.toContain('login smtp [redacted]');
-    expect(calls.filter((c) => c.startsWith('plan'))).toEqual(['plan imap: a login follows', 'plan smtp: no login']);
+    expect(calls.filter((c) => c.startsWith('prepare'))).toEqual(['prepare imap login']);
     expect(run.accounts[0]?.probes.outgoing?.relayWithoutAuth?.kind).toBe('refused');
     const finding = run.accounts[0]?.findings.find((f) => f.code === 'SMTP_AUTH_DISABLED');
     expect(finding?.params.serverReply).toBe('550 Authentication required');
@@ -381,7 +387,7 @@ describe('runDiagnosis', () => {
     const budget = new RecordingBudget(true);
     const run = await runDiagnosis(input({ probes: scriptedProbes({}, calls), budget, noLogin: true }));
     expect(calls.some((c) => c.startsWith('login'))).toBe(false);
-    expect(calls.filter((c) => c.startsWith('plan'))).toEqual(['plan imap: no login', 'plan smtp: no login']);
+    expect(calls.filter((c) => c.startsWith('prepare'))).toEqual([]);
     expect(budget.records).toEqual([]);
     expect(run.accounts[0]?.probes.outgoing?.login).toEqual({ kind: 'skipped', reason: 'no-login-mode' });
   });
