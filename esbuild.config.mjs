@@ -16,6 +16,7 @@
  * (--outdir/--only let tests build one bundle into a temporary folder.)
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -151,6 +152,37 @@ const leaveOutPlugin = (standIns) => ({
   },
 });
 
+/**
+ * imapflow requires, at its own start, what it needs to decode messages: libmime and iconv-lite with their
+ * character-set tables, encoding-japanese, mailsplit, libqp, libbase64. That is half of its ~30 ms load, and a
+ * login check decodes no message. In the vendor bundle each of those `require`s in imapflow's own files becomes a
+ * stand-in that loads the module on first use (any property read), so nothing changes for code that does use it.
+ * The build fails if one of them is no longer found, so a library upgrade is looked at again.
+ */
+const IMAPFLOW_LOADED_ON_FIRST_USE = ['libmime', 'iconv-lite', 'encoding-japanese', 'libqp', 'libbase64', '@zone-eu/mailsplit', '@zone-eu/mailsplit/lib/flowed-decoder.js'];
+const loadOnFirstUsePlugin = (modules) => ({
+  name: 'load-on-first-use',
+  setup(build) {
+    const deferred = new Set();
+    build.onLoad({ filter: /[\\/]node_modules[\\/]imapflow[\\/]dist[\\/]cjs[\\/].*\.js$/ }, async (args) => {
+      const source = (await readFile(args.path, 'utf8')).replace(
+        /^const (\w+) = (__importDefault\()?require\("([^"]+)"\)\)?;$/gm,
+        (line, name, importDefault, module) => {
+          if (!modules.includes(module)) return line;
+          deferred.add(module);
+          const load = importDefault === undefined ? `require(${JSON.stringify(module)})` : `__importDefault(require(${JSON.stringify(module)}))`;
+          return `let ${name}$loaded; const ${name} = new Proxy({}, { get: (_, key) => (${name}$loaded ??= ${load})[key] });`;
+        },
+      );
+      return { contents: source, loader: 'js' };
+    });
+    build.onEnd(() => {
+      const missing = modules.filter((module) => !deferred.has(module));
+      if (missing.length > 0) throw new Error(`imapflow no longer requires ${missing.join(', ')} as expected: look at IMAPFLOW_LOADED_ON_FIRST_USE again`);
+    });
+  },
+});
+
 /** One CommonJS file per vendored package, with everything it requires (Node built-ins aside). */
 async function buildVendorBundles(vendorDir, target) {
   for (const [name, file] of Object.entries(VENDOR_BUNDLES)) {
@@ -162,7 +194,7 @@ async function buildVendorBundles(vendorDir, target) {
       outfile: join(vendorDir, file),
       platform: 'node',
       target,
-      plugins: name === 'imapflow' ? [leaveOutPlugin(IMAPFLOW_UNUSED)] : [],
+      plugins: name === 'imapflow' ? [leaveOutPlugin(IMAPFLOW_UNUSED), loadOnFirstUsePlugin(IMAPFLOW_LOADED_ON_FIRST_USE)] : [],
       // Not minified: a stack trace from inside the library should stay readable.
     });
   }
