@@ -36,5 +36,13 @@ const CATALOG_WORDING: ReportWording = {
 export function buildSupportReport(run: DiagnosisRun, env: ReportEnvironment, options: SupportReportOptions): SupportReport {
   const projected = projectRun(run, env, options.wording ?? CATALOG_WORDING, options.maskIdentities);
   const json = options.maskIdentities ? mapFreeText(projected, createIdentityMasker(identitiesOf(run))) : projected;
-  return { markdown: renderMarkdown(json), json };
+  // Rendered when first read: `mail-doctor --json` never reads it, and its rendering sits between the last
+  // server's answer and the output.
+  let markdown: string | undefined;
+  return {
+    get markdown() {
+      return (markdown ??= renderMarkdown(json));
+    },
+    json,
+  };
 }
