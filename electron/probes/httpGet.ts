@@ -3,8 +3,9 @@
  * no credentials, no keep-alive pool, certificate verification always on, a body cap, our deadline, and
  * failures split by phase (DNS, TCP connect, TLS, later) so each caller can classify them its own way.
  */
-import http, { type ClientRequest, type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type * as Http from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import type * as Https from 'node:https';
 import type { Socket } from 'node:net';
 import type { TcpOutcome } from '../../shared/probes/outcomes';
 import { errorCodeOf, errorMessageOf } from '../errors';
@@ -80,13 +81,22 @@ function readBody(response: IncomingMessage, maxBytes: number, onDone: (body: st
 }
 
 /** Performs one GET without following redirects. */
-function getOnce(
+/**
+ * Node's HTTP modules load with the first request, not at start: every web check (captive portal, webmail,
+ * autoconfig) starts after the mail servers' connections, which then need not wait for their compilation.
+ */
+function httpModules(): Promise<[typeof Http, typeof Https]> {
+  return Promise.all([import('node:http'), import('node:https')]);
+}
+
+async function getOnce(
   url: URL,
   ctx: ProbeContext,
   options: HttpGetOptions,
   track: (request: ClientRequest) => void,
   phaseRef: { phase: Phase },
 ): Promise<SingleResponse> {
+  const [http, https] = await httpModules();
   return new Promise<SingleResponse>((resolve, reject) => {
     const isHttps = url.protocol === 'https:';
     const lookup = lookupFunction(ctx);
