@@ -99,6 +99,7 @@ export async function runDiagnosis(input: RunDiagnosisInput): Promise<DiagnosisR
   // is on its way, so their own set-up (DNS questions, HTTP requests) never holds a connection's start back.
   const serverCount = input.targets.reduce((count, { account }) => count + (account.incoming === null ? 0 : 1) + (account.outgoing === null ? 0 : 1), 0);
   const connectionsUnderWay = countdown(serverCount);
+  const sideChecksMayStart = underWayOrAfter(connectionsUnderWay.done, SIDE_CHECKS_MAX_WAIT_MS);
   // The login libraries load once every server's connection is made and waits for its first reply: loading one
   // (imapflow takes ~30 ms) as soon as the first connection is made would hold back the next one's start.
   const connectionsMade = countdown(serverCount);
@@ -107,13 +108,13 @@ export async function runDiagnosis(input: RunDiagnosisInput): Promise<DiagnosisR
     for (const protocol of loginsToPrepare) input.probes.prepareLogin?.(protocol);
   });
   const accountRuns = input.targets.map((target) =>
-    probeAccount(target, { input, runId, emit, context, now, connectionsUnderWay, connectionsMade, loginsToPrepare }),
+    probeAccount(target, { input, runId, emit, context, now, connectionsUnderWay, sideChecksMayStart, connectionsMade, loginsToPrepare }),
   );
   // Nothing to diagnose (no account found, Full Disk Access missing): send no traffic at all.
   const internetPromise: Promise<InternetOutcome> =
     input.targets.length === 0
       ? Promise.resolve({ kind: 'skipped', reason: 'no account to check' })
-      : connectionsUnderWay.done.then(() => input.probes.internet(context()));
+      : sideChecksMayStart.then(() => input.probes.internet(context()));
   const internet = await internetPromise;
   const probed = markStarttlsWithdrawnAcrossConnections(await Promise.all(accountRuns));
 
@@ -176,6 +177,8 @@ interface AccountRunContext {
   readonly now: () => number;
   /** Counts down once per server probe whose connection is on its way (or that ended before one). */
   readonly connectionsUnderWay: Countdown;
+  /** When the checks beside the servers start: every connection on its way, or SIDE_CHECKS_MAX_WAIT_MS. */
+  readonly sideChecksMayStart: Promise<void>;
   /** Counts down once per server probe whose connection is made (or that ended without one). */
   readonly connectionsMade: Countdown;
   /** The protocols whose login follows a connection: their libraries load once every connection is made. */
@@ -186,6 +189,23 @@ interface Countdown {
   /** Returns this probe's signal: call it once its connection is on its way (again is harmless). */
   readonly arrival: () => () => void;
   readonly done: Promise<void>;
+}
+
+/**
+ * The side checks wait for the servers' connections to be on their way, but never long: a mail server's name that
+ * does not resolve (DNS down, the resolver's answer dropped) must not hold back the internet check that explains it.
+ * Names resolve in a round trip or two; a quarter of a second means something is wrong.
+ */
+const SIDE_CHECKS_MAX_WAIT_MS = 250;
+
+function underWayOrAfter(underWay: Promise<void>, maxWaitMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, maxWaitMs);
+    void underWay.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function countdown(count: number): Countdown {
@@ -265,11 +285,11 @@ async function probeAccount(target: DiagnosisTarget, run: AccountRunContext): Pr
   const publishedPromise: Promise<PublishedSettings | null> =
     domain === null
       ? Promise.resolve(null)
-      : run.connectionsUnderWay.done.then(() => timed('published-settings', run.input.probes.published(domain, run.context(bound.checks))));
+      : run.sideChecksMayStart.then(() => timed('published-settings', run.input.probes.published(domain, run.context(bound.checks))));
   const webmailPromise: Promise<readonly WebmailOutcome[]> =
     domain === null || mailHost === undefined
       ? Promise.resolve([])
-      : run.connectionsUnderWay.done.then(() => timed('webmail', run.input.probes.webmail(domain, mailHost, run.context(bound.checks))));
+      : run.sideChecksMayStart.then(() => timed('webmail', run.input.probes.webmail(domain, mailHost, run.context(bound.checks))));
   const [incoming, outgoing] = await servers;
   const [published, webmail] = await Promise.all([publishedPromise, webmailPromise]);
   return {

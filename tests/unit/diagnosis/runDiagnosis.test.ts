@@ -55,6 +55,8 @@ interface Script {
   loginDelayMs?: Partial<Record<'imap' | 'pop3' | 'smtp', number>>;
   /** Delays the internet, published-settings and webmail checks (ms). */
   slowSideChecksMs?: number;
+  /** Delays every DNS answer for a server's name (ms). */
+  slowDnsMs?: number;
 }
 
 const pause = (ms: number | undefined): Promise<void> => (ms === undefined ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms)));
@@ -68,9 +70,10 @@ function scriptedProbes(script: Script, calls: string[]): ProbeSet {
       calls.push('done internet');
       return { kind: 'online', checkedUrl: 'http://captive.test/', durationMs: 1 };
     },
-    resolveHost: (host) => {
+    resolveHost: async (host) => {
       calls.push(`dns ${host}`);
-      return Promise.resolve({ kind: 'resolved', host, addresses: [{ address: '127.0.0.1', family: 4 }] });
+      await pause(script.slowDnsMs);
+      return { kind: 'resolved', host, addresses: [{ address: '127.0.0.1', family: 4 }] };
     },
     published: async (domain) => {
       calls.push(`published ${domain}`);
@@ -262,6 +265,15 @@ describe('runDiagnosis', () => {
     for (const side of ['internet', 'published example.test', 'webmail']) {
       expect(calls.indexOf(side), `${side} in ${calls.join(', ')}`).toBeGreaterThan(lastConnect);
     }
+  });
+
+  it("the checks beside the servers do not wait long for a server's name that is slow to resolve (DNS down explains itself)", async () => {
+    const calls: string[] = [];
+    await runDiagnosis(input({ probes: scriptedProbes({ slowDnsMs: 2000 }, calls), budget: new RecordingBudget(true) }));
+    const firstConnect = calls.indexOf('connect imap via 127.0.0.1');
+    expect(firstConnect).toBeGreaterThan(-1);
+    // All three started while the servers' names were still being resolved.
+    for (const side of ['internet', 'published example.test', 'webmail']) expect(calls.indexOf(side)).toBeLessThan(firstConnect);
   });
 
   it('the internet, published-settings and webmail checks never sit on the login path', async () => {
