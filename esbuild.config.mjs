@@ -6,6 +6,7 @@
  *   electron/cli/main.ts    -> dist/cli/mail-doctor.cjs   (the command's entry: answers --version, else loads:)
  *   electron/cli/command.ts -> dist/cli/command.cjs       (argument parsing, the diagnosis, the exit guard)
  *   imapflow, nodemailer's SMTP connection, plist -> dist/{electron,cli}/vendor/*.cjs
+ *   dist/cli/command.cjs and dist/cli/vendor/*.cjs each get a V8 code cache beside them (*.cjs.v8cache)
  *
  * Start-up time (docs/benchmarks.md, "Cold start"): `mail-doctor --version` reads only the small entry file; the
  * app's main.cjs keeps the CLI's and the window's modules behind lazy initializers (`import()` in main.ts); and
@@ -15,8 +16,10 @@
  * Usage: node esbuild.config.mjs [--outdir DIR] [--only main|preload|cli]
  * (--outdir/--only let tests build one bundle into a temporary folder.)
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -72,14 +75,23 @@ const vendorPlugin = {
   },
 };
 /**
- * The command's entry (electron/cli/main.ts) loads everything beyond `--version` with `import('./command')`:
- * dist/cli/command.cjs, its own file. Only the entry and that one file: a module in two bundles would exist twice
- * in the process (two live-secret registries, two `Secret` classes), so nothing else is split off.
+ * The CLI loads its vendor files, as it loads command.cjs, through electron/cli/codeCache.ts: with the V8 code cache
+ * the build writes beside each (writeCodeCaches below), so a run does not compile them again. The app's main
+ * bundle keeps plain require()s (vendorPlugin): a cache made by this Node would not fit Electron's V8.
  */
-const commandFilePlugin = {
-  name: 'command-file',
+const CODE_CACHE_LOADER = join(root, 'electron/cli/codeCache.ts');
+const cachedVendorPlugin = {
+  name: 'vendor-bundles-with-code-cache',
   setup(build) {
-    build.onResolve({ filter: /^\.\/command$/ }, () => ({ path: './command.cjs', external: true }));
+    const filter = new RegExp(`^(${Object.keys(VENDOR_BUNDLES).map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: VENDOR_BUNDLES[args.path], namespace: 'cached-vendor' }));
+    build.onLoad({ filter: /.*/, namespace: 'cached-vendor' }, (args) => ({
+      contents:
+        `const { requireBundled } = require(${JSON.stringify(CODE_CACHE_LOADER)});\n` +
+        `module.exports = requireBundled(require('node:path').join(__dirname, 'vendor', ${JSON.stringify(args.path)}));\n`,
+      loader: 'js',
+      resolveDir: root,
+    }));
   },
 };
 
@@ -108,16 +120,19 @@ const bundles = {
     target: 'node20',
     external: externalPackages,
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [commandFilePlugin],
+    // The entry loads dist/cli/command.cjs by its path (electron/cli/main.ts), its own file. Only the entry and that
+    // one file: a module in two bundles would exist twice in the process (two live-secret registries, two `Secret`
+    // classes), so nothing else is split off (the code cache loader is stateless).
     also: {
       entryPoints: [join(root, 'electron/cli/command.ts')],
       outfile: join(outRoot, 'cli/command.cjs'),
       platform: 'node',
       target: 'node20',
       external: externalPackages,
-      plugins: [bareExternalPlugin, vendorPlugin],
+      plugins: [bareExternalPlugin, cachedVendorPlugin],
     },
     vendorDir: join(outRoot, 'cli/vendor'),
+    codeCached: [join(outRoot, 'cli/command.cjs'), ...Object.values(VENDOR_BUNDLES).map((file) => join(outRoot, 'cli/vendor', file))],
   },
 };
 
@@ -200,6 +215,23 @@ async function buildVendorBundles(vendorDir, target) {
   }
 }
 
+/**
+ * The V8 code caches (electron/cli/codeCache.ts), written by the same Node binary as the CLI runs on, in a fresh
+ * process without flags (NODE_OPTIONS removed): V8 refuses a cache made under other V8 flags.
+ */
+async function writeCodeCaches(files) {
+  const scratch = await mkdtemp(join(tmpdir(), 'md-code-cache-'));
+  try {
+    const script = join(scratch, 'writeCodeCaches.cjs');
+    await build({ ...common, entryPoints: [join(root, 'build/scripts/writeCodeCaches.ts')], outfile: script, platform: 'node', target: 'node20' });
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS;
+    execFileSync(process.execPath, [script, ...files], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
 const selected = values.only === undefined ? Object.keys(bundles) : [values.only];
 for (const name of selected) {
   const options = bundles[name];
@@ -208,7 +240,7 @@ for (const name of selected) {
     console.error('esbuild: electron/cli/main.ts does not exist yet, no CLI bundle');
     continue;
   }
-  const { also, vendorDir, ...own } = options;
+  const { also, vendorDir, codeCached, ...own } = options;
   for (const each of also === undefined ? [own] : [own, also]) {
     await build({ ...common, ...each, sourcemap: 'linked' });
     console.error(`esbuild: ${each.outfile}`);
@@ -217,4 +249,5 @@ for (const name of selected) {
     await buildVendorBundles(vendorDir, own.target);
     console.error(`esbuild: ${vendorDir}/ (${Object.values(VENDOR_BUNDLES).join(', ')})`);
   }
+  if (codeCached !== undefined) await writeCodeCaches(codeCached);
 }

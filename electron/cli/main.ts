@@ -4,16 +4,18 @@
  * which always reads the system keychain.
  *
  * Start-up is part of what an IT script waits for (docs/benchmarks.md, "Cold start"): `mail-doctor --version`
- * answers from this file alone (under 4 KB); every other command loads dist/cli/command.cjs (command.ts:
- * argument parsing, the diagnosis and the exit guard, in one file).
+ * answers from this file alone (under 8 KB); every other command loads dist/cli/command.cjs (command.ts:
+ * argument parsing, the diagnosis and the exit guard, in one file), from the code cache the build wrote beside it.
  */
+import { join } from 'node:path';
 import packageJson from '../../package.json';
+import { requireBundled } from './codeCache';
+import type * as Command from './command';
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && argv[0] === '--version') {
   process.stdout.write(`${packageJson.version}\n`);
 } else {
-  void import('./command').then(({ runCommand }) => {
-    runCommand(argv, packageJson.version);
-  });
+  const { runCommand } = requireBundled(join(__dirname, 'command.cjs')) as typeof Command;
+  runCommand(argv, packageJson.version);
 }

@@ -127,8 +127,10 @@ describe('electron-builder.json decisions', () => {
     });
   });
 
-  it('packages an allow-list of built files: no sources, tests, preview or source maps', () => {
-    expect(config.files).toEqual(['dist/electron/**', 'dist/renderer/**', 'dist/cli/**', 'package.json', '!**/*.map']);
+  // The CLI's V8 code caches are made by the build machine's Node: the app's `--cli` runs under Electron's V8,
+  // which would refuse them, so they are left out (electron/cli/codeCache.ts).
+  it('packages an allow-list of built files: no sources, tests, preview, source maps or the development CLI\'s code caches', () => {
+    expect(config.files).toEqual(['dist/electron/**', 'dist/renderer/**', 'dist/cli/**', 'package.json', '!**/*.map', '!**/*.v8cache']);
     const includes = config.files.filter((pattern) => !pattern.startsWith('!'));
     for (const pattern of includes) expect(pattern === 'package.json' || pattern.startsWith('dist/')).toBe(true);
     for (const pattern of config.files) expect(pattern).not.toMatch(/^!?(electron|renderer|shared|tests|build|docs)\/|preview|\*\*\/\*$/);
