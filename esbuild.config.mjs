@@ -39,13 +39,19 @@ const outRoot = values.outdir ?? join(root, 'dist');
  */
 const ESM_ONLY_PACKAGES = new Set(['plist']);
 /**
+ * Small packages every command loads at start, bundled in (so the code cache covers them) instead of require()d
+ * from node_modules: bplist-parser (Mail's archived values) cost ~4.6 ms that way (its `exports` map resolved,
+ * its file read and compiled), before the first connection of a check.
+ */
+const BUNDLED_PACKAGES = new Set(['bplist-parser']);
+/**
  * Entry points of a package that are bundled although the package itself stays external: `zod/mini` (the login
  * ledger's schemas) is a few kilobytes bundled, but loaded from node_modules it pulls in as much as the full zod.
  */
 const BUNDLED_ENTRY_POINTS = { zod: ['zod/mini'] };
 const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const externalPackages = Object.keys(packageJson.dependencies ?? {})
-  .filter((name) => !ESM_ONLY_PACKAGES.has(name) && BUNDLED_ENTRY_POINTS[name] === undefined)
+  .filter((name) => !ESM_ONLY_PACKAGES.has(name) && !BUNDLED_PACKAGES.has(name) && BUNDLED_ENTRY_POINTS[name] === undefined)
   .flatMap((name) => [name, `${name}/*`]);
 /** esbuild's `external: ['zod']` would take `zod/mini` with it: only the bare name stays external. */
 const bareExternalPlugin = {
