@@ -4,14 +4,15 @@
  * them on with managed preferences — the host name and serial number a fleet inventory joins on. Works
  * in the app and in the CLI alike (no Electron API): the version comes from the same file `sw_vers` reads.
  */
-import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, readlink } from 'node:fs/promises';
 import os from 'node:os';
 import { parsePlistFile } from '../accounts/plistFile';
 import type { ManagedPreferenceProblem } from '../../shared/model/managedPreferences';
 import type { ReportEnvironment } from './reportModel';
 
 export const SYSTEM_VERSION_PLIST = '/System/Library/CoreServices/SystemVersion.plist';
+/** The Mac's time zone setting (System Settings › General › Date & Time) is this link into the zone database. */
+export const LOCALTIME_LINK = '/etc/localtime';
 /** Apple's registry tool; `-c IOPlatformExpertDevice` holds the serial number, no privileges needed. */
 export const IOREG_TOOL = '/usr/sbin/ioreg';
 const IOREG_TIMEOUT_MS = 3_000;
@@ -44,12 +45,31 @@ export function parseIoregSerialNumber(output: string): string | undefined {
 }
 
 /** Runs the registry tool (a fixed absolute path, never taken from the environment) and parses its answer. */
-export function readSerialNumber(tool: string = IOREG_TOOL): Promise<string | undefined> {
+export async function readSerialNumber(tool: string = IOREG_TOOL): Promise<string | undefined> {
+  // Loaded only when IT asked for the serial number (a managed preference).
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve) => {
     execFile(tool, ['-rd1', '-c', 'IOPlatformExpertDevice'], { timeout: IOREG_TIMEOUT_MS, maxBuffer: 1024 * 1024 }, (error, stdout) => {
       resolve(error === null ? parseIoregSerialNumber(stdout) : undefined);
     });
   });
+}
+
+/**
+ * The time zone this Mac is set to, as the IANA name its /etc/localtime link ends with
+ * (`/var/db/timezone/zoneinfo/Europe/Paris` on macOS, `/usr/share/zoneinfo/Europe/Paris` on Linux): where ICU
+ * itself looks. Read from the link rather than asked of Intl because ICU's first date formatter costs ~16 ms of
+ * CPU, spent in the middle of a check (the CLI gathers these facts while it waits for the servers). A link that
+ * does not end in a zone name, or no link, falls back to Intl.
+ */
+export async function readSystemTimeZone(localtimeLink: string = LOCALTIME_LINK): Promise<string> {
+  try {
+    const zone = /\/zoneinfo\/([A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+){0,2})$/.exec(await readlink(localtimeLink))?.[1];
+    if (zone !== undefined) return zone;
+  } catch {
+    // Not a link (or none): ICU finds the zone its own way.
+  }
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
 export interface ReportEnvironmentExtras {
@@ -62,6 +82,8 @@ export interface ReportEnvironmentExtras {
   /** Injectable for tests: the host name and serial number sources. */
   readonly hostName?: () => string;
   readonly serialNumber?: () => Promise<string | undefined>;
+  /** Injectable for tests: where the time zone link is. */
+  readonly localtimeLink?: string;
 }
 
 export async function currentReportEnvironment(
@@ -70,8 +92,9 @@ export async function currentReportEnvironment(
   systemVersionPlistPath: string = SYSTEM_VERSION_PLIST,
   extras: ReportEnvironmentExtras = {},
 ): Promise<ReportEnvironment> {
-  const [macosVersion, serialNumber] = await Promise.all([
+  const [macosVersion, timeZone, serialNumber] = await Promise.all([
     readMacosVersion(systemVersionPlistPath),
+    readSystemTimeZone(extras.localtimeLink),
     extras.includeSerialNumber === true ? (extras.serialNumber ?? readSerialNumber)() : Promise.resolve(undefined),
   ]);
   const hostName = extras.includeHostName === true ? (extras.hostName ?? os.hostname)() : undefined;
@@ -79,7 +102,7 @@ export async function currentReportEnvironment(
   return {
     appVersion,
     ...(macosVersion === undefined ? {} : { macosVersion }),
-    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    timeZone,
     generatedAt: now.toISOString(),
     ...(hostName === undefined || hostName === '' ? {} : { hostName: hostName.slice(0, 255) }),
     ...(serialNumber === undefined ? {} : { serialNumber }),
