@@ -11,9 +11,20 @@ import { hostSchema } from '../shared/ipc/schemas';
 import type { Result } from '../shared/result';
 import { err, ok } from '../shared/result';
 
+/**
+ * `net.isIP`, answering a host name without running Node's IPv6 pattern: its first use compiles a regular
+ * expression for ~4.5 ms of CPU, which for a name (no ':', so never IPv6) was spent before a check's first
+ * connection. Same answer for every input: an IPv4 address has only digits and dots, an IPv6 one has a ':'.
+ */
+export function ipAddressFamily(text: string): 0 | 4 | 6 {
+  if (!text.includes(':') && !/^[0-9.]+$/.test(text)) return 0;
+  const family = isIP(text);
+  return family === 4 || family === 6 ? family : 0;
+}
+
 /** The name DNS and TLS are asked about: an IP address as given, a name as lower-case A-labels. */
 export function toDnsHost(host: string): Result<string, 'invalid-host'> {
-  if (isIP(host) !== 0) return ok(host);
+  if (ipAddressFamily(host) !== 0) return ok(host);
   const ascii = domainToASCII(host);
   if (ascii === '') return err('invalid-host', 'is not a valid host name');
   // domainToASCII checks neither length: DNS allows 253 characters in all and 63 per label.

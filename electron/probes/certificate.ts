@@ -3,9 +3,9 @@
  * what a Node/OpenSSL verification error means for the user, and a plain-data summary of a peer cert.
  */
 import { X509Certificate } from 'node:crypto';
-import net from 'node:net';
 import tls, { type PeerCertificate } from 'node:tls';
 import type { CertificateProblem, CertificateSummary } from '../../shared/probes/outcomes';
+import { ipAddressFamily } from '../hostNames';
 import { printable } from './serverText';
 import type { ProbeContext } from './types';
 
@@ -38,7 +38,7 @@ export function trustOptions(ctx: Pick<ProbeContext, 'extraCaPem'>): { secureCon
 
 /** SNI must be a name, never an IP address (RFC 6066 §3); verification still checks the configured host. */
 export function sniName(host: string): string | undefined {
-  return net.isIP(host) === 0 ? host : undefined;
+  return ipAddressFamily(host) === 0 ? host : undefined;
 }
 
 /**

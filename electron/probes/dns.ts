@@ -6,7 +6,6 @@
  */
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { Resolver } from 'node:dns/promises';
-import net from 'node:net';
 import type { MailProtocol, TlsMode } from '../../shared/model/account';
 import type {
   AutoconfigAttempt,
@@ -18,6 +17,7 @@ import type {
   SrvService,
 } from '../../shared/probes/outcomes';
 import { errorCodeOf } from '../errors';
+import { ipAddressFamily } from '../hostNames';
 import { remainingMs, runWithDeadline } from './deadline';
 import { httpGet } from './httpGet';
 import type { ProbeContext } from './types';
@@ -57,8 +57,8 @@ export function classifyResolution(host: string, v4: PromiseSettledResult<string
 
 /** Resolves A and AAAA for `host`. Never rejects. An IP literal resolves to itself. */
 export async function resolveHost(host: string, ctx: ProbeContext): Promise<HostResolution> {
-  const literal = net.isIP(host);
-  if (literal !== 0) return { kind: 'resolved', host, addresses: [{ address: host, family: literal === 6 ? 6 : 4 }] };
+  const literal = ipAddressFamily(host);
+  if (literal !== 0) return { kind: 'resolved', host, addresses: [{ address: host, family: literal }] };
   return runWithDeadline<HostResolution>(
     ctx,
     async (scope) => {
