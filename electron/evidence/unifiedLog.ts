@@ -4,7 +4,7 @@
  * <private>. Only administrators can read the log store, so a standard user gets
  * `needs-administrator`, not an error. Output is streamed and bounded; the run has a deadline.
  */
-import { execFile, spawn } from 'node:child_process';
+import type * as ChildProcessModule from 'node:child_process';
 import { basename } from 'node:path';
 import type { EvidenceSourceOutcome, UnifiedLogEvidence } from '../../shared/model/evidence';
 
@@ -99,7 +99,8 @@ export function parseUnifiedLogLine(line: string): UnifiedLogEvent | undefined {
 }
 
 /** `id -Gn` lists the user's groups; macOS administrators are in "admin". */
-export function userIsAdministrator(idTool = '/usr/bin/id'): Promise<boolean> {
+export async function userIsAdministrator(idTool = '/usr/bin/id'): Promise<boolean> {
+  const { execFile } = await childProcess();
   return new Promise((resolve) => {
     execFile(idTool, ['-Gn'], { timeout: 5000, maxBuffer: 64 * 1024 }, (error, stdout) => {
       if (error !== null) {
@@ -121,7 +122,8 @@ interface RunResult {
   readonly stoppedBecause?: 'deadline' | 'output-budget' | 'aborted';
 }
 
-function runLogShow(tool: string, args: readonly string[], options: UnifiedLogOptions): Promise<RunResult> {
+async function runLogShow(tool: string, args: readonly string[], options: UnifiedLogOptions): Promise<RunResult> {
+  const { spawn } = await childProcess();
   const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const deadline = options.deadline ?? Date.now() + DEFAULT_UNIFIED_LOG_TIMEOUT_MS;
   return new Promise((resolve) => {
@@ -225,4 +227,9 @@ export async function readUnifiedLog(options: UnifiedLogOptions = {}): Promise<U
     return { outcome: { kind: 'unreadable', reason: `log show exited ${String(result.exitCode)}: ${result.stderr.trim().slice(0, 200)}` }, events };
   }
   return { outcome: { kind: 'read' }, events };
+}
+
+/** Loaded when a tool first runs: a check of a typed-in account runs none (docs/benchmarks.md, "Cold start"). */
+function childProcess(): Promise<typeof ChildProcessModule> {
+  return import('node:child_process');
 }

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { userInfo } from 'node:os';
 import type { MailProtocol } from '../../shared/model/account';
 import { Secret } from './secret';
@@ -83,6 +82,8 @@ export async function findInternetPassword(query: InternetPasswordQuery, options
 
   const args = ['find-internet-password', '-s', query.host, '-a', query.username, '-r', query.protocol, '-w'];
   const timeoutMs = options.timeoutMs ?? KEYCHAIN_DIALOG_TIMEOUT_MS;
+  // Loaded with the first keychain read: a check of a typed-in account makes none (docs/benchmarks.md, "Cold start").
+  const { execFile } = await import('node:child_process');
   return new Promise<SourceReadOutcome>((resolve) => {
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = options.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline]);
