@@ -275,11 +275,13 @@ async function probeAccount(target: DiagnosisTarget, run: AccountRunContext): Pr
     run.emit({ type: 'login-finished', runId: run.runId, accountId: account.id, role, outcome: probed.result.login });
     return probed;
   };
-  // The servers first (see runDiagnosis); the published settings and webmail once every connection is on its way.
-  const servers = Promise.all([
-    probeRole('incoming', account.incoming, target.passwords.incoming),
-    probeRole('outgoing', account.outgoing, target.passwords.outgoing),
-  ]);
+  // The servers first (see runDiagnosis), the one with the longer way to its login first: its DNS question and
+  // connection go out a few milliseconds ahead, and the other's connection (TLS set-up is CPU work) starts while
+  // it waits. The published settings and webmail once every connection is on its way.
+  const incomingFirst = roundTripsToLogin(account.incoming) >= roundTripsToLogin(account.outgoing);
+  const first = incomingFirst ? probeRole('incoming', account.incoming, target.passwords.incoming) : probeRole('outgoing', account.outgoing, target.passwords.outgoing);
+  const second = incomingFirst ? probeRole('outgoing', account.outgoing, target.passwords.outgoing) : probeRole('incoming', account.incoming, target.passwords.incoming);
+  const servers = Promise.all(incomingFirst ? [first, second] : [second, first]);
   const domain = emailDomain(account.emailAddress);
   const mailHost = account.incoming?.host ?? account.outgoing?.host;
   const publishedPromise: Promise<PublishedSettings | null> =
@@ -321,6 +323,20 @@ interface AccountBound {
  * stops before DATA, so nothing is ever delivered anywhere.
  */
 export const RELAY_CHECK_RECIPIENT = 'mail-doctor-relay-check@example.com';
+
+/**
+ * How many times a login waits for the server after the TCP connect (docs/benchmarks.md, "Protocol floor", whose
+ * counts tests/integration/probes/roundTrips.test.ts measures on the wire): which of two servers ends later.
+ */
+export const ROUND_TRIPS_TO_LOGIN: Readonly<Record<ServerSettings['protocol'], Readonly<Record<ServerSettings['tls'], number>>>> = {
+  imap: { implicit: 3, starttls: 5, none: 2 },
+  pop3: { implicit: 4, starttls: 6, none: 3 },
+  smtp: { implicit: 4, starttls: 6, none: 3 },
+};
+
+function roundTripsToLogin(settings: ServerSettings | null): number {
+  return settings === null ? 0 : ROUND_TRIPS_TO_LOGIN[settings.protocol][settings.tls];
+}
 
 function accountBound(startedAt: number, phaseTimeoutMs: number): AccountBound {
   const checks = startedAt + 2 * phaseTimeoutMs;

@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MailProtocol, TlsMode } from '../../../shared/model/account';
 import { Secret } from '../../../electron/keychain/secret';
+import { ROUND_TRIPS_TO_LOGIN } from '../../../electron/diagnosis/runDiagnosis';
 import { loginImap } from '../../../electron/probes/imap';
 import { loginPop3 } from '../../../electron/probes/pop3';
 import { probeServer } from '../../../electron/probes/serverConnection';
@@ -83,6 +84,12 @@ describe('round trips per protocol and TLS mode (one connection per server)', ()
       });
     }
   }
+
+  it("the runner's table of round trips to a login (which server it starts first) is this measured floor", () => {
+    for (const protocol of ['imap', 'pop3', 'smtp'] as const) {
+      for (const tls of ['implicit', 'starttls'] as const) expect(ROUND_TRIPS_TO_LOGIN[protocol][tls], `${protocol} ${tls}`).toBe(PROTOCOL_FLOOR[protocol][tls].login);
+    }
+  });
 
   it('the relay check pipelines its envelope where the server offers PIPELINING: one round trip for MAIL, RCPT and RSET', async () => {
     const info = useMailServers();

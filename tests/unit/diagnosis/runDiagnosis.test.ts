@@ -217,17 +217,18 @@ describe('runDiagnosis', () => {
     const budget = new RecordingBudget(true);
     const events: ProgressEvent[] = [];
     const run = await runDiagnosis(input({ probes: scriptedProbes({}, calls), budget, onProgress: (e) => events.push(e) }));
-    expect(calls.filter((c) => c.startsWith('login'))).toEqual(['login imap [redacted]', 'login smtp [redacted]']);
+    // SMTP with STARTTLS first: the longer way to its login (see the test on the order below).
+    expect(calls.filter((c) => c.startsWith('login'))).toEqual(['login smtp [redacted]', 'login imap [redacted]']);
     // The resolved address is reused for the connection (TLS still verifies the configured name).
     expect(calls).toContain('connect imap via 127.0.0.1');
     // One connection per server, and the login is made on it: no second connection, and it is closed.
-    expect(calls.filter((c) => c.startsWith('connect'))).toEqual(['connect imap via 127.0.0.1', 'connect smtp via 127.0.0.1']);
+    expect(calls.filter((c) => c.startsWith('connect'))).toEqual(['connect smtp via 127.0.0.1', 'connect imap via 127.0.0.1']);
     // Both logins' libraries were prepared once both connections were made, before either login.
     const prepared = calls.filter((c) => c.startsWith('prepare'));
     expect(prepared.sort()).toEqual(['prepare imap login', 'prepare smtp login']);
     const firstPrepare = Math.min(...prepared.map((c) => calls.indexOf(c)));
-    expect(firstPrepare).toBeGreaterThan(calls.indexOf('connect smtp via 127.0.0.1'));
-    expect(firstPrepare).toBeLessThan(calls.indexOf('login imap [redacted]'));
+    expect(firstPrepare).toBeGreaterThan(Math.max(calls.indexOf('connect smtp via 127.0.0.1'), calls.indexOf('connect imap via 127.0.0.1')));
+    expect(firstPrepare).toBeLessThan(Math.min(calls.indexOf('login imap [redacted]'), calls.indexOf('login smtp [redacted]')));
     expect(calls.filter((c) => c.startsWith('close')).sort()).toEqual(['close imap', 'close smtp']);
     expect(budget.records.sort()).toEqual(['reserve imap', 'reserve smtp', 'success imap', 'success smtp']);
     expect(run.publicIp).toEqual({ kind: 'found', ip: '198.51.100.7', from: 'smtp-ehlo' });
@@ -265,6 +266,26 @@ describe('runDiagnosis', () => {
     for (const side of ['internet', 'published example.test', 'webmail']) {
       expect(calls.indexOf(side), `${side} in ${calls.join(', ')}`).toBeGreaterThan(lastConnect);
     }
+  });
+
+  it('the server with the longer way to its login starts first; results stay incoming, then outgoing', async () => {
+    const order = async (incoming: ServerSettings, outgoing: ServerSettings): Promise<string[]> => {
+      const calls: string[] = [];
+      const run = await runDiagnosis(input({
+        targets: [{ account: { ...account, incoming, outgoing }, passwords: { incoming: new Secret('pw'), outgoing: new Secret('pw') } }],
+        probes: scriptedProbes({}, calls),
+        budget: new RecordingBudget(true),
+      }));
+      expect(run.accounts[0]?.probes.incoming?.protocol).toBe(incoming.protocol);
+      expect(run.accounts[0]?.probes.outgoing?.protocol).toBe('smtp');
+      return calls.filter((call) => call.startsWith('connect '));
+    };
+    // SMTP with STARTTLS waits 6 times, IMAP with implicit TLS 3.
+    expect(await order(server('imap', 993), server('smtp', 587))).toEqual(['connect smtp via 127.0.0.1', 'connect imap via 127.0.0.1']);
+    // IMAP with STARTTLS waits 5 times, SMTP with implicit TLS 4.
+    expect(await order({ ...server('imap', 143), tls: 'starttls' }, server('smtp', 465))).toEqual(['connect imap via 127.0.0.1', 'connect smtp via 127.0.0.1']);
+    // POP3 with implicit TLS waits 4 times, as SMTP with implicit TLS: the incoming server first, as before.
+    expect(await order(server('pop3', 995), server('smtp', 465))).toEqual(['connect pop3 via 127.0.0.1', 'connect smtp via 127.0.0.1']);
   });
 
   it("the checks beside the servers do not wait long for a server's name that is slow to resolve (DNS down explains itself)", async () => {
