@@ -86,11 +86,15 @@ export async function diagnoseAccounts(input: DiagnoseAccountsInput): Promise<Di
   const tuning = input.tuning ?? {};
   const secrets = input.secrets ?? processSecrets;
   const guard = input.guard ?? processExitGuard;
-  // First, before any keychain read: an unusable CA file stops the run with its reason (CaFileError).
-  const extraCaPem = await readCaFiles(tuning.caFiles ?? []);
-  // IT's managed preferences shape every run, the window's included: forced safeties, off switches, CAs
-  // and resolvers (electron/fleet/managedPolicy.ts).
-  const managed = await readManagedPreferences(tuning.managedPreferencesDirs === undefined ? {} : { dirs: tuning.managedPreferencesDirs });
+  // First, before any keychain read, side by side (none waits for another's file): an unusable CA file stops the
+  // run with its reason (CaFileError); IT's managed preferences shape every run, the window's included: forced
+  // safeties, off switches, CAs and resolvers (electron/fleet/managedPolicy.ts); the login budget's folder is made
+  // (opening never rejects: a fault is kept and refuses each login later, with its reason).
+  const [extraCaPem, managed, budget] = await Promise.all([
+    readCaFiles(tuning.caFiles ?? []),
+    readManagedPreferences(tuning.managedPreferencesDirs === undefined ? {} : { dirs: tuning.managedPreferencesDirs }),
+    LoginBudget.open(input.stateDir),
+  ]);
   const settings = effectiveRunSettings(managed.preferences, {
     noLogin: input.request.noLogin === true,
     readKeychain: tuning.readKeychain !== false,
@@ -101,9 +105,8 @@ export async function diagnoseAccounts(input: DiagnoseAccountsInput): Promise<Di
   const { targets, discoveryProblems, evidence } =
     input.request.manual === undefined
       ? await savedAccountTargets(input, secrets, settings.readKeychain)
-      : await manualAccountTarget(input.request.manual, tuning, secrets);
+      : manualAccountTarget(input.request.manual, managed.preferences.expectedServers, secrets);
 
-  const budget = await LoginBudget.open(input.stateDir);
   // The finished run is checked once, while this run's passwords are still held: the event and the result agree.
   let checked: { readonly from: DiagnosisRun; readonly to: DiagnosisRun } | undefined;
   const guarded = (finished: DiagnosisRun): DiagnosisRun => {
@@ -252,14 +255,13 @@ function withKeychainNotRead(account: MailAccount, typed: Secret | undefined): {
 }
 
 /** "Test another account": settings and a password typed by the user, used once, never stored. */
-async function manualAccountTarget(
+function manualAccountTarget(
   manual: NonNullable<DiagnosisStartRequest['manual']>,
-  tuning: DiagnosisTuning,
+  expectedServers: readonly ExpectedServer[],
   secrets: LiveSecrets,
-): Promise<PreparedTargets> {
+): PreparedTargets {
   // IT's expected servers apply to a typed-in account of the company's domain too.
-  const managed = await readManagedPreferences(tuning.managedPreferencesDirs === undefined ? {} : { dirs: tuning.managedPreferencesDirs });
-  const expected = expectedServerFor(manual.email, managed.preferences.expectedServers);
+  const expected = expectedServerFor(manual.email, expectedServers);
   const password = manual.password === undefined ? null : new Secret(manual.password);
   if (password !== null) {
     secrets.hold(password, manual.incoming.username);
