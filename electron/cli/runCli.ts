@@ -190,8 +190,8 @@ async function diagnose(command: DiagnoseCommand, io: CliIo, out: GuardedOutput,
   const showProgress = !command.json && !command.markdown;
   // A root run for another user's --home is that user now, and uses that user's state folder.
   const { stateDir } = fleet.run;
-  // The report's facts about this Mac (ICU's first time-zone lookup alone costs about 20 ms of CPU) are gathered
-  // while the diagnosis waits on the network: once a server's connection is up, its login is on its way. Never rejects.
+  // The report's facts about this Mac (a few file reads: the macOS version's property list, the time zone's link)
+  // are gathered while the diagnosis waits on the network: once a server's connection is up, its login is on its way. Never rejects.
   let environmentGathered: Promise<ReportEnvironment> | undefined;
   const gatherEnvironment = (): Promise<ReportEnvironment> =>
     (environmentGathered ??= currentReportEnvironment(io.appVersion, new Date(), SYSTEM_VERSION_PLIST, fleet.run.reportExtras));
