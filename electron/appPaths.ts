@@ -28,9 +28,10 @@ export function defaultStateDir(platform: NodeJS.Platform = process.platform, en
   return stateDirFor(os.homedir(), platform, env);
 }
 
-export function logDirFor(home: string, platform: NodeJS.Platform = process.platform): string {
+/** `env` as for stateDirFor: only for this process's own user (the log then sits beside the state it uses). */
+export function logDirFor(home: string, platform: NodeJS.Platform = process.platform, env?: NodeJS.ProcessEnv): string {
   if (platform === 'darwin') return join(home, 'Library', 'Logs', PRODUCT_NAME);
-  return join(stateDirFor(home, platform), 'logs');
+  return join(stateDirFor(home, platform, env), 'logs');
 }
 
 /** `~/Library/Application Support/Mail Doctor/last-diagnosis.json` on a Mac. */

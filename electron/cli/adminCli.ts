@@ -17,7 +17,8 @@
  *   the app send that token through a certificate of its choosing, or around the refused-token record. The
  *   keychain item is bound to one URL and user, so the token only ever goes to the server it was stored for.
  */
-import { resolve } from 'node:path';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
 import type { AdminWords } from '../../shared/admin/adminCatalog';
 import {
   IP_BLOCKER_NOTE,
@@ -36,13 +37,15 @@ import type { AdminContext, AdminReport } from '../admin/adminActions';
 import { checkIp, clientSettings, resetPassword, testMailbox, unblock } from '../admin/adminActions';
 import { readStoredToken, readTokenFile } from '../admin/adminCredentials';
 import { readManagedPreferences } from '../accounts/managedPreferences';
-import { defaultStateDir } from '../appPaths';
+import { defaultStateDir, logDirFor } from '../appPaths';
 import { readCaFiles } from '../caFiles';
 import { LoginBudget } from '../diagnosis/loginBudget';
 import { realProbeSet } from '../diagnosis/realProbeSet';
 import type { ExitGuard } from '../exitGuard';
 import { processExitGuard } from '../exitGuard';
 import { adminToolsPolicy } from '../fleet/managedPolicy';
+import type { FileLog } from '../log/fileLog';
+import { openFileLog } from '../log/fileLog';
 import type { KeychainAccess } from '../keychain/keychainAccess';
 import { EMPTY_KEYTAR } from '../keychain/keychainAccess';
 import type { LiveSecrets } from '../keychain/liveSecrets';
@@ -94,17 +97,21 @@ async function runAdmin(argv: readonly string[], io: CliIo, out: AdminOutput, de
     return EXIT_OK;
   }
   const { command } = parsed;
-  const fail = (message: string): number => {
+  const log = adminLog(command, deps);
+  const started = Date.now();
+  /** Says why nothing was done, on standard error in full and in the log by its kind (never a value given). */
+  const fail = (message: string, stoppedBecause: string): number => {
     out.stderr(`mail-doctor admin: ${message}\n`);
+    log.write('cli', `${describeAdminCommand(command)}: not run, ${stoppedBecause}, exit ${String(EXIT_ERROR)}`);
     return EXIT_ERROR;
   };
 
   const managed = await readManagedPreferences(deps.tuning?.managedPreferencesDirs === undefined ? {} : { dirs: deps.tuning.managedPreferencesDirs });
   if (adminToolsPolicy(managed) === 'off') {
-    return fail('your organisation has turned the hosting-account tools off on this Mac (managed preference AdminToolsEnabled)');
+    return fail('your organisation has turned the hosting-account tools off on this Mac (managed preference AdminToolsEnabled)', 'turned off by IT (managed preference AdminToolsEnabled)');
   }
   const violation = adminKeychainRuleViolation(command, deps.keychain);
-  if (violation !== null) return fail(violation);
+  if (violation !== null) return fail(violation, 'an option that is refused with the system keychain');
 
   let extraCaPem: string[];
   try {
@@ -112,11 +119,11 @@ async function runAdmin(argv: readonly string[], io: CliIo, out: AdminOutput, de
     // IT's managed CAs add to them. More trust anchors, never verification off.
     extraCaPem = [...(await readCaFiles(command.caFiles.map((file) => resolve(file)))), ...managed.preferences.trustedCaPems];
   } catch (error) {
-    return fail(`--ca-file: ${error instanceof Error ? error.message : 'cannot be read'}`);
+    return fail(`--ca-file: ${error instanceof Error ? error.message : 'cannot be read'}`, 'a --ca-file that cannot be used');
   }
 
   const token = await findToken(command, deps.keychain, out);
-  if (typeof token === 'string') return fail(token);
+  if (typeof token === 'string') return fail(token, 'no usable token');
   // Held from the moment it exists, so no exit can carry it, not even a message about the input.
   deps.secrets.hold(token);
 
@@ -124,11 +131,14 @@ async function runAdmin(argv: readonly string[], io: CliIo, out: AdminOutput, de
   if (command.verb === 'reset-password') {
     // The same bounded reader as diagnose --password-stdin: one line, at most 1,024 bytes, never cut.
     const line = await readPasswordLine(io.stdin);
-    if (!line.ok) return fail(`--password-stdin: ${line.error.message}`);
+    if (!line.ok) return fail(`--password-stdin: ${line.error.message}`, 'no usable new password on standard input');
     deps.secrets.hold(line.value);
     const strength = estimatePasswordStrength(line.value);
     if (!strength.acceptable) {
-      return fail(`the new password is ${STRENGTH_NAMES[strength.strength]} (about ${strength.bits} bits): use a longer one, or mix in capitals, digits and symbols`);
+      return fail(
+        `the new password is ${STRENGTH_NAMES[strength.strength]} (about ${strength.bits} bits): use a longer one, or mix in capitals, digits and symbols`,
+        'the new password is too weak',
+      );
     }
     newPassword = new Secret(line.value);
     out.stderr(`New password strength: ${STRENGTH_NAMES[strength.strength]} (about ${strength.bits} bits).\n`);
@@ -145,8 +155,11 @@ async function runAdmin(argv: readonly string[], io: CliIo, out: AdminOutput, de
     ...(command.json ? {} : { onCall: (call) => out.stderr(`  ${call.function}: ${call.outcome === 'answered' ? `HTTP ${call.httpStatus ?? '?'}, status ${call.apiStatus ?? '?'}` : call.outcome} (${call.durationMs} ms)\n`) }),
   };
 
+  log.write('cli', `${describeAdminCommand(command)}: started`);
   const printed = await runVerb(command, token, newPassword, context, out);
   const exitCode = exitCodeOf(printed);
+  const outcome = printed.problem !== null ? `could not be done (${printed.problem.kind})` : printed.problemFound ? 'a problem found' : 'done';
+  log.write('cli', `${describeAdminCommand(command)}: ${outcome}, ${String(printed.report.calls.length)} API calls, exit ${String(exitCode)}, ${String(Date.now() - started)} ms`);
   if (command.json) {
     const document = {
       format: 'mail-doctor-admin',
@@ -167,6 +180,27 @@ async function runAdmin(argv: readonly string[], io: CliIo, out: AdminOutput, de
     out.stdout(`${guardDocument(deps.guard, 'cli-output', printed.text.join('\n'))}\n`);
   }
   return exitCode;
+}
+
+/**
+ * The run's lines in the user's Mail Doctor log, as `diagnose` leaves them (electron/fleet/fleetRun.ts): IT sees
+ * which hosting-account actions ran on this Mac and how they ended. In `<state-dir>/logs` when the command was
+ * given a state folder, else the user's own log folder. Scrubbed of this run's secrets like every other exit.
+ */
+function adminLog(command: AdminCommand, deps: CliDependencies & { guard: ExitGuard }): FileLog {
+  const scrub = (text: string): string => deps.guard.text('log', text).value;
+  if (command.verb === 'test-mailbox' && command.stateDir !== undefined) {
+    const stateDir = resolve(command.stateDir);
+    return openFileLog({ dir: join(stateDir, 'logs'), within: stateDir, scrub });
+  }
+  // This process's own user: on a Mac ~/Library/Logs/Mail Doctor; in development beside the state it uses.
+  const home = deps.userHome ?? os.userInfo().homedir;
+  return openFileLog({ dir: logDirFor(home, process.platform, deps.userHome === undefined ? process.env : undefined), within: home, scrub });
+}
+
+/** The command for the log: the verb and the output format, never a value given (addresses, mailboxes, paths). */
+function describeAdminCommand(command: AdminCommand): string {
+  return `admin ${command.verb}${command.json ? ' --json' : ''}`;
 }
 
 /**

@@ -5,12 +5,13 @@
  * Every output of every run is checked for the tokens and passwords of this file, in every encoded form.
  */
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOURNAL_DIR_NAME } from '../../../electron/admin/deletionJournal';
+import { logDirFor } from '../../../electron/appPaths';
 import { runAdminCli } from '../../../electron/cli/adminCli';
 import { SYSTEM_KEYCHAIN } from '../../../electron/keychain/keychainAccess';
 import { createSecretScrubber } from '../../../electron/keychain/secretForms';
@@ -126,6 +127,17 @@ describe('mail-doctor admin check-ip / unblock-ip', () => {
     expect(json(unblocked)['result']).toMatchObject({ recordsRemoved: 2, after: { blocked: false } });
     expect((json(unblocked)['calls'] as { function: string }[])[0]?.function).toBe('flush_cphulk_login_history_for_ips');
     expect((await imapLoginFrom(double.info(), double.info().users.alice.address, double.info().users.alice.password, ip)).ok).toBe(true);
+
+    // The user's log says which actions ran and how they ended, without the address, the mailbox or the token.
+    const log = await readFile(join(state, 'mail-doctor', 'logs', 'mail-doctor.log'), 'utf8');
+    const lines = log.trim().split('\n').map((line) => line.replace(/^\S+ /, ''));
+    expect(lines).toEqual([
+      '[cli] admin check-ip: started',
+      expect.stringMatching(/^\[cli\] admin check-ip: a problem found, \d+ API calls, exit 1, \d+ ms$/),
+      '[cli] admin unblock-ip --json: started',
+      expect.stringMatching(/^\[cli\] admin unblock-ip --json: done, \d+ API calls, exit 0, \d+ ms$/),
+    ]);
+    for (const value of [ip, double.info().users.alice.address, f().whmToken]) expect(log).not.toContain(value);
   });
 
   it('a cPanel token on WHM: exit 2, the words say why and what to ask the host; the next run sends nothing', async () => {
@@ -281,9 +293,18 @@ describe('managed preference AdminToolsEnabled', () => {
         stdin: Readable.from([]),
         appVersion: 'test',
       };
-      const code = await runAdminCli(['client-settings', ...(await cpanelArgs()), '--email', double.info().users.alice.address], io, { keychain: SYSTEM_KEYCHAIN, tuning: { managedPreferencesDirs: home.managedPreferencesDirs } });
+      // The user's own home, where the log goes (the Mac home above holds only the managed preferences).
+      const userHome = await mkdtemp(join(work, 'user-home-'));
+      const code = await runAdminCli(['client-settings', ...(await cpanelArgs()), '--email', double.info().users.alice.address], io, {
+        keychain: SYSTEM_KEYCHAIN,
+        userHome,
+        tuning: { managedPreferencesDirs: home.managedPreferencesDirs },
+      });
       expect(code).toBe(2);
       expect(stderr).toMatch(/turned the hosting-account tools off/);
+      expect(await readFile(join(logDirFor(userHome), 'mail-doctor.log'), 'utf8')).toMatch(
+        /\[cli\] admin client-settings: not run, turned off by IT \(managed preference AdminToolsEnabled\), exit 2\n$/,
+      );
     } finally {
       await home.cleanup();
     }
