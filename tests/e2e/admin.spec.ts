@@ -208,13 +208,15 @@ test('blocked by cPHulk: the check shows the evidence, the unblock asks first, a
     await section(page).getByRole('button', { name: 'Is this address blocked?' }).click();
     await expect(section(page).getByText('This address is blocked')).toBeVisible();
     await expect(section(page).getByText(/Failed login .*alice@example\.test \(imap\)/)).toBeVisible();
-    await screensPass(page, 'hosting-ip-blocked');
 
     // The check becomes the verdict's evidence on the next check of the account.
     await section(page).getByRole('button', { name: 'Check again' }).click();
     await expect(page.getByRole('main').getByRole('status', { name: 'Your hosting account has blocked this connection' })).toBeVisible({ timeout: 45_000 });
 
     await section(page).getByRole('button', { name: 'Is this address blocked?' }).click();
+    await expect(section(page).getByText('This address is blocked')).toBeVisible();
+    // Taken now, so the account's own verdict (the sidebar) and the hosting section tell the same story.
+    await screensPass(page, 'hosting-ip-blocked');
     await section(page).getByRole('button', { name: 'Unblock 127.0.0.1…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Unblock 127.0.0.1?' });
     await expect(dialog).toBeVisible();
