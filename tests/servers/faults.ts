@@ -132,6 +132,9 @@ export async function startFaultProxy(target: { host: string; port: number }, mo
     }
     const upstream = net.connect({ host: target.host, port: target.port });
     track(upstream);
+    // Only the delay is the fault: Nagle here would hold a chunk for the other side's delayed ACK (40 ms) on top.
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
     // A per-direction chain keeps chunks in order even though each one is delayed.
     const relay = (from: net.Socket, to: net.Socket): void => {
       let chain = Promise.resolve();
@@ -210,6 +213,10 @@ export async function startConversationProxy(target: { host: string; port: numbe
     track(client);
     const upstream = net.connect({ host: target.host, port: target.port, ...(options.sourceAddress === undefined ? {} : { localAddress: options.sourceAddress }) });
     track(upstream);
+    // Transparent, as a direct connection: with Nagle on, a flight the server writes in two sends (a TLS
+    // handshake) waited here for the client's delayed ACK, 40 ms now and then that no direct connection has.
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
     client.pause();
     upstream.once('connect', () => client.resume());
     const note = (from: 'client' | 'server', chunk: Buffer): void => {
