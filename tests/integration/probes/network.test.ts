@@ -5,7 +5,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import type { TestContext } from 'vitest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { discoverPublished, resolveHost } from '../../../electron/probes/dns';
 import { findPublicIp } from '../../../electron/probes/publicIp';
 import { connectTcp } from '../../../electron/probes/tcp';
@@ -56,6 +56,22 @@ describe('connectTcp', () => {
     const info = useMailServers();
     const outcome = await withoutLeaks(() => connectTcp(info.goodName, info.imap.implicit, context(2000, { dnsServers: dnsOf(info) })));
     expect(outcome).toMatchObject({ kind: 'connected', address: '127.0.0.1', family: 4 });
+  });
+
+  // Nagle's algorithm shows on loopback only now and then (the receiver mostly ACKs at once), so this checks the
+  // option itself: with it on, the EHLO written right after the TLS Finished would wait for the server's ACK, a round
+  // trip or a delayed ACK on a real network.
+  it('disables Nagle on every connection: a command is never held back for the ACK of the one before', async () => {
+    const info = useMailServers();
+    const connect = vi.spyOn(net, 'connect');
+    try {
+      const outcome = await withoutLeaks(() => connectTcp(info.goodName, info.imap.implicit, context(2000, { dnsServers: dnsOf(info) })));
+      expect(outcome).toMatchObject({ kind: 'connected' });
+      expect(connect).toHaveBeenCalledTimes(1);
+      expect(connect.mock.calls[0]?.[0]).toMatchObject({ noDelay: true });
+    } finally {
+      connect.mockRestore();
+    }
   });
 
   it('a closed loopback port is refused at once', async () => {
