@@ -28,10 +28,9 @@ export function defaultStateDir(platform: NodeJS.Platform = process.platform, en
   return stateDirFor(os.homedir(), platform, env);
 }
 
-/** `env` as for stateDirFor: only for this process's own user (the log then sits beside the state it uses). */
-export function logDirFor(home: string, platform: NodeJS.Platform = process.platform, env?: NodeJS.ProcessEnv): string {
+export function logDirFor(home: string, platform: NodeJS.Platform = process.platform): string {
   if (platform === 'darwin') return join(home, 'Library', 'Logs', PRODUCT_NAME);
-  return join(stateDirFor(home, platform, env), 'logs');
+  return join(stateDirFor(home, platform), 'logs');
 }
 
 /** `~/Library/Application Support/Mail Doctor/last-diagnosis.json` on a Mac. */

@@ -193,9 +193,9 @@ function adminLog(command: AdminCommand, deps: CliDependencies & { guard: ExitGu
     const stateDir = resolve(command.stateDir);
     return openFileLog({ dir: join(stateDir, 'logs'), within: stateDir, scrub });
   }
-  // This process's own user: on a Mac ~/Library/Logs/Mail Doctor; in development beside the state it uses.
+  // The user's own home, from the user database (never $HOME), as diagnose's log (electron/fleet/fleetRun.ts).
   const home = deps.userHome ?? os.userInfo().homedir;
-  return openFileLog({ dir: logDirFor(home, process.platform, deps.userHome === undefined ? process.env : undefined), within: home, scrub });
+  return openFileLog({ dir: logDirFor(home), within: home, scrub });
 }
 
 /** The command for the log: the verb and the output format, never a value given (addresses, mailboxes, paths). */

@@ -5,6 +5,7 @@
  * Every output of every run is checked for the tokens and passwords of this file, in every encoded form.
  */
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import { SYSTEM_KEYCHAIN } from '../../../electron/keychain/keychainAccess';
 import { createSecretScrubber } from '../../../electron/keychain/secretForms';
 import { buildMacHome } from '../../fixtures/buildMacHome';
 import { buildCli, CLI_BUNDLE, REPO_ROOT } from '../cli/support';
-import { CPANEL_USER, DOMAIN, WHM_USER, imapLoginFrom, useDoubleFixture } from './adminSupport';
+import { CPANEL_USER, DOMAIN, WHM_USER, imapLoginFrom, runAdminInProcess, useDoubleFixture } from './adminSupport';
 
 let work: string;
 const double = useDoubleFixture();
@@ -127,17 +128,33 @@ describe('mail-doctor admin check-ip / unblock-ip', () => {
     expect(json(unblocked)['result']).toMatchObject({ recordsRemoved: 2, after: { blocked: false } });
     expect((json(unblocked)['calls'] as { function: string }[])[0]?.function).toBe('flush_cphulk_login_history_for_ips');
     expect((await imapLoginFrom(double.info(), double.info().users.alice.address, double.info().users.alice.password, ip)).ok).toBe(true);
+  });
 
-    // The user's log says which actions ran and how they ended, without the address, the mailbox or the token.
-    const log = await readFile(join(state, 'mail-doctor', 'logs', 'mail-doctor.log'), 'utf8');
-    const lines = log.trim().split('\n').map((line) => line.replace(/^\S+ /, ''));
-    expect(lines).toEqual([
+  it("leaves its lines in the user's log: which action ran and how it ended, never the address, mailbox or token", async () => {
+    const ip = '127.0.0.14';
+    await f().double.cphulk.addBrute({ ip, logintime: minutesFromNow(-3), exptime: minutesFromNow(12), notes: 'too many failures' });
+    // In this process, as the packaged app runs it, with a home of its own (the log goes under the user's home).
+    const userHome = await mkdtemp(join(work, 'user-home-'));
+    const run = (args: readonly string[]) => runAdminInProcess(args, { userHome });
+    expect((await run(['check-ip', ...(await whmArgs()), '--ip', ip, '--email', double.info().users.alice.address])).code).toBe(1);
+    expect((await run(['unblock-ip', ...(await whmArgs()), '--ip', ip, '--yes', '--json'])).code).toBe(0);
+    // A WHM that cannot be reached (a closed loopback port): nothing is remembered about the token for that.
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const unreachable = ['--whm-url', `https://127.0.0.1:${String(closedPort)}`, ...(await whmArgs()).slice(2)];
+    expect((await run(['check-ip', ...unreachable, '--ip', ip])).code).toBe(2);
+    const log = await readFile(join(logDirFor(userHome), 'mail-doctor.log'), 'utf8');
+    expect(log.trim().split('\n').map((line) => line.replace(/^\S+ /, ''))).toEqual([
       '[cli] admin check-ip: started',
       expect.stringMatching(/^\[cli\] admin check-ip: a problem found, \d+ API calls, exit 1, \d+ ms$/),
       '[cli] admin unblock-ip --json: started',
       expect.stringMatching(/^\[cli\] admin unblock-ip --json: done, \d+ API calls, exit 0, \d+ ms$/),
+      '[cli] admin check-ip: started',
+      expect.stringMatching(/^\[cli\] admin check-ip: could not be done \(unreachable\), \d+ API calls, exit 2, \d+ ms$/),
     ]);
-    for (const value of [ip, double.info().users.alice.address, f().whmToken]) expect(log).not.toContain(value);
+    for (const value of [ip, double.info().users.alice.address, f().whmToken, f().double.whmUrl, String(closedPort)]) expect(log).not.toContain(value);
   });
 
   it('a cPanel token on WHM: exit 2, the words say why and what to ask the host; the next run sends nothing', async () => {
