@@ -278,9 +278,10 @@ async function probeAccount(target: DiagnosisTarget, run: AccountRunContext): Pr
   // The servers first (see runDiagnosis), the one with the longer way to its login first: its DNS question and
   // connection go out a few milliseconds ahead, and the other's connection (TLS set-up is CPU work) starts while
   // it waits. The published settings and webmail once every connection is on its way.
+  const probeSide = (role: ServerRole): Promise<ProbedServer | null> => probeRole(role, account[role], target.passwords[role]);
   const incomingFirst = roundTripsToLogin(account.incoming) >= roundTripsToLogin(account.outgoing);
-  const first = incomingFirst ? probeRole('incoming', account.incoming, target.passwords.incoming) : probeRole('outgoing', account.outgoing, target.passwords.outgoing);
-  const second = incomingFirst ? probeRole('outgoing', account.outgoing, target.passwords.outgoing) : probeRole('incoming', account.incoming, target.passwords.incoming);
+  const first = probeSide(incomingFirst ? 'incoming' : 'outgoing');
+  const second = probeSide(incomingFirst ? 'outgoing' : 'incoming');
   const servers = Promise.all(incomingFirst ? [first, second] : [second, first]);
   const domain = emailDomain(account.emailAddress);
   const mailHost = account.incoming?.host ?? account.outgoing?.host;
