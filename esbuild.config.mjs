@@ -73,11 +73,12 @@ const VENDOR_BUNDLES = {
   // about 15 ms to load, which a check of a typed-in account (or of Accounts4.sqlite alone) never needs.
   plist: 'plist.cjs',
 };
+/** An import of exactly one of the vendored names. */
+const VENDOR_IMPORT = new RegExp(`^(${Object.keys(VENDOR_BUNDLES).map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})$`);
 const vendorPlugin = {
   name: 'vendor-bundles',
   setup(build) {
-    const filter = new RegExp(`^(${Object.keys(VENDOR_BUNDLES).map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})$`);
-    build.onResolve({ filter }, (args) => ({ path: `./vendor/${VENDOR_BUNDLES[args.path]}`, external: true }));
+    build.onResolve({ filter: VENDOR_IMPORT }, (args) => ({ path: `./vendor/${VENDOR_BUNDLES[args.path]}`, external: true }));
   },
 };
 /**
@@ -89,8 +90,7 @@ const CODE_CACHE_LOADER = join(root, 'electron/cli/codeCache.ts');
 const cachedVendorPlugin = {
   name: 'vendor-bundles-with-code-cache',
   setup(build) {
-    const filter = new RegExp(`^(${Object.keys(VENDOR_BUNDLES).map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})$`);
-    build.onResolve({ filter }, (args) => ({ path: VENDOR_BUNDLES[args.path], namespace: 'cached-vendor' }));
+    build.onResolve({ filter: VENDOR_IMPORT }, (args) => ({ path: VENDOR_BUNDLES[args.path], namespace: 'cached-vendor' }));
     build.onLoad({ filter: /.*/, namespace: 'cached-vendor' }, (args) => ({
       contents:
         `const { requireBundled } = require(${JSON.stringify(CODE_CACHE_LOADER)});\n` +

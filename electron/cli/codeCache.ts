@@ -20,8 +20,9 @@ import { Script } from 'node:vm';
 export const CODE_CACHE_SUFFIX = '.v8cache';
 /** Format line, then the source's SHA-256 in hex and a newline, then V8's data. */
 const CACHE_HEADER = 'mail-doctor V8 code cache 1\n';
+const HEADER_BYTES = Buffer.byteLength(CACHE_HEADER);
 const DIGEST_HEX_LENGTH = 64;
-const PREAMBLE_BYTES = Buffer.byteLength(CACHE_HEADER) + DIGEST_HEX_LENGTH + 1;
+const PREAMBLE_BYTES = HEADER_BYTES + DIGEST_HEX_LENGTH + 1;
 
 /** What became of a bundle's code cache when it was loaded (tests and the bench read this; a run does not). */
 export type CodeCacheOutcome =
@@ -79,9 +80,9 @@ function readCacheFile(file: string): { readonly sourceDigest: string; readonly 
   } catch {
     return null;
   }
-  if (data.length <= PREAMBLE_BYTES || data.toString('latin1', 0, Buffer.byteLength(CACHE_HEADER)) !== CACHE_HEADER) return null;
+  if (data.length <= PREAMBLE_BYTES || data.toString('latin1', 0, HEADER_BYTES) !== CACHE_HEADER) return null;
   return {
-    sourceDigest: data.toString('latin1', Buffer.byteLength(CACHE_HEADER), PREAMBLE_BYTES - 1),
+    sourceDigest: data.toString('latin1', HEADER_BYTES, PREAMBLE_BYTES - 1),
     v8Data: data.subarray(PREAMBLE_BYTES),
   };
 }
